@@ -1,0 +1,278 @@
+//! Configuring a [`Client`].
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::Url;
+
+use super::auth::{Credentials, Secret};
+use super::client::{Client, HeaderNames, Inner};
+use super::request;
+use super::retry::RetryPolicy;
+
+const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Configures a [`Client`].
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use modbox::{Client, RetryPolicy};
+///
+/// # fn demo() -> Result<(), modbox::BuildError> {
+/// let client = Client::builder()
+///     .base_url("http://localhost:8080/api")?
+///     .bearer_token("token")
+///     .default_header("x-workspace-id", "ws_123")?
+///     .timeout(Duration::from_secs(30))
+///     .retry_policy(RetryPolicy::default().max_retries(4))
+///     .build()?;
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Default)]
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    credentials: Credentials,
+    default_headers: HeaderMap,
+    user_agent: Option<HeaderValue>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    retry: RetryPolicy,
+    http: Option<reqwest::Client>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials)
+            .field("default_headers", &HeaderNames(&self.default_headers))
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// The server to talk to, e.g. `https://api.example.com/v1`. A trailing
+    /// slash makes no difference. Defaults to the API's documented server.
+    ///
+    /// # Errors
+    ///
+    /// When the URL does not parse, is not `http`/`https`, or has a query,
+    /// fragment or user info.
+    pub fn base_url(mut self, url: impl AsRef<str>) -> Result<Self, BuildError> {
+        let raw = url.as_ref();
+        let parsed = Url::parse(raw)
+            .map_err(|e| BuildError::with_source(format!("invalid base URL `{raw}`"), e))?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+            return Err(BuildError::new(format!(
+                "invalid base URL `{raw}`: expected an http:// or https:// URL with a host"
+            )));
+        }
+        if parsed.query().is_some() || parsed.fragment().is_some() {
+            return Err(BuildError::new(format!(
+                "invalid base URL `{raw}`: it must not have a query or fragment"
+            )));
+        }
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(BuildError::new(
+                "invalid base URL: put credentials in `basic_auth`, not in the URL",
+            ));
+        }
+        self.base_url = Some(parsed.as_str().trim_end_matches('/').to_owned());
+        Ok(self)
+    }
+
+    /// Token for `Authorization: Bearer` schemes.
+    #[must_use]
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.credentials.bearer = Some(Secret::new(token.into()));
+        self
+    }
+
+    /// User name and password for HTTP Basic schemes.
+    #[must_use]
+    pub fn basic_auth(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
+        self.credentials.basic = Some((Secret::new(user.into()), Secret::new(password.into())));
+        self
+    }
+
+    /// Key for an API-key scheme, by the scheme's name in the API description
+    /// (the key under `components.securitySchemes`).
+    #[must_use]
+    pub fn api_key(mut self, scheme_name: &str, value: impl Into<String>) -> Self {
+        self.credentials
+            .api_keys
+            .insert(scheme_name.to_owned(), Secret::new(value.into()));
+        self
+    }
+
+    /// A header sent with every request, unless an operation parameter or a
+    /// per-call `.header(..)` of the same name replaces it. Values of headers
+    /// whose names suggest credentials (`*key*`, `*token*`, ...) are never
+    /// printed.
+    ///
+    /// # Errors
+    ///
+    /// When the name or value is not valid in an HTTP header (for example a
+    /// value containing a line break).
+    pub fn default_header(
+        mut self,
+        name: impl AsRef<str>,
+        value: impl AsRef<str>,
+    ) -> Result<Self, BuildError> {
+        let name = name.as_ref();
+        let header = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|e| BuildError::with_source(format!("invalid header name `{name}`"), e))?;
+        let mut value = HeaderValue::from_str(value.as_ref()).map_err(|e| {
+            BuildError::with_source(format!("invalid value for header `{name}`"), e)
+        })?;
+        value.set_sensitive(request::is_sensitive_name(name));
+        self.default_headers.insert(header, value);
+        Ok(self)
+    }
+
+    /// The `User-Agent` header; defaults to this crate's name and version.
+    ///
+    /// # Errors
+    ///
+    /// When the value is not valid in an HTTP header.
+    pub fn user_agent(mut self, value: impl AsRef<str>) -> Result<Self, BuildError> {
+        let value = HeaderValue::from_str(value.as_ref())
+            .map_err(|e| BuildError::with_source("invalid user agent", e))?;
+        self.user_agent = Some(value);
+        Ok(self)
+    }
+
+    /// Time limit for each attempt, from sending until the whole response is
+    /// read (60 s by default). Retries get a fresh limit each.
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Time limit for opening a connection. Ignored with
+    /// [`http_client`](Self::http_client), whose own setting applies.
+    #[must_use]
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// How failed attempts are retried.
+    #[must_use]
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Shorthand for changing only the retry policy's maximum retries.
+    #[must_use]
+    pub fn max_retries(mut self, n: u32) -> Self {
+        self.retry = self.retry.max_retries(n);
+        self
+    }
+
+    /// Uses your own `reqwest::Client` (proxies, TLS roots, ...). The
+    /// timeout, retries, headers and credentials configured here still apply.
+    #[must_use]
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    ///
+    /// When no base URL was set and the API description names none, or the
+    /// HTTP client cannot be created (TLS backend initialisation).
+    pub fn build(self) -> Result<Client, BuildError> {
+        let base_url = match self.base_url {
+            Some(url) => url,
+            None => match crate::DEFAULT_BASE_URL {
+                Some(url) => Self::default().base_url(url)?.base_url.unwrap_or_default(),
+                None => {
+                    return Err(BuildError::new(
+                        "no base URL: the API description names no server, so call \
+                         `ClientBuilder::base_url`",
+                    ))
+                }
+            },
+        };
+        let http = if let Some(http) = self.http {
+            http
+        } else {
+            let mut b = reqwest::Client::builder();
+            if let Some(t) = self.connect_timeout {
+                b = b.connect_timeout(t);
+            }
+            b.build()
+                .map_err(|e| BuildError::with_source("could not create the HTTP client", e))?
+        };
+        let mut default_headers = HeaderMap::new();
+        default_headers.insert(
+            USER_AGENT,
+            self.user_agent
+                .unwrap_or_else(|| HeaderValue::from_static(DEFAULT_USER_AGENT)),
+        );
+        default_headers.extend(self.default_headers);
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                default_headers,
+                timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                retry: self.retry,
+                credentials: self.credentials,
+            }),
+        })
+    }
+}
+
+/// [`ClientBuilder`] was given an invalid setting.
+#[derive(Debug)]
+pub struct BuildError {
+    message: String,
+    source: Option<Box<dyn StdError + Send + Sync>>,
+}
+
+impl BuildError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            source: None,
+        }
+    }
+    pub(crate) fn with_source(
+        message: impl Into<String>,
+        source: impl StdError + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            source: Some(Box::new(source)),
+        }
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl StdError for BuildError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn StdError + 'static))
+    }
+}

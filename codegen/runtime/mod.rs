@@ -1,0 +1,57 @@
+//! Runtime support shared by all operations: the [`Client`], request
+//! building, retries, authentication, and error types.
+//!
+//! This module is the same in every generated crate and is not generated
+//! from the API description.
+//!
+//! The crate root re-exports exactly these items publicly:
+//!
+//! ```text
+//! pub use runtime::{
+//!     ApiError, BoxFuture, BuildError, ByteStream, Client, ClientBuilder, DecodeError, Error,
+//!     InvalidRequest, Multipart, Part, RequestOptions, Response, RetryPolicy,
+//!     TimeoutError, TransportError, UnexpectedResponse,
+//! };
+//! ```
+//!
+//! Everything else here is `pub(crate)` and used only by generated
+//! operation code (`ApiRequest`, `AuthScheme`, `request_options!`, ...).
+
+// Each API uses a subset of the request and response helpers (form bodies,
+// multipart, streaming downloads, ...); the rest would warn as unused.
+#![allow(dead_code)]
+
+mod auth;
+mod builder;
+mod client;
+mod encoding;
+mod error;
+pub(crate) mod nullable;
+mod request;
+mod response;
+mod retry;
+
+use std::future::Future;
+use std::pin::Pin;
+
+#[allow(unused_imports)]
+pub(crate) use auth::{ApiKeyLocation, AuthScheme};
+pub use builder::{BuildError, ClientBuilder};
+pub use client::Client;
+pub use encoding::{Multipart, Part};
+#[allow(unused_imports)]
+pub(crate) use error::Failure;
+pub use error::{
+    ApiError, DecodeError, Error, InvalidRequest, TimeoutError, TransportError, UnexpectedResponse,
+};
+pub use request::RequestOptions;
+#[allow(unused_imports)]
+pub(crate) use request::{request_options, ApiRequest};
+pub use response::{ByteStream, Response};
+#[allow(unused_imports)]
+pub(crate) use response::{RawResponse, StreamingResponse};
+pub use retry::RetryPolicy;
+
+/// The future type of operation builders' `IntoFuture` implementations, so
+/// that `client.some_operation(..).await` works without calling `.send()`.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

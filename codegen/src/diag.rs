@@ -1,0 +1,162 @@
+//! Diagnostics: every message about a spec names the file and a JSON pointer into it.
+
+use std::fmt;
+
+/// Escapes one JSON pointer reference token (RFC 6901).
+pub fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Unescapes one JSON pointer reference token (RFC 6901).
+pub fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+/// Appends `token` (escaped) to the pointer `base`.
+pub fn join(base: &str, token: &str) -> String {
+    let mut out = String::with_capacity(base.len() + token.len() + 1);
+    out.push_str(base);
+    out.push('/');
+    out.push_str(&escape(token));
+    out
+}
+
+/// A place in a spec file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    /// The spec file as the user named it (never made absolute, so output stays machine-independent).
+    pub file: String,
+    /// JSON pointer (RFC 6901), `""` for the document root.
+    pub pointer: String,
+    /// 1-based line and column of the pointed-to node, when the source text could be mapped.
+    pub line_col: Option<(usize, usize)>,
+}
+
+impl Location {
+    pub fn new(file: &str, pointer: impl Into<String>) -> Self {
+        Location {
+            file: file.to_owned(),
+            pointer: pointer.into(),
+            line_col: None,
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}#{}", self.file, self.pointer)?;
+        if let Some((line, col)) = self.line_col {
+            write!(f, " (line {line}, column {col})")?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// A warning (generation continues) or an error found in a spec.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub location: Location,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        write!(f, "{level}: {}: {}", self.location, self.message)
+    }
+}
+
+/// Everything that can stop generation.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{file}: cannot read: {source}")]
+    Io {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{location}: not valid {format}: {message}")]
+    Parse {
+        location: Location,
+        format: &'static str,
+        message: String,
+    },
+    #[error("{location}: {message}")]
+    Spec { location: Location, message: String },
+    #[error("{} warning(s) denied by --deny-warnings; first: {}", .0.len(), .0.first().map(|d| d.to_string()).unwrap_or_default())]
+    DeniedWarnings(Vec<Diagnostic>),
+    #[error("internal error (please report it with the spec that caused it): {0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn spec(file: &str, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Spec {
+            location: Location::new(file, pointer),
+            message: message.into(),
+        }
+    }
+
+    /// The location in the spec this error is about, if any.
+    pub fn location(&self) -> Option<&Location> {
+        match self {
+            Error::Parse { location, .. } | Error::Spec { location, .. } => Some(location),
+            _ => None,
+        }
+    }
+
+}
+
+/// Collects warnings for one generation run.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    file: String,
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new(file: &str) -> Self {
+        Diagnostics {
+            file: file.to_owned(),
+            items: Vec::new(),
+        }
+    }
+
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    pub fn warn(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
+        self.items.push(Diagnostic {
+            severity: Severity::Warning,
+            location: Location::new(&self.file, pointer),
+            message: message.into(),
+        });
+    }
+
+    pub fn error(&self, pointer: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::spec(&self.file, pointer, message)
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.items
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}

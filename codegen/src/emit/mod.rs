@@ -1,0 +1,147 @@
+//! Stage 4: IR -> token streams, one per generated Rust file, plus the crate manifest.
+//!
+//! Spec text only ever enters the output as string literals (docs, wire names) or through the
+//! naming module (identifiers).
+
+mod docs;
+mod manifest;
+mod operations;
+mod types;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::ir::{Api, FloatTy, IntTy, Ty};
+use crate::Config;
+
+pub use manifest::manifest;
+
+/// One emitted Rust file, before formatting.
+pub struct RustFile {
+    pub path: String,
+    pub tokens: TokenStream,
+}
+
+pub fn emit(api: &Api, config: &Config) -> Vec<RustFile> {
+    vec![
+        RustFile { path: "src/lib.rs".into(), tokens: lib_rs(api, config) },
+        RustFile { path: "src/types.rs".into(), tokens: types::emit(api) },
+        RustFile { path: "src/operations.rs".into(), tokens: operations::emit(api) },
+    ]
+}
+
+/// An identifier produced by the naming module (possibly raw, `r#type`).
+pub(crate) fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// The Rust type for `ty`. Inside `types.rs` named types need no module prefix.
+pub(crate) fn ty_tokens(api: &Api, ty: &Ty, in_types: bool) -> TokenStream {
+    match ty {
+        Ty::Bool => quote!(bool),
+        Ty::Int(i) => match i {
+            IntTy::I8 => quote!(i8),
+            IntTy::I16 => quote!(i16),
+            IntTy::I32 => quote!(i32),
+            IntTy::I64 => quote!(i64),
+            IntTy::U8 => quote!(u8),
+            IntTy::U16 => quote!(u16),
+            IntTy::U32 => quote!(u32),
+            IntTy::U64 => quote!(u64),
+        },
+        Ty::Float(FloatTy::F32) => quote!(f32),
+        Ty::Float(FloatTy::F64) => quote!(f64),
+        Ty::String => quote!(String),
+        Ty::Date => quote!(::chrono::NaiveDate),
+        Ty::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
+        Ty::Uuid => quote!(::uuid::Uuid),
+        Ty::Binary => quote!(Vec<u8>),
+        Ty::Any => quote!(::serde_json::Value),
+        Ty::Unit => quote!(()),
+        Ty::Named(id) => {
+            let name = ident(&api.types[id.0].name);
+            if in_types {
+                quote!(#name)
+            } else {
+                quote!(crate::types::#name)
+            }
+        }
+        Ty::Vec(inner) => {
+            let inner = ty_tokens(api, inner, in_types);
+            quote!(Vec<#inner>)
+        }
+        Ty::Map(inner) => {
+            let inner = ty_tokens(api, inner, in_types);
+            quote!(::std::collections::BTreeMap<String, #inner>)
+        }
+        Ty::Option(inner) => {
+            let inner = ty_tokens(api, inner, in_types);
+            quote!(Option<#inner>)
+        }
+        Ty::Boxed(inner) => {
+            let inner = ty_tokens(api, inner, in_types);
+            quote!(Box<#inner>)
+        }
+    }
+}
+
+/// Does the type (transitively through the IR) use chrono / uuid? Decides the crate's dependencies.
+pub(crate) fn uses(api: &Api, pred: &dyn Fn(&Ty) -> bool) -> bool {
+    fn walk(ty: &Ty, pred: &dyn Fn(&Ty) -> bool) -> bool {
+        pred(ty)
+            || match ty {
+                Ty::Vec(t) | Ty::Map(t) | Ty::Option(t) | Ty::Boxed(t) => walk(t, pred),
+                _ => false,
+            }
+    }
+    use crate::ir::TypeKind;
+    api.types.iter().any(|t| match &t.kind {
+        TypeKind::Struct(s) => s.fields.iter().any(|f| walk(&f.ty, pred)) || s.additional.as_ref().is_some_and(|a| walk(a, pred)),
+        TypeKind::Union(u) => u.variants.iter().any(|v| walk(&v.ty, pred)),
+        TypeKind::Alias(t) => walk(t, pred),
+        TypeKind::Enum(_) => false,
+    }) || api.operations.iter().any(|op| {
+        op.params.iter().any(|p| walk(&p.ty, pred))
+            || op.body.as_ref().is_some_and(|b| walk(&b.ty, pred))
+            || op.responses.iter().any(|r| r.body.as_ref().is_some_and(|b| walk(&b.ty, pred)))
+    })
+}
+
+fn lib_rs(api: &Api, config: &Config) -> TokenStream {
+    let crate_ident = ident(&config.crate_name.replace('-', "_"));
+    let mut guide = format!(
+        "# {title} client\n\nA typed Rust client for the {title} API (version {version}), generated from `{spec}`.\n",
+        title = api.title,
+        version = api.api_version,
+        spec = config.spec_display,
+    );
+    if let Some(d) = &api.description {
+        guide.push('\n');
+        guide.push_str(&docs::sanitize(d));
+        guide.push('\n');
+    }
+    guide.push_str(include_str!("guide.md"));
+    let guide = guide.replace("CRATE", &crate_ident.to_string());
+    let base = match &api.default_base_url {
+        Some(url) => quote!(Some(#url)),
+        None => quote!(None),
+    };
+    let base_doc = docs::lines(&match &api.default_base_url {
+        Some(url) => format!("The base URL used when none is configured: the spec's first server, `{url}`."),
+        None => "The spec names no absolute server URL, so `ClientBuilder::base_url` must be called.".to_owned(),
+    });
+    let reexports = crate::runtime::reexports();
+    quote! {
+        #![doc = #guide]
+        #![allow(rustdoc::broken_intra_doc_links, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
+        mod runtime;
+        pub use runtime::{#(#reexports),*};
+        pub mod operations;
+        pub mod types;
+        #base_doc
+        pub const DEFAULT_BASE_URL: Option<&str> = #base;
+    }
+}

@@ -1,0 +1,313 @@
+//! The intermediate representation: plain data between `lower` and `emit`.
+//!
+//! Names are final Rust identifiers; wire names are kept next to them. No `openapiv3` types and no
+//! tokens live here, so the IR can be snapshotted and reviewed on its own.
+
+use serde::Serialize;
+
+/// Index into [`Api::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct TypeId(pub usize);
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Api {
+    pub title: String,
+    pub api_version: String,
+    pub description: Option<String>,
+    /// Base URL of the first server, variables substituted by their defaults.
+    pub default_base_url: Option<String>,
+    pub types: Vec<TypeDef>,
+    pub operations: Vec<Operation>,
+    pub security_schemes: Vec<SecurityScheme>,
+}
+
+/// Documentation carried from the spec; emitted only as `#[doc = "..."]` string literals.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Docs {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub example: Option<String>,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeDef {
+    pub name: String,
+    /// Where the type was defined (JSON pointer).
+    pub origin: String,
+    pub docs: Docs,
+    pub kind: TypeKind,
+    /// Reachable from a request (body or parameter). Decides how optional nullable fields are modelled.
+    pub in_request: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub enum TypeKind {
+    Struct(StructDef),
+    Enum(EnumDef),
+    Union(UnionDef),
+    /// `pub type Name = Ty;`
+    Alias(Ty),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StructDef {
+    pub fields: Vec<Field>,
+    /// `additionalProperties` next to named properties: a flattened map of the remaining keys.
+    pub additional: Option<Ty>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    pub name: String,
+    pub wire_name: String,
+    /// The value type, without the `Option` layers that `presence` adds.
+    pub ty: Ty,
+    pub presence: Presence,
+    pub docs: Docs,
+    pub read_only: bool,
+    pub write_only: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Presence {
+    /// Required, not nullable: `T`.
+    Required,
+    /// Required and nullable: `Option<T>`, `null` is sent for `None`.
+    RequiredNullable,
+    /// Optional, not nullable: `Option<T>`, omitted when `None`.
+    Optional,
+    /// Optional and nullable in a request type: `Option<Option<T>>` (absent, null, value).
+    OptionalNullable,
+    /// Optional and nullable in a response-only type: `Option<T>` (absent and null both read as `None`).
+    OptionalNullableLoose,
+    /// Optional with a default the spec gives: `T`, filled with the default when absent.
+    Defaulted(DefaultValue),
+}
+
+/// A default value that can be written as a Rust expression of the field's type.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum DefaultValue {
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    Str(String),
+    /// A variant (by Rust name) of a generated enum.
+    Variant(TypeId, String),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumDef {
+    pub repr: EnumRepr,
+    pub variants: Vec<EnumVariant>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum EnumRepr {
+    String,
+    Integer,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumVariant {
+    pub name: String,
+    /// The wire value, as text for string enums or decimal for integer enums.
+    pub value: String,
+    pub docs: Docs,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnionDef {
+    pub variants: Vec<UnionVariant>,
+    /// `Some(property)` for a discriminated union; `None` for untagged.
+    pub tag: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnionVariant {
+    pub name: String,
+    pub ty: Ty,
+    /// Tag values that select this variant (discriminated unions only).
+    pub tag_values: Vec<String>,
+}
+
+/// A Rust type expression.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Ty {
+    Bool,
+    Int(IntTy),
+    Float(FloatTy),
+    String,
+    Date,
+    DateTime,
+    Uuid,
+    /// Raw bytes (`format: binary`), used for binary bodies.
+    Binary,
+    /// Any JSON value.
+    Any,
+    /// No content.
+    Unit,
+    Named(TypeId),
+    Vec(Box<Ty>),
+    Map(Box<Ty>),
+    Option(Box<Ty>),
+    /// Indirection to break a recursive type.
+    Boxed(Box<Ty>),
+}
+
+impl Ty {
+    pub fn option(self) -> Ty {
+        match self {
+            Ty::Option(_) => self,
+            other => Ty::Option(Box::new(other)),
+        }
+    }
+
+    /// Strips one `Option` layer, telling whether there was one.
+    pub fn split_option(self) -> (Ty, bool) {
+        match self {
+            Ty::Option(inner) => (*inner, true),
+            other => (other, false),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum IntTy {
+    I8,
+    I16,
+    I32,
+    I64,
+    U8,
+    U16,
+    U32,
+    U64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum FloatTy {
+    F32,
+    F64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Operation {
+    /// Method name on `Client` (snake case).
+    pub fn_name: String,
+    /// Request-builder type name.
+    pub builder_name: String,
+    /// Error-body enum name.
+    pub error_name: String,
+    /// Success enum name, used only when several success statuses carry different bodies.
+    pub success_name: String,
+    pub operation_id: Option<String>,
+    pub method: String,
+    pub path: String,
+    pub path_parts: Vec<PathPart>,
+    pub docs: Docs,
+    pub params: Vec<Param>,
+    pub body: Option<RequestBody>,
+    pub responses: Vec<Response>,
+    /// Alternatives (any one suffices) of scheme sets (all needed), as indices into `Api::security_schemes`.
+    pub security: Vec<Vec<usize>>,
+    /// The spec declares an `Idempotency-Key` header parameter; the runtime fills it.
+    pub idempotency_header: Option<String>,
+    pub origin: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum PathPart {
+    Literal(String),
+    /// Index into `Operation::params`.
+    Param(usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Param {
+    pub name: String,
+    pub wire_name: String,
+    pub location: ParamLocation,
+    /// Value type, without the `Option` that optional parameters get.
+    pub ty: Ty,
+    pub required: bool,
+    pub explode: bool,
+    pub docs: Docs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum BodyKind {
+    Json,
+    Form,
+    Multipart,
+    Binary,
+    Text,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestBody {
+    pub kind: BodyKind,
+    pub content_type: String,
+    pub ty: Ty,
+    pub required: bool,
+    pub docs: Docs,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum StatusMatch {
+    Code(u16),
+    /// `4XX` is `Range(4)`.
+    Range(u8),
+    Default,
+}
+
+impl StatusMatch {
+    pub fn is_success(&self) -> bool {
+        match self {
+            StatusMatch::Code(c) => (200..300).contains(c),
+            StatusMatch::Range(r) => *r == 2,
+            StatusMatch::Default => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Response {
+    pub status: StatusMatch,
+    /// Variant name in the operation's error (or success) enum.
+    pub variant: String,
+    pub body: Option<ResponseBody>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResponseBody {
+    pub kind: BodyKind,
+    pub content_type: String,
+    pub ty: Ty,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SecurityScheme {
+    /// The key under `components/securitySchemes`.
+    pub key: String,
+    pub kind: SecurityKind,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum SecurityKind {
+    Bearer,
+    Basic,
+    ApiKey {
+        location: ParamLocation,
+        name: String,
+    },
+}

@@ -1,0 +1,145 @@
+//! Stage 3: typed spec -> IR. Names are decided here, once; the IR that comes out is checked.
+
+mod operation;
+mod passes;
+mod schema;
+
+use std::collections::BTreeMap;
+
+use openapiv3::{OpenAPI, ReferenceOr, Schema};
+
+use crate::diag::{escape, Diagnostics, Error};
+use crate::ir::{Api, Docs, Ty, TypeDef, TypeId, TypeKind};
+use crate::naming::{self, Namespace};
+pub use schema::Slot;
+
+pub struct Lowerer<'a> {
+    spec: &'a OpenAPI,
+    diags: &'a mut Diagnostics,
+    /// Type arena; a slot is `None` between reserving a name and filling in the definition.
+    types: Vec<Option<TypeDef>>,
+    names: Vec<(String, String)>,
+    type_names: Namespace,
+    /// Component schema name -> (id, whether the schema itself is nullable).
+    components: BTreeMap<String, (TypeId, bool)>,
+    depth: usize,
+}
+
+/// Looks up `#/components/schemas/<name>` (after normalization every schema `$ref` has that form).
+pub(crate) fn component_schema<'s>(spec: &'s OpenAPI, reference: &str) -> Option<(&'s str, &'s ReferenceOr<Schema>)> {
+    let raw = reference.strip_prefix("#/components/schemas/")?;
+    let name = crate::diag::unescape(raw);
+    spec.components.as_ref()?.schemas.get_key_value(&name).map(|(k, v)| (k.as_str(), v))
+}
+
+impl<'a> Lowerer<'a> {
+    fn reserve(&mut self, name: String, origin: &str) -> TypeId {
+        let id = TypeId(self.types.len());
+        self.types.push(None);
+        self.names.push((name, origin.to_owned()));
+        id
+    }
+
+    fn fill(&mut self, id: TypeId, docs: Docs, kind: TypeKind) {
+        let (name, origin) = self.names[id.0].clone();
+        self.types[id.0] = Some(TypeDef { name, origin, docs, kind, in_request: false });
+    }
+
+    fn name_of(&self, id: TypeId) -> String {
+        self.names[id.0].0.clone()
+    }
+
+    fn component_of(&self, reference: &str) -> Option<(TypeId, bool)> {
+        let raw = reference.strip_prefix("#/components/schemas/")?;
+        self.components.get(&crate::diag::unescape(raw)).copied()
+    }
+}
+
+/// Lowers a normalized spec into the IR.
+pub fn lower(spec: &OpenAPI, diags: &mut Diagnostics) -> Result<Api, Error> {
+    let mut l = Lowerer {
+        spec,
+        diags,
+        types: Vec::new(),
+        names: Vec::new(),
+        type_names: Namespace::new(),
+        components: BTreeMap::new(),
+        depth: 0,
+    };
+    // Components first and in sorted order: which name wins a collision must not depend on the
+    // order of keys in the file.
+    let schemas: Vec<(&String, &ReferenceOr<Schema>)> = match &spec.components {
+        Some(c) => {
+            let mut v: Vec<_> = c.schemas.iter().collect();
+            v.sort_by(|a, b| a.0.cmp(b.0));
+            v
+        }
+        None => Vec::new(),
+    };
+    for (name, schema) in &schemas {
+        let rust = l.type_names.claim(naming::type_name(name));
+        let id = l.reserve(rust, &format!("/components/schemas/{}", escape(name)));
+        let nullable = matches!(schema, ReferenceOr::Item(s) if s.schema_data.nullable);
+        l.components.insert((*name).clone(), (id, nullable));
+    }
+    for (name, schema) in &schemas {
+        let (id, _) = l.components[*name];
+        let pointer = format!("/components/schemas/{}", escape(name));
+        let ty = l.lower_schema(schema, Slot::Reserved(id), &pointer);
+        if l.types[id.0].is_none() {
+            let docs = match schema {
+                ReferenceOr::Item(s) => l.docs_of(s),
+                ReferenceOr::Reference { .. } => Docs::default(),
+            };
+            let (inner, _) = ty.split_option();
+            l.fill(id, docs, TypeKind::Alias(inner));
+        }
+    }
+    // A title that only repeats the schema's name says nothing in the docs.
+    for (name, _) in &schemas {
+        let (id, _) = l.components[*name];
+        if let Some(t) = l.types[id.0].as_mut() {
+            if t.docs.title.as_deref() == Some(name.as_str()) {
+                t.docs.title = None;
+            }
+        }
+    }
+    let security_schemes = operation::security_schemes(&mut l);
+    let operations = operation::operations(&mut l, &security_schemes);
+    let mut types = Vec::with_capacity(l.types.len());
+    for (i, t) in l.types.into_iter().enumerate() {
+        match t {
+            Some(t) => types.push(t),
+            None => {
+                return Err(Error::Internal(format!("type `{}` was named but never defined", l.names[i].0)));
+            }
+        }
+    }
+    let info = &spec.info;
+    let mut api = Api {
+        title: info.title.clone(),
+        api_version: info.version.clone(),
+        description: info.description.clone(),
+        default_base_url: operation::default_base_url(spec, l.diags),
+        types,
+        operations,
+        security_schemes,
+    };
+    passes::run(&mut api, l.diags)?;
+    Ok(api)
+}
+
+/// Resolves `Ty::Named` chains through aliases, for code that needs the underlying shape.
+pub(crate) fn resolve_alias<'t>(api: &'t Api, ty: &'t Ty) -> &'t Ty {
+    let mut cur = ty;
+    for _ in 0..api.types.len() + 1 {
+        match cur {
+            Ty::Named(id) => match &api.types[id.0].kind {
+                TypeKind::Alias(inner) => cur = inner,
+                _ => return cur,
+            },
+            _ => return cur,
+        }
+    }
+    cur
+}

@@ -1,0 +1,429 @@
+//! Paths and operations -> IR operations; security schemes; servers.
+
+use indexmap::IndexMap;
+use openapiv3::{
+    MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response as OaResponse,
+    SecurityScheme as OaScheme, StatusCode,
+};
+
+use super::{Lowerer, Slot};
+use crate::diag::{escape, join, Diagnostics};
+use crate::ir::{
+    BodyKind, Docs, Operation, Param, ParamLocation, PathPart, RequestBody as IrBody, Response, ResponseBody,
+    SecurityKind, SecurityScheme, StatusMatch, Ty,
+};
+use crate::naming::{self, Namespace};
+
+/// Methods of `Client` that operations must not shadow.
+const CLIENT_METHODS: &[&str] = &["builder", "new", "clone", "fmt", "base_url", "http_client", "execute", "execute_stream"];
+/// Names used by every request builder (its fields and the methods the runtime adds).
+const BUILDER_MEMBERS: &[&str] = &[
+    "client",
+    "options",
+    "body",
+    "send",
+    "send_with_response",
+    "into_future",
+    "timeout",
+    "max_retries",
+    "header",
+    "query",
+    "idempotency_key",
+];
+
+pub fn security_schemes(l: &mut Lowerer<'_>) -> Vec<SecurityScheme> {
+    let mut out = Vec::new();
+    let Some(components) = &l.spec.components else { return out };
+    for (key, scheme) in &components.security_schemes {
+        let pointer = format!("/components/securitySchemes/{}", escape(key));
+        let ReferenceOr::Item(scheme) = scheme else {
+            l.diags.warn(pointer, "referenced security schemes are not supported; skipped");
+            continue;
+        };
+        let (kind, description) = match scheme {
+            OaScheme::HTTP { scheme, description, .. } => match scheme.to_ascii_lowercase().as_str() {
+                "bearer" => (SecurityKind::Bearer, description),
+                "basic" => (SecurityKind::Basic, description),
+                other => {
+                    l.diags.warn(pointer, format!("HTTP auth scheme `{other}` is not supported; skipped"));
+                    continue;
+                }
+            },
+            OaScheme::APIKey { location, name, description, .. } => (
+                SecurityKind::ApiKey {
+                    location: match location {
+                        openapiv3::APIKeyLocation::Query => ParamLocation::Query,
+                        openapiv3::APIKeyLocation::Header => ParamLocation::Header,
+                        openapiv3::APIKeyLocation::Cookie => ParamLocation::Cookie,
+                    },
+                    name: name.clone(),
+                },
+                description,
+            ),
+            // OAuth2 and OpenID Connect end in a bearer token; obtaining it is the caller's business.
+            OaScheme::OAuth2 { description, .. } | OaScheme::OpenIDConnect { description, .. } => {
+                (SecurityKind::Bearer, description)
+            }
+        };
+        out.push(SecurityScheme { key: key.clone(), kind, description: description.clone() });
+    }
+    out
+}
+
+pub fn default_base_url(spec: &OpenAPI, diags: &mut Diagnostics) -> Option<String> {
+    let server = spec.servers.first()?;
+    let mut url = server.url.clone();
+    if let Some(vars) = &server.variables {
+        for (name, var) in vars {
+            url = url.replace(&format!("{{{name}}}"), &var.default);
+        }
+    }
+    if url.starts_with("http://") || url.starts_with("https://") {
+        Some(url.trim_end_matches('/').to_owned())
+    } else {
+        diags.warn("/servers/0/url", format!("server URL `{url}` is not absolute; clients must set a base URL"));
+        None
+    }
+}
+
+fn resolve<'s, T>(
+    item: &'s ReferenceOr<T>,
+    section: impl Fn(&'s openapiv3::Components) -> &'s IndexMap<String, ReferenceOr<T>>,
+    spec: &'s OpenAPI,
+) -> Option<&'s T> {
+    let mut cur = item;
+    for _ in 0..16 {
+        match cur {
+            ReferenceOr::Item(t) => return Some(t),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.rsplit('/').next()?;
+                cur = section(spec.components.as_ref()?).get(&crate::diag::unescape(name))?;
+            }
+        }
+    }
+    None
+}
+
+/// Picks the media type the client uses: JSON first, then forms, then text, then raw bytes.
+fn pick_media(content: &IndexMap<String, MediaType>) -> Option<(BodyKind, &String, &MediaType)> {
+    let kind_of = |m: &str| {
+        let m = m.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        if m == "application/json" || m.ends_with("+json") {
+            (0, BodyKind::Json)
+        } else if m.ends_with("/json") || m.contains("json") {
+            (1, BodyKind::Json)
+        } else if m == "application/x-www-form-urlencoded" {
+            (2, BodyKind::Form)
+        } else if m == "multipart/form-data" {
+            (3, BodyKind::Multipart)
+        } else if m.starts_with("text/") {
+            (4, BodyKind::Text)
+        } else {
+            (5, BodyKind::Binary)
+        }
+    };
+    content
+        .iter()
+        .map(|(k, v)| (kind_of(k), k, v))
+        .min_by_key(|((rank, _), _, _)| *rank)
+        .map(|((_, kind), k, v)| (kind, k, v))
+}
+
+pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operation> {
+    let spec = l.spec;
+    let mut fn_names = Namespace::with_reserved(CLIENT_METHODS);
+    let mut type_names = Namespace::new();
+    let mut out = Vec::new();
+    for (path, item) in &spec.paths.paths {
+        let item_pointer = join("/paths", path);
+        let ReferenceOr::Item(item) = item else {
+            l.diags.warn(item_pointer, "path item `$ref` could not be resolved; skipped");
+            continue;
+        };
+        for (method, op) in item.iter() {
+            let pointer = join(&item_pointer, method);
+            let raw_name = match &op.operation_id {
+                Some(id) if !id.trim().is_empty() => id.clone(),
+                _ => format!("{method} {path}"),
+            };
+            let fn_name = fn_names.claim(naming::snake(&raw_name));
+            let stem = fn_name.trim_start_matches("r#").to_owned();
+            let builder_name = type_names.claim(naming::type_name(&stem));
+            let error_name = type_names.claim(naming::type_name(&format!("{stem} error")));
+            let success_name = type_names.claim(naming::type_name(&format!("{stem} response")));
+            let mut op_ir = Operation {
+                fn_name,
+                builder_name: builder_name.clone(),
+                error_name,
+                success_name,
+                operation_id: op.operation_id.clone(),
+                method: method.to_ascii_uppercase(),
+                path: path.clone(),
+                path_parts: Vec::new(),
+                docs: Docs {
+                    title: op.summary.clone(),
+                    description: op.description.clone(),
+                    example: None,
+                    deprecated: op.deprecated,
+                },
+                params: Vec::new(),
+                body: None,
+                responses: Vec::new(),
+                security: Vec::new(),
+                idempotency_header: None,
+                origin: pointer.clone(),
+            };
+            let mut authorization_param = false;
+            // Path-level parameters first; an operation-level one with the same name and location replaces it.
+            let mut merged: IndexMap<(String, &'static str), (&Parameter, String)> = IndexMap::new();
+            let sources = item
+                .parameters
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p, format!("{item_pointer}/parameters/{i}")))
+                .chain(op.parameters.iter().enumerate().map(|(i, p)| (p, format!("{pointer}/parameters/{i}"))));
+            for (p, ptr) in sources {
+                let Some(param) = resolve(p, |c| &c.parameters, spec) else {
+                    l.diags.warn(ptr, "parameter `$ref` could not be resolved; skipped");
+                    continue;
+                };
+                let loc = match param {
+                    Parameter::Path { .. } => "path",
+                    Parameter::Query { .. } => "query",
+                    Parameter::Header { .. } => "header",
+                    Parameter::Cookie { .. } => "cookie",
+                };
+                merged.insert((param.parameter_data_ref().name.clone(), loc), (param, ptr));
+            }
+            let mut member_names = Namespace::with_reserved(BUILDER_MEMBERS);
+            for ((wire, loc), (param, ptr)) in &merged {
+                let data = param.parameter_data_ref();
+                if *loc == "header" {
+                    let lower = wire.to_ascii_lowercase();
+                    if lower == "authorization" {
+                        authorization_param = true;
+                        continue;
+                    }
+                    if lower == "accept" || lower == "content-type" {
+                        continue;
+                    }
+                    if lower == "idempotency-key" {
+                        op_ir.idempotency_header = Some(wire.clone());
+                        continue;
+                    }
+                }
+                if wire.is_empty() {
+                    l.diags.warn(ptr.clone(), "parameter without a name; skipped");
+                    continue;
+                }
+                let hint = format!("{builder_name} {wire}");
+                let ty = match &data.format {
+                    ParameterSchemaOrContent::Schema(s) => l.lower_schema(s, Slot::Hint(hint), &join(ptr, "schema")),
+                    ParameterSchemaOrContent::Content(content) => match content.first() {
+                        Some((media, mt)) => match &mt.schema {
+                            Some(s) => l.lower_schema(s, Slot::Hint(hint), &join(&join(&join(ptr, "content"), media), "schema")),
+                            None => Ty::String,
+                        },
+                        None => Ty::String,
+                    },
+                };
+                let (ty, nullable) = ty.split_option();
+                let location = match *loc {
+                    "path" => ParamLocation::Path,
+                    "query" => ParamLocation::Query,
+                    "header" => ParamLocation::Header,
+                    _ => ParamLocation::Cookie,
+                };
+                let explode = data.explode.unwrap_or(matches!(location, ParamLocation::Query | ParamLocation::Cookie));
+                op_ir.params.push(Param {
+                    name: member_names.claim(naming::snake(wire)),
+                    wire_name: wire.clone(),
+                    location,
+                    ty,
+                    required: location == ParamLocation::Path || data.required && !nullable,
+                    explode,
+                    docs: Docs {
+                        title: None,
+                        description: data.description.clone(),
+                        example: data.example.as_ref().map(|e| e.to_string()),
+                        deprecated: data.deprecated.unwrap_or(false),
+                    },
+                });
+            }
+            op_ir.path_parts = path_parts(path, &mut op_ir.params, &mut member_names, l.diags, &pointer);
+            if let Some(body) = &op.request_body {
+                let body_ptr = join(&pointer, "requestBody");
+                match resolve(body, |c| &c.request_bodies, spec) {
+                    Some(b) => op_ir.body = request_body(l, b, &builder_name, &body_ptr),
+                    None => l.diags.warn(body_ptr, "request body `$ref` could not be resolved; skipped"),
+                }
+            }
+            let responses_ptr = join(&pointer, "responses");
+            let mut variants = Namespace::new();
+            let mut entries: Vec<(StatusMatch, &ReferenceOr<OaResponse>, String)> = op
+                .responses
+                .responses
+                .iter()
+                .map(|(code, r)| {
+                    let (m, key) = match code {
+                        StatusCode::Code(c) => (StatusMatch::Code(*c), c.to_string()),
+                        StatusCode::Range(r) => (StatusMatch::Range(u8::try_from(*r).unwrap_or(0)), format!("{r}XX")),
+                    };
+                    (m, r, join(&responses_ptr, &key))
+                })
+                .collect();
+            if let Some(d) = &op.responses.default {
+                entries.push((StatusMatch::Default, d, join(&responses_ptr, "default")));
+            }
+            for (status, r, ptr) in entries {
+                let Some(resp) = resolve(r, |c| &c.responses, spec) else {
+                    l.diags.warn(ptr, "response `$ref` could not be resolved; skipped");
+                    continue;
+                };
+                let variant = variants.claim(match &status {
+                    StatusMatch::Code(c) => naming::status_name(*c),
+                    StatusMatch::Range(r) => match r {
+                        2 => "Success".to_owned(),
+                        3 => "Redirection".to_owned(),
+                        4 => "ClientError".to_owned(),
+                        5 => "ServerError".to_owned(),
+                        _ => format!("Status{r}xx"),
+                    },
+                    StatusMatch::Default => "Default".to_owned(),
+                });
+                let body = pick_media(&resp.content).map(|(kind, media, mt)| {
+                    let hint = if status.is_success() { format!("{builder_name} response") } else { format!("{builder_name} {variant}") };
+                    let mptr = join(&join(&join(&ptr, "content"), media), "schema");
+                    let ty = match kind {
+                        BodyKind::Text => Ty::String,
+                        BodyKind::Binary => Ty::Binary,
+                        _ => match &mt.schema {
+                            Some(s) => l.lower_schema(s, Slot::Hint(hint), &mptr),
+                            None => Ty::Any,
+                        },
+                    };
+                    ResponseBody { kind, content_type: media.clone(), ty }
+                });
+                op_ir.responses.push(Response { status, variant, body, description: Some(resp.description.clone()).filter(|d| !d.is_empty()) });
+            }
+            op_ir.security = security_for(l, op.security.as_ref().or(spec.security.as_ref()), schemes, authorization_param, &pointer);
+            out.push(op_ir);
+        }
+    }
+    out
+}
+
+fn request_body<'a>(l: &mut Lowerer<'a>, b: &'a RequestBody, builder: &str, pointer: &str) -> Option<IrBody> {
+    let (kind, media, mt) = pick_media(&b.content)?;
+    let ty = match kind {
+        BodyKind::Text => Ty::String,
+        BodyKind::Binary => Ty::Binary,
+        _ => match &mt.schema {
+            Some(s) => {
+                let p = join(&join(&join(pointer, "content"), media), "schema");
+                l.lower_schema(s, Slot::Hint(format!("{builder} body")), &p)
+            }
+            None => Ty::Any,
+        },
+    };
+    if b.content.len() > 1 {
+        let others: Vec<&str> = b.content.keys().filter(|k| *k != media).map(String::as_str).collect();
+        l.diags.warn(join(pointer, "content"), format!("several media types; the client sends `{media}` (not {})", others.join(", ")));
+    }
+    Some(IrBody {
+        kind,
+        content_type: media.clone(),
+        ty,
+        required: b.required,
+        docs: Docs { description: b.description.clone(), ..Docs::default() },
+    })
+}
+
+/// Splits `/images/{id}` into literals and parameter references, adding declared-but-missing ones.
+fn path_parts(path: &str, params: &mut Vec<Param>, names: &mut Namespace, diags: &mut Diagnostics, pointer: &str) -> Vec<PathPart> {
+    let mut parts = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        if start > 0 {
+            parts.push(PathPart::Literal(rest[..start].to_owned()));
+        }
+        let var = &rest[start + 1..start + len];
+        let idx = match params.iter().position(|p| p.location == ParamLocation::Path && p.wire_name == var) {
+            Some(i) => i,
+            None => {
+                diags.warn(pointer, format!("path template variable `{{{var}}}` has no parameter; treating it as a required string"));
+                params.push(Param {
+                    name: names.claim(naming::snake(var)),
+                    wire_name: var.to_owned(),
+                    location: ParamLocation::Path,
+                    ty: Ty::String,
+                    required: true,
+                    explode: false,
+                    docs: Docs::default(),
+                });
+                params.len() - 1
+            }
+        };
+        parts.push(PathPart::Param(idx));
+        rest = &rest[start + len + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(PathPart::Literal(rest.to_owned()));
+    }
+    let used: Vec<usize> = parts.iter().filter_map(|p| if let PathPart::Param(i) = p { Some(*i) } else { None }).collect();
+    let unused: Vec<usize> = (0..params.len())
+        .filter(|i| params[*i].location == ParamLocation::Path && !used.contains(i))
+        .collect();
+    for i in unused.into_iter().rev() {
+        diags.warn(pointer, format!("path parameter `{}` does not appear in the path; ignored", params[i].wire_name));
+        params.remove(i);
+        for part in parts.iter_mut() {
+            if let PathPart::Param(j) = part {
+                if *j > i {
+                    *j -= 1;
+                }
+            }
+        }
+    }
+    parts
+}
+
+fn security_for(
+    l: &mut Lowerer<'_>,
+    requirements: Option<&Vec<openapiv3::SecurityRequirement>>,
+    schemes: &[SecurityScheme],
+    authorization_param: bool,
+    pointer: &str,
+) -> Vec<Vec<usize>> {
+    match requirements {
+        Some(reqs) => {
+            let mut out = Vec::new();
+            for req in reqs {
+                let mut alt = Vec::new();
+                for key in req.keys() {
+                    match schemes.iter().position(|s| &s.key == key) {
+                        Some(i) => alt.push(i),
+                        None => l.diags.warn(join(pointer, "security"), format!("security scheme `{key}` is not defined; ignored")),
+                    }
+                }
+                out.push(alt);
+            }
+            out
+        }
+        // No requirement declared, but the operation documents an `Authorization` header: any scheme
+        // that writes that header is what it wants.
+        None if authorization_param => schemes
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| match &s.kind {
+                SecurityKind::Bearer | SecurityKind::Basic => true,
+                SecurityKind::ApiKey { location, name } => {
+                    *location == ParamLocation::Header && name.eq_ignore_ascii_case("authorization")
+                }
+            })
+            .map(|(i, _)| vec![i])
+            .collect(),
+        None => Vec::new(),
+    }
+}

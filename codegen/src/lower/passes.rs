@@ -1,0 +1,195 @@
+//! Passes over the finished IR: usage marking, recursion boxing, alias cycles, invariant checks.
+
+use std::collections::BTreeSet;
+
+use crate::diag::{Diagnostics, Error};
+use crate::ir::{Api, Presence, Ty, TypeId, TypeKind};
+
+pub fn run(api: &mut Api, diags: &mut Diagnostics) -> Result<(), Error> {
+    mark_request_types(api);
+    loosen_response_nullables(api);
+    break_alias_cycles(api, diags);
+    box_recursion(api);
+    check(api)
+}
+
+fn named_in(ty: &Ty, out: &mut Vec<TypeId>) {
+    match ty {
+        Ty::Named(id) => out.push(*id),
+        Ty::Vec(t) | Ty::Map(t) | Ty::Option(t) | Ty::Boxed(t) => named_in(t, out),
+        _ => {}
+    }
+}
+
+fn children(kind: &TypeKind) -> Vec<TypeId> {
+    let mut out = Vec::new();
+    match kind {
+        TypeKind::Struct(s) => {
+            for f in &s.fields {
+                named_in(&f.ty, &mut out);
+            }
+            if let Some(a) = &s.additional {
+                named_in(a, &mut out);
+            }
+        }
+        TypeKind::Union(u) => u.variants.iter().for_each(|v| named_in(&v.ty, &mut out)),
+        TypeKind::Alias(t) => named_in(t, &mut out),
+        TypeKind::Enum(_) => {}
+    }
+    out
+}
+
+fn mark_request_types(api: &mut Api) {
+    let mut stack = Vec::new();
+    for op in &api.operations {
+        if let Some(b) = &op.body {
+            named_in(&b.ty, &mut stack);
+        }
+        for p in &op.params {
+            named_in(&p.ty, &mut stack);
+        }
+    }
+    while let Some(id) = stack.pop() {
+        let t = &mut api.types[id.0];
+        if t.in_request {
+            continue;
+        }
+        t.in_request = true;
+        stack.extend(children(&t.kind));
+    }
+}
+
+/// Only request types need the three states of an optional nullable field; response-only types read
+/// absent and null the same way, which is easier to use.
+fn loosen_response_nullables(api: &mut Api) {
+    for t in &mut api.types {
+        if t.in_request {
+            continue;
+        }
+        if let TypeKind::Struct(s) = &mut t.kind {
+            for f in &mut s.fields {
+                if f.presence == Presence::OptionalNullable {
+                    f.presence = Presence::OptionalNullableLoose;
+                }
+            }
+        }
+    }
+}
+
+/// `A = B`, `B = A` (possible through single-member `allOf`s) would not compile; the cycle becomes a JSON value.
+fn break_alias_cycles(api: &mut Api, diags: &mut Diagnostics) {
+    for start in 0..api.types.len() {
+        let mut seen = BTreeSet::new();
+        let mut cur = start;
+        loop {
+            if !seen.insert(cur) {
+                if cur == start {
+                    diags.warn(api.types[start].origin.clone(), "this schema is defined only in terms of itself; using a JSON value");
+                    api.types[start].kind = TypeKind::Alias(Ty::Any);
+                }
+                break;
+            }
+            match &api.types[cur].kind {
+                TypeKind::Alias(Ty::Named(next)) => cur = next.0,
+                TypeKind::Alias(Ty::Option(inner)) => match inner.as_ref() {
+                    Ty::Named(next) => cur = next.0,
+                    _ => break,
+                },
+                _ => break,
+            }
+        }
+    }
+}
+
+/// Edges along which a type contains another by value (no `Vec`/`Map` indirection).
+fn direct_edges(ty: &Ty, out: &mut Vec<TypeId>) {
+    match ty {
+        Ty::Named(id) => out.push(*id),
+        Ty::Option(t) => direct_edges(t, out),
+        _ => {}
+    }
+}
+
+fn direct_children(kind: &TypeKind) -> Vec<TypeId> {
+    let mut out = Vec::new();
+    match kind {
+        TypeKind::Struct(s) => s.fields.iter().for_each(|f| direct_edges(&f.ty, &mut out)),
+        TypeKind::Union(u) => u.variants.iter().for_each(|v| direct_edges(&v.ty, &mut out)),
+        TypeKind::Alias(t) => direct_edges(t, &mut out),
+        TypeKind::Enum(_) => {}
+    }
+    out
+}
+
+fn reaches(api: &Api, from: TypeId, to: TypeId) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![from];
+    while let Some(id) = stack.pop() {
+        if id == to {
+            return true;
+        }
+        if seen.insert(id) {
+            stack.extend(direct_children(&api.types[id.0].kind));
+        }
+    }
+    false
+}
+
+fn boxed(ty: &Ty) -> Ty {
+    match ty {
+        Ty::Option(inner) => Ty::Option(Box::new(boxed(inner))),
+        other => Ty::Boxed(Box::new(other.clone())),
+    }
+}
+
+/// Boxes exactly the by-value edges that close a cycle, so recursive types have a finite size.
+fn box_recursion(api: &mut Api) {
+    for i in 0..api.types.len() {
+        let me = TypeId(i);
+        let mut edits: Vec<usize> = Vec::new();
+        let targets: Vec<(usize, TypeId)> = match &api.types[i].kind {
+            TypeKind::Struct(s) => s.fields.iter().enumerate().filter_map(|(j, f)| direct_target(&f.ty).map(|t| (j, t))).collect(),
+            TypeKind::Union(u) => u.variants.iter().enumerate().filter_map(|(j, v)| direct_target(&v.ty).map(|t| (j, t))).collect(),
+            _ => Vec::new(),
+        };
+        for (j, target) in targets {
+            if reaches(api, target, me) {
+                edits.push(j);
+            }
+        }
+        match &mut api.types[i].kind {
+            TypeKind::Struct(s) => edits.iter().for_each(|j| s.fields[*j].ty = boxed(&s.fields[*j].ty)),
+            TypeKind::Union(u) => edits.iter().for_each(|j| u.variants[*j].ty = boxed(&u.variants[*j].ty)),
+            _ => {}
+        }
+    }
+}
+
+fn direct_target(ty: &Ty) -> Option<TypeId> {
+    match ty {
+        Ty::Named(id) => Some(*id),
+        Ty::Option(t) => direct_target(t),
+        _ => None,
+    }
+}
+
+fn check(api: &Api) -> Result<(), Error> {
+    let mut names = BTreeSet::new();
+    for t in &api.types {
+        if !names.insert(t.name.as_str()) {
+            return Err(Error::Internal(format!("two types named `{}`", t.name)));
+        }
+        for id in children(&t.kind) {
+            if id.0 >= api.types.len() {
+                return Err(Error::Internal(format!("type `{}` refers to a missing type", t.name)));
+            }
+        }
+    }
+    let mut fns = BTreeSet::new();
+    for op in &api.operations {
+        if !fns.insert(op.fn_name.as_str()) {
+            return Err(Error::Internal(format!("two operations named `{}`", op.fn_name)));
+        }
+    }
+    Ok(())
+}

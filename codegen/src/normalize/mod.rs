@@ -1,0 +1,85 @@
+//! Stage 2: make any accepted dialect fit the typed `openapiv3` model, check every `$ref`, and reject
+//! what is invalid with a JSON pointer.
+
+mod oas31;
+pub mod refs;
+mod sanitize;
+pub mod walk;
+
+use serde_json::Value;
+
+use crate::diag::{escape, Diagnostics, Error};
+
+/// The dialect the document declared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Swagger2,
+    OpenApi30,
+    OpenApi31,
+}
+
+/// Runs every normalization pass and deserializes into the typed model.
+pub fn normalize(mut doc: Value, diags: &mut Diagnostics) -> Result<openapiv3::OpenAPI, Error> {
+    let dialect = dialect(&doc, diags)?;
+    if dialect == Dialect::Swagger2 {
+        return Err(diags.error(
+            "/swagger",
+            "Swagger 2.0 documents are not supported yet; convert to OpenAPI 3 first",
+        ));
+    }
+    if dialect == Dialect::OpenApi31 {
+        if let Value::Object(root) = &mut doc {
+            root.entry("paths").or_insert_with(|| Value::Object(Default::default()));
+        }
+    }
+    oas31::rewrite(&mut doc, diags);
+    refs::resolve(&mut doc, diags)?;
+    sanitize::sanitize(&mut doc, diags);
+    deserialize(doc, diags)
+}
+
+fn dialect(doc: &Value, diags: &Diagnostics) -> Result<Dialect, Error> {
+    let Value::Object(root) = doc else {
+        return Err(diags.error("", "the document must be a mapping with an `openapi` field"));
+    };
+    if let Some(v) = root.get("openapi") {
+        let version = match v {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            _ => return Err(diags.error("/openapi", "`openapi` must be a version string such as \"3.1.0\"")),
+        };
+        return if version.starts_with("3.0") {
+            Ok(Dialect::OpenApi30)
+        } else if version.starts_with("3.1") || version.starts_with("3.2") {
+            Ok(Dialect::OpenApi31)
+        } else {
+            Err(diags.error("/openapi", format!("unsupported OpenAPI version `{version}` (3.0.x, 3.1.x and 3.2.x are accepted)")))
+        };
+    }
+    if root.get("swagger").is_some() {
+        return Ok(Dialect::Swagger2);
+    }
+    Err(diags.error("", "not an OpenAPI document: no `openapi` (or `swagger`) field at the top level"))
+}
+
+/// Deserializes into `openapiv3`, turning serde's path into a JSON pointer.
+fn deserialize(doc: Value, diags: &Diagnostics) -> Result<openapiv3::OpenAPI, Error> {
+    serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(doc).map_err(|e| {
+        let mut pointer = String::new();
+        for seg in e.path().iter() {
+            use serde_path_to_error::Segment;
+            match seg {
+                Segment::Seq { index } => {
+                    pointer.push('/');
+                    pointer.push_str(&index.to_string());
+                }
+                Segment::Map { key } => {
+                    pointer.push('/');
+                    pointer.push_str(&escape(key));
+                }
+                Segment::Enum { .. } | Segment::Unknown => {}
+            }
+        }
+        diags.error(pointer, format!("does not fit the OpenAPI model: {}", e.inner()))
+    })
+}

@@ -1,0 +1,270 @@
+//! Checks every `$ref` and makes the reference graph simple for the lower stage:
+//! after this pass, every schema `$ref` points at `#/components/schemas/<name>` and every other
+//! `$ref` points at a direct child of its `components` section. Deeper targets (`$defs`,
+//! properties of other schemas, parts of paths) are hoisted into `components/schemas` (schemas) or
+//! inlined (everything else).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value};
+
+use super::walk;
+use crate::diag::{escape, unescape, Diagnostics, Error};
+
+/// Rounds of hoisting before we give up; each round handles the refs that the previous one copied.
+const MAX_ROUNDS: usize = 64;
+
+const COMPONENT_KINDS: &[&str] = &[
+    "schemas",
+    "responses",
+    "parameters",
+    "examples",
+    "requestBodies",
+    "headers",
+    "securitySchemes",
+    "links",
+    "callbacks",
+];
+
+/// Parses a local `$ref` into reference tokens, or explains why it cannot be followed.
+pub fn parse_local(reference: &str) -> Result<Vec<String>, String> {
+    let Some(fragment) = reference.strip_prefix('#') else {
+        return Err(if reference.contains('#') || !reference.is_empty() {
+            format!("`$ref: {reference}` points outside this file; only references within the file are supported")
+        } else {
+            "empty `$ref`".to_owned()
+        });
+    };
+    let decoded = percent_encoding::percent_decode_str(fragment)
+        .decode_utf8()
+        .map_err(|_| format!("`$ref: {reference}` is not valid UTF-8 after percent-decoding"))?;
+    if decoded.is_empty() {
+        return Ok(Vec::new());
+    }
+    let Some(rest) = decoded.strip_prefix('/') else {
+        return Err(format!("`$ref: {reference}` is not a JSON pointer (anchors are not supported)"));
+    };
+    Ok(rest.split('/').map(unescape).collect())
+}
+
+fn to_pointer(tokens: &[String]) -> String {
+    tokens.iter().map(|t| format!("/{}", escape(t))).collect()
+}
+
+fn lookup<'a>(doc: &'a Value, tokens: &[String]) -> Option<&'a Value> {
+    let mut cur = doc;
+    for t in tokens {
+        cur = match cur {
+            Value::Object(m) => m.get(t)?,
+            Value::Array(a) => a.get(t.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(cur)
+}
+
+struct RefSite {
+    /// Pointer of the object holding the `$ref`.
+    at: String,
+    target: Vec<String>,
+    in_schema: bool,
+}
+
+fn collect(doc: &mut Value, diags: &Diagnostics) -> Result<Vec<RefSite>, Error> {
+    let mut schema_sites = BTreeSet::new();
+    walk::schemas_mut(doc, &mut |s, pointer| {
+        if s.contains_key("$ref") {
+            schema_sites.insert(pointer.to_owned());
+        }
+    });
+    let mut sites = Vec::new();
+    let mut pointer = String::new();
+    collect_all(doc, &mut pointer, &mut |at, reference| {
+        let target = parse_local(reference).map_err(|m| diags.error(format!("{at}/$ref"), m))?;
+        sites.push(RefSite {
+            in_schema: schema_sites.contains(at),
+            at: at.to_owned(),
+            target,
+        });
+        Ok(())
+    })?;
+    Ok(sites)
+}
+
+fn collect_all(
+    value: &Value,
+    pointer: &mut String,
+    f: &mut dyn FnMut(&str, &str) -> Result<(), Error>,
+) -> Result<(), Error> {
+    match value {
+        Value::Object(m) => {
+            if let Some(Value::String(r)) = m.get("$ref") {
+                f(pointer, r)?;
+            }
+            for (k, v) in m {
+                if matches!(k.as_str(), "example" | "examples" | "default" | "enum" | "const")
+                    || k.starts_with("x-") && k != "x-prefixItems" && k != "x-patternProperties"
+                {
+                    continue;
+                }
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&escape(k));
+                collect_all(v, pointer, f)?;
+                pointer.truncate(len);
+            }
+        }
+        Value::Array(a) => {
+            for (i, v) in a.iter().enumerate() {
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&i.to_string());
+                collect_all(v, pointer, f)?;
+                pointer.truncate(len);
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Structural words that make poor type names for hoisted schemas.
+fn is_structural(token: &str) -> bool {
+    matches!(
+        token,
+        "components" | "schemas" | "properties" | "items" | "$defs" | "definitions" | "paths" | "content"
+            | "schema" | "responses" | "requestBody" | "parameters" | "allOf" | "anyOf" | "oneOf"
+            | "additionalProperties" | "x-prefixItems" | "x-patternProperties" | "not"
+    ) || token.contains('/')
+        || token.chars().all(|c| c.is_ascii_digit())
+}
+
+fn hoisted_name(target: &[String], taken: &BTreeSet<String>) -> String {
+    let meaningful: Vec<&str> = target.iter().map(String::as_str).filter(|t| !is_structural(t)).collect();
+    let stem = match meaningful.len() {
+        0 => "Hoisted".to_owned(),
+        1 => meaningful[0].to_owned(),
+        n => format!("{}_{}", meaningful[n - 2], meaningful[n - 1]),
+    };
+    if !taken.contains(&stem) {
+        return stem;
+    }
+    (2u32..)
+        .map(|i| format!("{stem}{i}"))
+        .find(|c| !taken.contains(c))
+        .unwrap_or(stem)
+}
+
+/// Checks and simplifies every `$ref` of the document.
+pub fn resolve(doc: &mut Value, diags: &mut Diagnostics) -> Result<(), Error> {
+    let mut hoisted: BTreeMap<Vec<String>, String> = BTreeMap::new();
+    for _ in 0..MAX_ROUNDS {
+        let sites = collect(doc, diags)?;
+        let mut rewrites: Vec<(String, Rewrite)> = Vec::new();
+        for site in sites {
+            let Some(target) = lookup(doc, &site.target) else {
+                return Err(diags.error(
+                    format!("{}/$ref", site.at),
+                    format!("`$ref` target `#{}` does not exist", to_pointer(&site.target)),
+                ));
+            };
+            let direct_component = site.target.len() == 3
+                && site.target[0] == "components"
+                && COMPONENT_KINDS.contains(&site.target[1].as_str());
+            if site.in_schema {
+                if direct_component && site.target[1] == "schemas" {
+                    continue;
+                }
+                if direct_component {
+                    return Err(diags.error(
+                        format!("{}/$ref", site.at),
+                        format!("a schema `$ref` points at `#{}`, which is not a schema", to_pointer(&site.target)),
+                    ));
+                }
+                let name = match hoisted.get(&site.target) {
+                    Some(name) => name.clone(),
+                    None => {
+                        let taken: BTreeSet<String> = doc
+                            .pointer("/components/schemas")
+                            .and_then(Value::as_object)
+                            .map(|m| m.keys().cloned().collect())
+                            .unwrap_or_default();
+                        let name = hoisted_name(&site.target, &taken);
+                        let copy = target.clone();
+                        insert_schema(doc, &name, copy);
+                        hoisted.insert(site.target.clone(), name.clone());
+                        name
+                    }
+                };
+                rewrites.push((site.at, Rewrite::Ref(format!("#/components/schemas/{}", escape(&name)))));
+            } else if !direct_component {
+                if target.get("$ref").is_some() && site.target.is_empty() {
+                    return Err(diags.error(format!("{}/$ref", site.at), "`$ref` to the document root"));
+                }
+                rewrites.push((site.at, Rewrite::Inline(target.clone())));
+            }
+        }
+        if rewrites.is_empty() {
+            return check_chains(doc, diags);
+        }
+        for (at, rewrite) in rewrites {
+            if let Some(slot) = doc.pointer_mut(&at) {
+                match rewrite {
+                    Rewrite::Ref(r) => {
+                        let mut m = Map::new();
+                        m.insert("$ref".into(), Value::String(r));
+                        *slot = Value::Object(m);
+                    }
+                    Rewrite::Inline(v) => *slot = v,
+                }
+            }
+        }
+    }
+    Err(diags.error("", "`$ref`s nest too deeply to resolve (more than 64 levels of indirection)"))
+}
+
+enum Rewrite {
+    Ref(String),
+    Inline(Value),
+}
+
+fn insert_schema(doc: &mut Value, name: &str, schema: Value) {
+    let Value::Object(root) = doc else { return };
+    let components = root.entry("components").or_insert_with(|| Value::Object(Map::new()));
+    if !components.is_object() {
+        *components = Value::Object(Map::new());
+    }
+    let Value::Object(components) = components else { return };
+    let schemas = components.entry("schemas").or_insert_with(|| Value::Object(Map::new()));
+    if !schemas.is_object() {
+        *schemas = Value::Object(Map::new());
+    }
+    if let Value::Object(schemas) = schemas {
+        schemas.insert(name.to_owned(), schema);
+    }
+}
+
+/// Rejects component entries that are only a `$ref` to themselves, directly or through a chain.
+fn check_chains(doc: &Value, diags: &Diagnostics) -> Result<(), Error> {
+    let Some(Value::Object(components)) = doc.get("components") else { return Ok(()) };
+    for (kind, section) in components {
+        let Value::Object(section) = section else { continue };
+        for name in section.keys() {
+            let mut seen = BTreeSet::new();
+            let mut cur = vec!["components".to_owned(), kind.clone(), name.clone()];
+            while let Some(Value::String(r)) = lookup(doc, &cur).and_then(|v| v.get("$ref")) {
+                if !seen.insert(cur.clone()) {
+                    return Err(diags.error(
+                        format!("/components/{}/{}", escape(kind), escape(name)),
+                        "`$ref` cycle: this entry refers to itself through a chain of references",
+                    ));
+                }
+                match parse_local(r) {
+                    Ok(next) => cur = next,
+                    Err(_) => break,
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,44 @@
+//! The runtime module copied into every generated crate (sources in `codegen/runtime/`).
+//!
+//! Shared code is written once here instead of being emitted per operation; the generated
+//! operations call into it.
+
+/// `(file name, source)` of each runtime file, written to `src/runtime/` of the generated crate.
+pub const FILES: &[(&str, &str)] = &[
+    ("auth.rs", include_str!("../runtime/auth.rs")),
+    ("builder.rs", include_str!("../runtime/builder.rs")),
+    ("client.rs", include_str!("../runtime/client.rs")),
+    ("encoding.rs", include_str!("../runtime/encoding.rs")),
+    ("error.rs", include_str!("../runtime/error.rs")),
+    ("mod.rs", include_str!("../runtime/mod.rs")),
+    ("nullable.rs", include_str!("../runtime/nullable.rs")),
+    ("request.rs", include_str!("../runtime/request.rs")),
+    ("response.rs", include_str!("../runtime/response.rs")),
+    ("retry.rs", include_str!("../runtime/retry.rs")),
+];
+
+/// Items of the runtime that the crate root re-exports.
+pub fn reexports() -> Vec<proc_macro2::Ident> {
+    [
+        "ApiError",
+        "BoxFuture",
+        "BuildError",
+        "ByteStream",
+        "Client",
+        "ClientBuilder",
+        "DecodeError",
+        "Error",
+        "InvalidRequest",
+        "Multipart",
+        "Part",
+        "RequestOptions",
+        "Response",
+        "RetryPolicy",
+        "TimeoutError",
+        "TransportError",
+        "UnexpectedResponse",
+    ]
+        .iter()
+        .map(|n| proc_macro2::Ident::new(n, proc_macro2::Span::call_site()))
+        .collect()
+}
