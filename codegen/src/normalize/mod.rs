@@ -4,6 +4,7 @@
 mod oas31;
 pub mod refs;
 mod sanitize;
+mod swagger2;
 pub mod walk;
 
 use serde_json::Value;
@@ -22,10 +23,7 @@ pub enum Dialect {
 pub fn normalize(mut doc: Value, diags: &mut Diagnostics) -> Result<openapiv3::OpenAPI, Error> {
     let dialect = dialect(&doc, diags)?;
     if dialect == Dialect::Swagger2 {
-        return Err(diags.error(
-            "/swagger",
-            "Swagger 2.0 documents are not supported yet; convert to OpenAPI 3 first",
-        ));
+        doc = swagger2::convert(doc, diags)?;
     }
     if dialect == Dialect::OpenApi31 {
         if let Value::Object(root) = &mut doc {
