@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use anyhow::{bail, Context as _};
 use clap::Args;
 use codegen::write::Change;
-use serde::Deserialize;
 
 const LONG_ABOUT: &str = "\
 Without --spec, regenerates every client listed in clients.toml at the repository root
@@ -47,43 +46,8 @@ pub struct GenArgs {
     quiet: bool,
 }
 
-#[derive(Deserialize)]
-struct ClientsFile {
-    client: Vec<ClientEntry>,
-}
-
-#[derive(Deserialize)]
-struct ClientEntry {
-    spec: String,
-    out: String,
-    #[serde(rename = "crate")]
-    crate_name: String,
-}
-
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
-}
-
-/// One spec -> crate job.
-pub struct Job {
-    pub config: codegen::Config,
-    pub out: PathBuf,
-    pub out_display: String,
-}
-
-pub fn configured_jobs(root: &Path) -> anyhow::Result<Vec<Job>> {
-    let path = root.join("clients.toml");
-    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let file: ClientsFile = toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
-    Ok(file
-        .client
-        .into_iter()
-        .map(|c| Job {
-            config: codegen::Config::new(root.join(&c.spec), c.spec.clone(), c.crate_name),
-            out: root.join(&c.out),
-            out_display: c.out,
-        })
-        .collect())
 }
 
 fn crate_name_from(spec: &Path) -> String {
@@ -106,9 +70,9 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
             let crate_name = args.crate_name.clone().unwrap_or_else(|| crate_name_from(spec));
             let mut config = codegen::Config::new(spec, display.clone(), crate_name);
             config.command = format!("cargo xtask gen --spec {display} --out <dir>");
-            vec![Job { config, out: out.clone(), out_display: out.to_string_lossy().into_owned() }]
+            vec![codegen::project::Client { config, out: out.clone(), out_display: out.to_string_lossy().into_owned() }]
         }
-        _ => configured_jobs(&repo_root())?,
+        _ => codegen::project::load(&repo_root())?,
     };
     // Generate everything in memory before writing anything.
     let mut outputs = Vec::new();

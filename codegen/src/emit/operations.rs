@@ -50,6 +50,19 @@ fn to_text(api: &Api, ty: &Ty, value: TokenStream) -> TokenStream {
     }
 }
 
+/// Copy types are passed by value where a `Display` argument is expected (clippy wants no needless borrow).
+fn is_copy(api: &Api, ty: &Ty) -> bool {
+    match ty {
+        Ty::Bool | Ty::Int(_) | Ty::Float(_) | Ty::Uuid | Ty::Date => true,
+        Ty::Named(id) => match &api.types[id.0].kind {
+            TypeKind::Enum(e) => e.repr == crate::ir::EnumRepr::Integer,
+            TypeKind::Alias(inner) => is_copy(api, inner),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 fn operation(api: &Api, op: &Operation) -> TokenStream {
     let fn_name = ident(&op.fn_name);
     let builder = ident(&op.builder_name);
@@ -110,7 +123,8 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             PathPart::Param(i) => {
                 let p = &op.params[*i];
                 let name = ident(&p.name);
-                let text = to_text(api, &p.ty, quote!((&self.#name)));
+                let value = if is_copy(api, &p.ty) { quote!(self.#name) } else { quote!(&self.#name) };
+                let text = to_text(api, &p.ty, value);
                 build.push(quote!(req.push_path_param(#text);))
             }
         }
@@ -118,16 +132,19 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     for p in op.params.iter().filter(|p| p.location != ParamLocation::Path) {
         let name = ident(&p.name);
         let wire = p.wire_name.as_str();
-        let (value_ref, wrap_some) = if p.required { (quote!((&self.#name)), false) } else { (quote!(value), true) };
+        let (value_ref, place, wrap_some) =
+            if p.required && is_copy(api, &p.ty) {
+                (quote!(self.#name), quote!(self.#name), false)
+            } else if p.required { (quote!(&self.#name), quote!(self.#name), false) } else { (quote!(value), quote!(value), true) };
         let emit_one = match (&p.location, &p.ty) {
             (ParamLocation::Query, Ty::Vec(inner)) if p.explode => {
                 let t = to_text(api, inner, quote!(item));
-                quote!(for item in #value_ref.iter() { req.query(#wire, #t); })
+                quote!(for item in #place.iter() { req.query(#wire, #t); })
             }
             (_, Ty::Vec(inner)) => {
                 let t = to_text(api, inner, quote!(item));
                 let call = location_call(p.location, wire, quote!(&joined));
-                quote!({ let joined = #value_ref.iter().map(|item| #t.to_string()).collect::<Vec<String>>().join(","); #call })
+                quote!({ let joined = #place.iter().map(|item| #t.to_string()).collect::<Vec<String>>().join(","); #call })
             }
             _ => {
                 let t = to_text(api, &p.ty, value_ref);

@@ -83,6 +83,7 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, doc: TokenStream) -> TokenS
     let mut default_fns = Vec::new();
     let mut ctor_args = Vec::new();
     let mut ctor_inits = Vec::new();
+    let mut has_consts = false;
     for f in &s.fields {
         let fname = ident(&f.name);
         let fdoc = docs::attrs(&f.docs);
@@ -106,6 +107,12 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, doc: TokenStream) -> TokenS
             }
         };
         fields.push(quote! { #fdoc #rename #serde pub #fname: #ty, });
+        if let Some(only) = single_variant(api, f) {
+            // A `const` (one-value enum) field needs no argument: it can only hold that value.
+            ctor_inits.push(quote!(#fname: #only));
+            has_consts = true;
+            continue;
+        }
         match &f.presence {
             Presence::Required | Presence::RequiredNullable => {
                 if matches!(f.presence, Presence::Required) && f.ty == Ty::String {
@@ -133,7 +140,7 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, doc: TokenStream) -> TokenS
         });
         ctor_inits.push(quote!(#fname: ::std::collections::BTreeMap::new()));
     }
-    let derive_default = ctor_args.is_empty() && default_fns.is_empty();
+    let derive_default = ctor_args.is_empty() && default_fns.is_empty() && !has_consts;
     let ctor = if derive_default {
         quote!()
     } else if ctor_args.is_empty() {
@@ -167,6 +174,23 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, doc: TokenStream) -> TokenS
         pub struct #name { #(#fields)* }
         #inherent
         #default_impl
+    }
+}
+
+/// `Enum::Variant` when a required field's type is an enum with exactly one known value.
+fn single_variant(api: &Api, f: &Field) -> Option<TokenStream> {
+    if f.presence != Presence::Required {
+        return None;
+    }
+    let Ty::Named(id) = &f.ty else { return None };
+    let t = &api.types[id.0];
+    match &t.kind {
+        TypeKind::Enum(e) if e.variants.len() == 1 => {
+            let ty = ident(&t.name);
+            let v = ident(&e.variants[0].name);
+            Some(quote!(#ty::#v))
+        }
+        _ => None,
     }
 }
 

@@ -1,0 +1,54 @@
+//! `clients.toml`: which specs become which crates. Shared by `cargo xtask gen` and the drift test.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::{Config, Error};
+
+/// The file at the repository root that lists the clients.
+pub const FILE: &str = "clients.toml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClientsFile {
+    client: Vec<ClientEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClientEntry {
+    spec: String,
+    out: String,
+    #[serde(rename = "crate")]
+    crate_name: String,
+}
+
+/// One configured client: generate `config` into `out`.
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub config: Config,
+    pub out: PathBuf,
+    /// `out` as written in the file (relative to the root).
+    pub out_display: String,
+}
+
+/// Reads `clients.toml` below `root`. Spec and output paths are relative to `root`.
+pub fn load(root: &Path) -> Result<Vec<Client>, Error> {
+    let path = root.join(FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::Io { file: FILE.into(), source: e })?;
+    let file: ClientsFile = toml::from_str(&text).map_err(|e| Error::Parse {
+        location: crate::Location::new(FILE, ""),
+        format: "TOML",
+        message: e.to_string(),
+    })?;
+    Ok(file
+        .client
+        .into_iter()
+        .map(|c| Client {
+            config: Config::new(root.join(&c.spec), c.spec.clone(), c.crate_name),
+            out: root.join(&c.out),
+            out_display: c.out,
+        })
+        .collect())
+}
