@@ -6,8 +6,14 @@
 use std::path::Path;
 
 fn generate(path: &Path) -> Result<codegen::Output, codegen::Error> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent");
-    let display = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent");
+    let display = path
+        .strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/");
     codegen::generate(&codegen::Config::new(path, display, "fixture"))
 }
 
@@ -46,7 +52,10 @@ fn broken_specs() {
     insta::glob!("fixtures/errors/*.yaml", |path| {
         let err = generate(path).expect_err("a broken spec must be refused");
         let text = err.to_string();
-        assert!(text.contains("tests/fixtures/errors/"), "the error names the file: {text}");
+        assert!(
+            text.contains("tests/fixtures/errors/"),
+            "the error names the file: {text}"
+        );
         assert!(text.contains('#'), "the error carries a JSON pointer: {text}");
         insta::assert_snapshot!("error", text);
     });

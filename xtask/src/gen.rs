@@ -47,14 +47,26 @@ pub struct GenArgs {
 }
 
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 fn crate_name_from(spec: &Path) -> String {
-    let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = spec
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut name: String = stem
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     name = name.trim_matches('-').to_owned();
     if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
@@ -70,7 +82,11 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
             let crate_name = args.crate_name.clone().unwrap_or_else(|| crate_name_from(spec));
             let mut config = codegen::Config::new(spec, display.clone(), crate_name);
             config.command = format!("cargo xtask gen --spec {display} --out <dir>");
-            vec![codegen::project::Client { config, out: out.clone(), out_display: out.to_string_lossy().into_owned() }]
+            vec![codegen::project::Client {
+                config,
+                out: out.clone(),
+                out_display: out.to_string_lossy().into_owned(),
+            }]
         }
         _ => codegen::project::load(&repo_root())?,
     };
@@ -130,11 +146,19 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
             }
         }
         if report.is_clean() {
-            println!("{}: up to date with {} ({} files)", job.out_display, job.config.spec_display, report.unchanged);
+            println!(
+                "{}: up to date with {} ({} files)",
+                job.out_display, job.config.spec_display, report.unchanged
+            );
         } else {
             drift = true;
             if !args.check {
-                println!("{}: {} {verb} from {}", job.out_display, report.changes.len(), job.config.spec_display);
+                println!(
+                    "{}: {} {verb} from {}",
+                    job.out_display,
+                    report.changes.len(),
+                    job.config.spec_display
+                );
             }
         }
     }

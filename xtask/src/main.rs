@@ -5,7 +5,11 @@ mod gen;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "Project tasks: generate clients from OpenAPI specs.", version)]
+#[command(
+    name = "cargo xtask",
+    about = "Project tasks: generate clients from OpenAPI specs.",
+    version
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -5,7 +5,7 @@ use std::fmt;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, COOKIE};
 use reqwest::Method;
 use serde::Serialize;
 
@@ -129,6 +129,7 @@ impl fmt::Debug for RequestOptions {
 
 /// Generates the per-call option methods on an operation builder that has a
 /// field `options: RequestOptions`.
+#[allow(unused_macros)] // a spec without operations has no builders
 macro_rules! request_options {
     ($builder:ty) => {
         impl $builder {
@@ -277,6 +278,23 @@ impl ApiRequest {
             Err(_) => self.fail(format!(
                 "value of header `{name}` contains characters not allowed in HTTP headers"
             )),
+        }
+    }
+
+    /// Adds a cookie parameter to the `Cookie` header (`name=value`, pairs
+    /// joined by `; `). The value is percent-encoded like a query value so
+    /// that it cannot end the pair or the header.
+    pub(crate) fn cookie(&mut self, name: &str, value: impl fmt::Display) {
+        let pair = format!("{name}={}", encoding::encode(&value.to_string()));
+        let joined = match self.headers.get(COOKIE).and_then(|v| v.to_str().ok()) {
+            Some(existing) => format!("{existing}; {pair}"),
+            None => pair,
+        };
+        match HeaderValue::from_str(&joined) {
+            Ok(v) => {
+                self.headers.insert(COOKIE, v);
+            }
+            Err(_) => self.fail(format!("invalid cookie name `{name}`")),
         }
     }
 
