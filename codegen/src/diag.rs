@@ -114,7 +114,6 @@ impl Error {
             _ => None,
         }
     }
-
 }
 
 /// Collects warnings for one generation run.

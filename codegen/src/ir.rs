@@ -306,8 +306,5 @@ pub struct SecurityScheme {
 pub enum SecurityKind {
     Bearer,
     Basic,
-    ApiKey {
-        location: ParamLocation,
-        name: String,
-    },
+    ApiKey { location: ParamLocation, name: String },
 }

@@ -62,7 +62,10 @@ pub struct Output {
 
 /// Reads the spec named by the config and generates the crate in memory.
 pub fn generate(config: &Config) -> Result<Output, Error> {
-    let bytes = std::fs::read(&config.spec_path).map_err(|e| Error::Io { file: config.spec_display.clone(), source: e })?;
+    let bytes = std::fs::read(&config.spec_path).map_err(|e| Error::Io {
+        file: config.spec_display.clone(),
+        source: e,
+    })?;
     generate_from_bytes(config, &bytes)
 }
 
@@ -90,7 +93,10 @@ pub fn generate_from_bytes(config: &Config, bytes: &[u8]) -> Result<Output, Erro
     for (name, source) in runtime::FILES {
         files.insert(format!("src/runtime/{name}"), format!("{}{}", header("//"), source));
     }
-    files.insert("Cargo.toml".into(), format!("{}{}", header("#"), emit::manifest(&api, config)));
+    files.insert(
+        "Cargo.toml".into(),
+        format!("{}{}", header("#"), emit::manifest(&api, config)),
+    );
     let warnings = diags.into_vec();
     if config.deny_warnings && !warnings.is_empty() {
         return Err(Error::DeniedWarnings(warnings));
@@ -105,7 +111,9 @@ fn validate_crate_name(name: &str) -> Result<(), Error> {
     if ok {
         Ok(())
     } else {
-        Err(Error::Internal(format!("`{name}` is not a valid crate name (ASCII letters, digits, `-`, `_`; starting with a letter)")))
+        Err(Error::Internal(format!(
+            "`{name}` is not a valid crate name (ASCII letters, digits, `-`, `_`; starting with a letter)"
+        )))
     }
 }
 

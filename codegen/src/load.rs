@@ -38,16 +38,15 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Value, Error> {
             message: e.to_string(),
         }),
         Format::Yaml => {
-            let mut yaml: serde_yaml::Value =
-                serde_yaml::from_slice(bytes).map_err(|e| Error::Parse {
-                    location: Location {
-                        file: file.to_owned(),
-                        pointer: String::new(),
-                        line_col: e.location().map(|l| (l.line(), l.column())),
-                    },
-                    format: "YAML",
-                    message: e.to_string(),
-                })?;
+            let mut yaml: serde_yaml::Value = serde_yaml::from_slice(bytes).map_err(|e| Error::Parse {
+                location: Location {
+                    file: file.to_owned(),
+                    pointer: String::new(),
+                    line_col: e.location().map(|l| (l.line(), l.column())),
+                },
+                format: "YAML",
+                message: e.to_string(),
+            })?;
             yaml.apply_merge().map_err(|e| Error::Parse {
                 location: Location::new(file, ""),
                 format: "YAML",

@@ -9,11 +9,10 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Strict and reserved keywords of every edition up to 2024 (`gen` included).
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do",
-    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
-    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
-    "self", "Self", "static", "struct", "super", "trait", "true", "try", "type", "typeof", "union",
-    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
+    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
+    "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers; they get a trailing underscore instead.
@@ -22,11 +21,49 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "extern", "_"];
 /// Type-namespace names the generated code uses unqualified (the std prelude and what we derive).
 /// A schema with one of these names gets a suffix so the generated code keeps meaning what it says.
 const RESERVED_TYPES: &[&str] = &[
-    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "ToString", "ToOwned",
-    "Clone", "Copy", "Send", "Sync", "Sized", "Unpin", "Drop", "Fn", "FnMut", "FnOnce", "Default",
-    "Debug", "Eq", "PartialEq", "Ord", "PartialOrd", "Hash", "Iterator", "IntoIterator",
-    "Extend", "From", "Into", "TryFrom", "TryInto", "AsRef", "AsMut", "DoubleEndedIterator",
-    "ExactSizeIterator", "FromIterator", "Serialize", "Deserialize", "Self",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "ToString",
+    "ToOwned",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Unpin",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Default",
+    "Debug",
+    "Eq",
+    "PartialEq",
+    "Ord",
+    "PartialOrd",
+    "Hash",
+    "Iterator",
+    "IntoIterator",
+    "Extend",
+    "From",
+    "Into",
+    "TryFrom",
+    "TryInto",
+    "AsRef",
+    "AsMut",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
+    "FromIterator",
+    "Serialize",
+    "Deserialize",
+    "Self",
 ];
 
 /// Splits non-ASCII characters out so identifiers stay ASCII (no confusable-identifier lints, same bytes
@@ -298,8 +335,25 @@ mod tests {
     #[test]
     fn every_output_is_an_identifier() {
         let inputs = [
-            "", "_", "__", "0", "a-b", "a_b", "aB", "ß", "🎉", "type", "Self", "\0", "*/", "\"#]", "\\",
-            "with space", "slash/path", "gen", "r#x",
+            "",
+            "_",
+            "__",
+            "0",
+            "a-b",
+            "a_b",
+            "aB",
+            "ß",
+            "🎉",
+            "type",
+            "Self",
+            "\0",
+            "*/",
+            "\"#]",
+            "\\",
+            "with space",
+            "slash/path",
+            "gen",
+            "r#x",
         ];
         for i in inputs {
             for name in [snake(i), camel(i), type_name(i)] {

@@ -36,7 +36,10 @@ pub struct Client {
 /// Reads `clients.toml` below `root`. Spec and output paths are relative to `root`.
 pub fn load(root: &Path) -> Result<Vec<Client>, Error> {
     let path = root.join(FILE);
-    let text = std::fs::read_to_string(&path).map_err(|e| Error::Io { file: FILE.into(), source: e })?;
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
+        file: FILE.into(),
+        source: e,
+    })?;
     let file: ClientsFile = toml::from_str(&text).map_err(|e| Error::Parse {
         location: crate::Location::new(FILE, ""),
         format: "TOML",

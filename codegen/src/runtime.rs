@@ -38,7 +38,7 @@ pub fn reexports() -> Vec<proc_macro2::Ident> {
         "TransportError",
         "UnexpectedResponse",
     ]
-        .iter()
-        .map(|n| proc_macro2::Ident::new(n, proc_macro2::Span::call_site()))
-        .collect()
+    .iter()
+    .map(|n| proc_macro2::Ident::new(n, proc_macro2::Span::call_site()))
+    .collect()
 }

@@ -37,7 +37,10 @@ impl Report {
 }
 
 fn io_err(path: &Path, e: std::io::Error) -> Error {
-    Error::Io { file: path.display().to_string(), source: e }
+    Error::Io {
+        file: path.display().to_string(),
+        source: e,
+    }
 }
 
 /// Files below `dir` that carry the marker (skipping `target/` and hidden directories).
@@ -73,7 +76,9 @@ fn existing_generated(dir: &Path) -> Result<BTreeSet<String>, Error> {
 
 fn first_line(path: &Path) -> String {
     use std::io::BufRead;
-    let Ok(f) = fs::File::open(path) else { return String::new() };
+    let Ok(f) = fs::File::open(path) else {
+        return String::new();
+    };
     let mut line = String::new();
     let _ = std::io::BufReader::new(f).take(512).read_line(&mut line);
     line
@@ -109,7 +114,10 @@ pub fn sync(dir: &Path, files: &BTreeMap<String, String>, check_only: bool) -> R
             Err(e) => return Err(io_err(&path, e)),
         }
     }
-    let stale: Vec<String> = existing_generated(dir)?.into_iter().filter(|f| !files.contains_key(f)).collect();
+    let stale: Vec<String> = existing_generated(dir)?
+        .into_iter()
+        .filter(|f| !files.contains_key(f))
+        .collect();
     for rel in &stale {
         report.changes.insert(rel.clone(), Change::Removed);
     }
@@ -124,7 +132,9 @@ pub fn sync(dir: &Path, files: &BTreeMap<String, String>, check_only: bool) -> R
             fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
             let tmp = parent.join(format!(
                 ".{}.tmp-gen",
-                path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+                path.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
             ));
             let mut f = fs::File::create(&tmp).map_err(|e| io_err(&tmp, e))?;
             f.write_all(content.as_bytes()).map_err(|e| io_err(&tmp, e))?;

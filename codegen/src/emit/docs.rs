@@ -27,7 +27,11 @@ pub fn sanitize(text: &str) -> String {
                 // A fence with a language: rustdoc tests `rust`-like ones, so mark every one as text
                 // unless it is clearly not Rust.
                 let lang = rest.trim().to_ascii_lowercase();
-                if lang.starts_with("rust") || lang.contains("should_panic") || lang.contains("no_run") || lang.contains("edition") {
+                if lang.starts_with("rust")
+                    || lang.contains("should_panic")
+                    || lang.contains("no_run")
+                    || lang.contains("edition")
+                {
                     out.push_str(&line[..line.len() - trimmed.len()]);
                     out.push_str(&trimmed[..3]);
                     out.push_str("text");
@@ -67,7 +71,11 @@ pub fn text(docs: &Docs) -> String {
 /// `#[doc = "..."]` (nothing for empty docs) plus `#[deprecated]` where the spec says so.
 pub fn attrs(docs: &Docs) -> TokenStream {
     let doc = lines(&text(docs));
-    let deprecated = if docs.deprecated { quote!(#[deprecated]) } else { quote!() };
+    let deprecated = if docs.deprecated {
+        quote!(#[deprecated])
+    } else {
+        quote!()
+    };
     quote!(#doc #deprecated)
 }
 

@@ -12,7 +12,10 @@ fn toml_str(s: &str) -> String {
 pub fn manifest(api: &Api, config: &Config) -> String {
     let chrono = uses(api, &|t| matches!(t, Ty::Date | Ty::DateTime));
     let uuid = uses(api, &|t| matches!(t, Ty::Uuid));
-    let description = format!("Client for the {} API, generated from {}", api.title, config.spec_display);
+    let description = format!(
+        "Client for the {} API, generated from {}",
+        api.title, config.spec_display
+    );
     let mut out = String::new();
     out.push_str("[package]\n");
     out.push_str(&format!("name = {}\n", toml_str(&config.crate_name)));

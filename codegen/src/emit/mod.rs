@@ -24,9 +24,18 @@ pub struct RustFile {
 
 pub fn emit(api: &Api, config: &Config) -> Vec<RustFile> {
     vec![
-        RustFile { path: "src/lib.rs".into(), tokens: lib_rs(api, config) },
-        RustFile { path: "src/types.rs".into(), tokens: types::emit(api) },
-        RustFile { path: "src/operations.rs".into(), tokens: operations::emit(api) },
+        RustFile {
+            path: "src/lib.rs".into(),
+            tokens: lib_rs(api, config),
+        },
+        RustFile {
+            path: "src/types.rs".into(),
+            tokens: types::emit(api),
+        },
+        RustFile {
+            path: "src/operations.rs".into(),
+            tokens: operations::emit(api),
+        },
     ]
 }
 
@@ -99,14 +108,19 @@ pub(crate) fn uses(api: &Api, pred: &dyn Fn(&Ty) -> bool) -> bool {
     }
     use crate::ir::TypeKind;
     api.types.iter().any(|t| match &t.kind {
-        TypeKind::Struct(s) => s.fields.iter().any(|f| walk(&f.ty, pred)) || s.additional.as_ref().is_some_and(|a| walk(a, pred)),
+        TypeKind::Struct(s) => {
+            s.fields.iter().any(|f| walk(&f.ty, pred)) || s.additional.as_ref().is_some_and(|a| walk(a, pred))
+        }
         TypeKind::Union(u) => u.variants.iter().any(|v| walk(&v.ty, pred)),
         TypeKind::Alias(t) => walk(t, pred),
         TypeKind::Enum(_) => false,
     }) || api.operations.iter().any(|op| {
         op.params.iter().any(|p| walk(&p.ty, pred))
             || op.body.as_ref().is_some_and(|b| walk(&b.ty, pred))
-            || op.responses.iter().any(|r| r.body.as_ref().is_some_and(|b| walk(&b.ty, pred)))
+            || op
+                .responses
+                .iter()
+                .any(|r| r.body.as_ref().is_some_and(|b| walk(&b.ty, pred)))
     })
 }
 

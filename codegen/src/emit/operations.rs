@@ -13,7 +13,9 @@ pub fn emit(api: &Api) -> TokenStream {
     let imports = if ops.is_empty() {
         quote!()
     } else {
-        quote!(use crate::runtime::{self, ApiRequest, Client, Error, RequestOptions, Response};)
+        quote!(
+            use crate::runtime::{self, ApiRequest, Client, Error, RequestOptions, Response};
+        )
     };
     quote! {
         //! Request builders and per-operation error types. Start from the methods on [`crate::Client`].
@@ -81,7 +83,11 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         let (held, arg, into) = param_ty(api, p);
         struct_fields.push(quote!(#name: #held,));
         ctor_args.push(quote!(#name: #arg));
-        ctor_inits.push(if into { quote!(#name: #name.into()) } else { quote!(#name) });
+        ctor_inits.push(if into {
+            quote!(#name: #name.into())
+        } else {
+            quote!(#name)
+        });
     }
     let mut setters = Vec::new();
     for p in &optional {
@@ -123,7 +129,11 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             PathPart::Param(i) => {
                 let p = &op.params[*i];
                 let name = ident(&p.name);
-                let value = if is_copy(api, &p.ty) { quote!(self.#name) } else { quote!(&self.#name) };
+                let value = if is_copy(api, &p.ty) {
+                    quote!(self.#name)
+                } else {
+                    quote!(&self.#name)
+                };
                 let text = to_text(api, &p.ty, value);
                 build.push(quote!(req.push_path_param(#text);))
             }
@@ -132,10 +142,13 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     for p in op.params.iter().filter(|p| p.location != ParamLocation::Path) {
         let name = ident(&p.name);
         let wire = p.wire_name.as_str();
-        let (value_ref, place, wrap_some) =
-            if p.required && is_copy(api, &p.ty) {
-                (quote!(self.#name), quote!(self.#name), false)
-            } else if p.required { (quote!(&self.#name), quote!(self.#name), false) } else { (quote!(value), quote!(value), true) };
+        let (value_ref, place, wrap_some) = if p.required && is_copy(api, &p.ty) {
+            (quote!(self.#name), quote!(self.#name), false)
+        } else if p.required {
+            (quote!(&self.#name), quote!(self.#name), false)
+        } else {
+            (quote!(value), quote!(value), true)
+        };
         let emit_one = match (&p.location, &p.ty) {
             (ParamLocation::Query, Ty::Vec(inner)) if p.explode => {
                 let t = to_text(api, inner, quote!(item));
@@ -159,7 +172,11 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     }
     if let Some(body) = &op.body {
         let call = body_call(body.kind, &body.content_type);
-        build.push(if body_is_required(api, body) { quote!({ let body = self.body; #call }) } else { quote!(if let Some(body) = self.body { #call }) });
+        build.push(if body_is_required(api, body) {
+            quote!({ let body = self.body; #call })
+        } else {
+            quote!(if let Some(body) = self.body { #call })
+        });
     }
     let auth = auth_tokens(api, op);
     build.push(quote!(req.auth(#auth);));
@@ -177,7 +194,10 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             None => quote!(#doc #v,),
         }
     });
-    let error_doc = docs::lines(&format!("Documented error responses of [`Client::{}`].", op.fn_name.trim_start_matches("r#")));
+    let error_doc = docs::lines(&format!(
+        "Documented error responses of [`Client::{}`].",
+        op.fn_name.trim_start_matches("r#")
+    ));
 
     let op_doc = docs::attrs(&op.docs);
     let summary = docs::lines(&format!("`{} {}`", op.method, op.path));
@@ -246,10 +266,12 @@ fn body_is_required(api: &Api, body: &crate::ir::RequestBody) -> bool {
     body.required
         || match crate::lower::resolve_alias(api, &body.ty) {
             Ty::Named(id) => match &api.types[id.0].kind {
-                TypeKind::Struct(s) => s
-                    .fields
-                    .iter()
-                    .any(|f| matches!(f.presence, crate::ir::Presence::Required | crate::ir::Presence::RequiredNullable)),
+                TypeKind::Struct(s) => s.fields.iter().any(|f| {
+                    matches!(
+                        f.presence,
+                        crate::ir::Presence::Required | crate::ir::Presence::RequiredNullable
+                    )
+                }),
                 _ => false,
             },
             _ => false,
@@ -367,7 +389,9 @@ fn decode_call(api: &Api, r: &Response) -> (TokenStream, TokenStream) {
     match &r.body {
         None => (quote!(()), quote!(resp.empty())),
         Some(b) => match b.kind {
-            BodyKind::Json | BodyKind::Form | BodyKind::Multipart => (ty_tokens(api, &b.ty, false), quote!(resp.json())),
+            BodyKind::Json | BodyKind::Form | BodyKind::Multipart => {
+                (ty_tokens(api, &b.ty, false), quote!(resp.json()))
+            }
             BodyKind::Text => (quote!(String), quote!(resp.text())),
             BodyKind::Binary => (quote!(::bytes::Bytes), quote!(resp.bytes())),
         },
@@ -393,7 +417,11 @@ fn responses(api: &Api, op: &Operation) -> (TokenStream, TokenStream, Vec<TokenS
     } else if all_same {
         for r in &successes {
             let (_, call) = decode_call(api, r);
-            let pat = if r.status == StatusMatch::Default { quote!(200..=299) } else { pattern(&r.status) };
+            let pat = if r.status == StatusMatch::Default {
+                quote!(200..=299)
+            } else {
+                pattern(&r.status)
+            };
             arms.push(quote!(#pat => #call,));
         }
         (decoded[0].0.clone(), quote!())
@@ -403,11 +431,18 @@ fn responses(api: &Api, op: &Operation) -> (TokenStream, TokenStream, Vec<TokenS
         for (r, (ty, call)) in successes.iter().zip(&decoded) {
             let v = ident(&r.variant);
             let doc = docs::attr_str(&response_doc(r));
-            let pat = if r.status == StatusMatch::Default { quote!(200..=299) } else { pattern(&r.status) };
+            let pat = if r.status == StatusMatch::Default {
+                quote!(200..=299)
+            } else {
+                pattern(&r.status)
+            };
             variants.push(quote!(#doc #v(#ty),));
             arms.push(quote!(#pat => #call.map(|r| r.map(#enum_name::#v)),));
         }
-        let doc = docs::lines(&format!("The success responses of [`Client::{}`], which carry different bodies.", op.fn_name.trim_start_matches("r#")));
+        let doc = docs::lines(&format!(
+            "The success responses of [`Client::{}`], which carry different bodies.",
+            op.fn_name.trim_start_matches("r#")
+        ));
         (
             quote!(#enum_name),
             quote! {

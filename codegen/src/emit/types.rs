@@ -150,14 +150,22 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, doc: TokenStream) -> TokenS
             }
         }
     } else {
-        let allow = if ctor_args.len() > 7 { quote!(#[allow(clippy::too_many_arguments)]) } else { quote!() };
+        let allow = if ctor_args.len() > 7 {
+            quote!(#[allow(clippy::too_many_arguments)])
+        } else {
+            quote!()
+        };
         quote! {
             /// Creates a value from the required fields; the others start absent or at the spec's defaults.
             #allow
             pub fn new(#(#ctor_args),*) -> Self { Self { #(#ctor_inits),* } }
         }
     };
-    let (inherent_ctor, default_impl) = if ctor_args.is_empty() { (quote!(), ctor) } else { (ctor, quote!()) };
+    let (inherent_ctor, default_impl) = if ctor_args.is_empty() {
+        (quote!(), ctor)
+    } else {
+        (ctor, quote!())
+    };
     let inherent = if default_fns.is_empty() && inherent_ctor.is_empty() {
         quote!()
     } else {
@@ -235,8 +243,11 @@ fn enum_def(name: &proc_macro2::Ident, e: &EnumDef, doc: TokenStream) -> TokenSt
             }
         }
         EnumRepr::Integer => {
-            let values: Vec<Literal> =
-                e.variants.iter().map(|v| Literal::i64_unsuffixed(v.value.parse::<i64>().unwrap_or_default())).collect();
+            let values: Vec<Literal> = e
+                .variants
+                .iter()
+                .map(|v| Literal::i64_unsuffixed(v.value.parse::<i64>().unwrap_or_default()))
+                .collect();
             quote! {
                 #doc
                 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]

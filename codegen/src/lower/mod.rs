@@ -29,7 +29,11 @@ pub struct Lowerer<'a> {
 pub(crate) fn component_schema<'s>(spec: &'s OpenAPI, reference: &str) -> Option<(&'s str, &'s ReferenceOr<Schema>)> {
     let raw = reference.strip_prefix("#/components/schemas/")?;
     let name = crate::diag::unescape(raw);
-    spec.components.as_ref()?.schemas.get_key_value(&name).map(|(k, v)| (k.as_str(), v))
+    spec.components
+        .as_ref()?
+        .schemas
+        .get_key_value(&name)
+        .map(|(k, v)| (k.as_str(), v))
 }
 
 impl<'a> Lowerer<'a> {
@@ -42,7 +46,13 @@ impl<'a> Lowerer<'a> {
 
     fn fill(&mut self, id: TypeId, docs: Docs, kind: TypeKind) {
         let (name, origin) = self.names[id.0].clone();
-        self.types[id.0] = Some(TypeDef { name, origin, docs, kind, in_request: false });
+        self.types[id.0] = Some(TypeDef {
+            name,
+            origin,
+            docs,
+            kind,
+            in_request: false,
+        });
     }
 
     fn name_of(&self, id: TypeId) -> String {
@@ -111,7 +121,10 @@ pub fn lower(spec: &OpenAPI, diags: &mut Diagnostics) -> Result<Api, Error> {
         match t {
             Some(t) => types.push(t),
             None => {
-                return Err(Error::Internal(format!("type `{}` was named but never defined", l.names[i].0)));
+                return Err(Error::Internal(format!(
+                    "type `{}` was named but never defined",
+                    l.names[i].0
+                )));
             }
         }
     }

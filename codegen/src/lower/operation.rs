@@ -15,7 +15,16 @@ use crate::ir::{
 use crate::naming::{self, Namespace};
 
 /// Methods of `Client` that operations must not shadow.
-const CLIENT_METHODS: &[&str] = &["builder", "new", "clone", "fmt", "base_url", "http_client", "execute", "execute_stream"];
+const CLIENT_METHODS: &[&str] = &[
+    "builder",
+    "new",
+    "clone",
+    "fmt",
+    "base_url",
+    "http_client",
+    "execute",
+    "execute_stream",
+];
 /// Names used by every request builder (its fields and the methods the runtime adds).
 const BUILDER_MEMBERS: &[&str] = &[
     "client",
@@ -33,23 +42,34 @@ const BUILDER_MEMBERS: &[&str] = &[
 
 pub fn security_schemes(l: &mut Lowerer<'_>) -> Vec<SecurityScheme> {
     let mut out = Vec::new();
-    let Some(components) = &l.spec.components else { return out };
+    let Some(components) = &l.spec.components else {
+        return out;
+    };
     for (key, scheme) in &components.security_schemes {
         let pointer = format!("/components/securitySchemes/{}", escape(key));
         let ReferenceOr::Item(scheme) = scheme else {
-            l.diags.warn(pointer, "referenced security schemes are not supported; skipped");
+            l.diags
+                .warn(pointer, "referenced security schemes are not supported; skipped");
             continue;
         };
         let (kind, description) = match scheme {
-            OaScheme::HTTP { scheme, description, .. } => match scheme.to_ascii_lowercase().as_str() {
+            OaScheme::HTTP {
+                scheme, description, ..
+            } => match scheme.to_ascii_lowercase().as_str() {
                 "bearer" => (SecurityKind::Bearer, description),
                 "basic" => (SecurityKind::Basic, description),
                 other => {
-                    l.diags.warn(pointer, format!("HTTP auth scheme `{other}` is not supported; skipped"));
+                    l.diags
+                        .warn(pointer, format!("HTTP auth scheme `{other}` is not supported; skipped"));
                     continue;
                 }
             },
-            OaScheme::APIKey { location, name, description, .. } => (
+            OaScheme::APIKey {
+                location,
+                name,
+                description,
+                ..
+            } => (
                 SecurityKind::ApiKey {
                     location: match location {
                         openapiv3::APIKeyLocation::Query => ParamLocation::Query,
@@ -65,7 +85,11 @@ pub fn security_schemes(l: &mut Lowerer<'_>) -> Vec<SecurityScheme> {
                 (SecurityKind::Bearer, description)
             }
         };
-        out.push(SecurityScheme { key: key.clone(), kind, description: description.clone() });
+        out.push(SecurityScheme {
+            key: key.clone(),
+            kind,
+            description: description.clone(),
+        });
     }
     out
 }
@@ -81,7 +105,10 @@ pub fn default_base_url(spec: &OpenAPI, diags: &mut Diagnostics) -> Option<Strin
     if url.starts_with("http://") || url.starts_with("https://") {
         Some(url.trim_end_matches('/').to_owned())
     } else {
-        diags.warn("/servers/0/url", format!("server URL `{url}` is not absolute; clients must set a base URL"));
+        diags.warn(
+            "/servers/0/url",
+            format!("server URL `{url}` is not absolute; clients must set a base URL"),
+        );
         None
     }
 }
@@ -137,7 +164,8 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
     for (path, item) in &spec.paths.paths {
         let item_pointer = join("/paths", path);
         let ReferenceOr::Item(item) = item else {
-            l.diags.warn(item_pointer, "path item `$ref` could not be resolved; skipped");
+            l.diags
+                .warn(item_pointer, "path item `$ref` could not be resolved; skipped");
             continue;
         };
         for (method, op) in item.iter() {
@@ -181,7 +209,12 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
                 .iter()
                 .enumerate()
                 .map(|(i, p)| (p, format!("{item_pointer}/parameters/{i}")))
-                .chain(op.parameters.iter().enumerate().map(|(i, p)| (p, format!("{pointer}/parameters/{i}"))));
+                .chain(
+                    op.parameters
+                        .iter()
+                        .enumerate()
+                        .map(|(i, p)| (p, format!("{pointer}/parameters/{i}"))),
+                );
             for (p, ptr) in sources {
                 let Some(param) = resolve(p, |c| &c.parameters, spec) else {
                     l.diags.warn(ptr, "parameter `$ref` could not be resolved; skipped");
@@ -221,7 +254,11 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
                     ParameterSchemaOrContent::Schema(s) => l.lower_schema(s, Slot::Hint(hint), &join(ptr, "schema")),
                     ParameterSchemaOrContent::Content(content) => match content.first() {
                         Some((media, mt)) => match &mt.schema {
-                            Some(s) => l.lower_schema(s, Slot::Hint(hint), &join(&join(&join(ptr, "content"), media), "schema")),
+                            Some(s) => l.lower_schema(
+                                s,
+                                Slot::Hint(hint),
+                                &join(&join(&join(ptr, "content"), media), "schema"),
+                            ),
                             None => Ty::String,
                         },
                         None => Ty::String,
@@ -234,7 +271,9 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
                     "header" => ParamLocation::Header,
                     _ => ParamLocation::Cookie,
                 };
-                let explode = data.explode.unwrap_or(matches!(location, ParamLocation::Query | ParamLocation::Cookie));
+                let explode = data
+                    .explode
+                    .unwrap_or(matches!(location, ParamLocation::Query | ParamLocation::Cookie));
                 op_ir.params.push(Param {
                     name: member_names.claim(naming::snake(wire)),
                     wire_name: wire.clone(),
@@ -255,7 +294,9 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
                 let body_ptr = join(&pointer, "requestBody");
                 match resolve(body, |c| &c.request_bodies, spec) {
                     Some(b) => op_ir.body = request_body(l, b, &builder_name, &body_ptr),
-                    None => l.diags.warn(body_ptr, "request body `$ref` could not be resolved; skipped"),
+                    None => l
+                        .diags
+                        .warn(body_ptr, "request body `$ref` could not be resolved; skipped"),
                 }
             }
             let responses_ptr = join(&pointer, "responses");
@@ -292,7 +333,11 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
                     StatusMatch::Default => "Default".to_owned(),
                 });
                 let body = pick_media(&resp.content).map(|(kind, media, mt)| {
-                    let hint = if status.is_success() { format!("{builder_name} response") } else { format!("{builder_name} {variant}") };
+                    let hint = if status.is_success() {
+                        format!("{builder_name} response")
+                    } else {
+                        format!("{builder_name} {variant}")
+                    };
                     let mptr = join(&join(&join(&ptr, "content"), media), "schema");
                     let ty = match kind {
                         BodyKind::Text => Ty::String,
@@ -302,11 +347,26 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
                             None => Ty::Any,
                         },
                     };
-                    ResponseBody { kind, content_type: media.clone(), ty }
+                    ResponseBody {
+                        kind,
+                        content_type: media.clone(),
+                        ty,
+                    }
                 });
-                op_ir.responses.push(Response { status, variant, body, description: Some(resp.description.clone()).filter(|d| !d.is_empty()) });
+                op_ir.responses.push(Response {
+                    status,
+                    variant,
+                    body,
+                    description: Some(resp.description.clone()).filter(|d| !d.is_empty()),
+                });
             }
-            op_ir.security = security_for(l, op.security.as_ref().or(spec.security.as_ref()), schemes, authorization_param, &pointer);
+            op_ir.security = security_for(
+                l,
+                op.security.as_ref().or(spec.security.as_ref()),
+                schemes,
+                authorization_param,
+                &pointer,
+            );
             out.push(op_ir);
         }
     }
@@ -328,19 +388,34 @@ fn request_body<'a>(l: &mut Lowerer<'a>, b: &'a RequestBody, builder: &str, poin
     };
     if b.content.len() > 1 {
         let others: Vec<&str> = b.content.keys().filter(|k| *k != media).map(String::as_str).collect();
-        l.diags.warn(join(pointer, "content"), format!("several media types; the client sends `{media}` (not {})", others.join(", ")));
+        l.diags.warn(
+            join(pointer, "content"),
+            format!(
+                "several media types; the client sends `{media}` (not {})",
+                others.join(", ")
+            ),
+        );
     }
     Some(IrBody {
         kind,
         content_type: media.clone(),
         ty,
         required: b.required,
-        docs: Docs { description: b.description.clone(), ..Docs::default() },
+        docs: Docs {
+            description: b.description.clone(),
+            ..Docs::default()
+        },
     })
 }
 
 /// Splits `/images/{id}` into literals and parameter references, adding declared-but-missing ones.
-fn path_parts(path: &str, params: &mut Vec<Param>, names: &mut Namespace, diags: &mut Diagnostics, pointer: &str) -> Vec<PathPart> {
+fn path_parts(
+    path: &str,
+    params: &mut Vec<Param>,
+    names: &mut Namespace,
+    diags: &mut Diagnostics,
+    pointer: &str,
+) -> Vec<PathPart> {
     let mut parts = Vec::new();
     let mut rest = path;
     while let Some(start) = rest.find('{') {
@@ -349,10 +424,16 @@ fn path_parts(path: &str, params: &mut Vec<Param>, names: &mut Namespace, diags:
             parts.push(PathPart::Literal(rest[..start].to_owned()));
         }
         let var = &rest[start + 1..start + len];
-        let idx = match params.iter().position(|p| p.location == ParamLocation::Path && p.wire_name == var) {
+        let idx = match params
+            .iter()
+            .position(|p| p.location == ParamLocation::Path && p.wire_name == var)
+        {
             Some(i) => i,
             None => {
-                diags.warn(pointer, format!("path template variable `{{{var}}}` has no parameter; treating it as a required string"));
+                diags.warn(
+                    pointer,
+                    format!("path template variable `{{{var}}}` has no parameter; treating it as a required string"),
+                );
                 params.push(Param {
                     name: names.claim(naming::snake(var)),
                     wire_name: var.to_owned(),
@@ -371,12 +452,21 @@ fn path_parts(path: &str, params: &mut Vec<Param>, names: &mut Namespace, diags:
     if !rest.is_empty() {
         parts.push(PathPart::Literal(rest.to_owned()));
     }
-    let used: Vec<usize> = parts.iter().filter_map(|p| if let PathPart::Param(i) = p { Some(*i) } else { None }).collect();
+    let used: Vec<usize> = parts
+        .iter()
+        .filter_map(|p| if let PathPart::Param(i) = p { Some(*i) } else { None })
+        .collect();
     let unused: Vec<usize> = (0..params.len())
         .filter(|i| params[*i].location == ParamLocation::Path && !used.contains(i))
         .collect();
     for i in unused.into_iter().rev() {
-        diags.warn(pointer, format!("path parameter `{}` does not appear in the path; ignored", params[i].wire_name));
+        diags.warn(
+            pointer,
+            format!(
+                "path parameter `{}` does not appear in the path; ignored",
+                params[i].wire_name
+            ),
+        );
         params.remove(i);
         for part in parts.iter_mut() {
             if let PathPart::Param(j) = part {
@@ -404,7 +494,10 @@ fn security_for(
                 for key in req.keys() {
                     match schemes.iter().position(|s| &s.key == key) {
                         Some(i) => alt.push(i),
-                        None => l.diags.warn(join(pointer, "security"), format!("security scheme `{key}` is not defined; ignored")),
+                        None => l.diags.warn(
+                            join(pointer, "security"),
+                            format!("security scheme `{key}` is not defined; ignored"),
+                        ),
                     }
                 }
                 out.push(alt);

@@ -84,7 +84,10 @@ fn break_alias_cycles(api: &mut Api, diags: &mut Diagnostics) {
         loop {
             if !seen.insert(cur) {
                 if cur == start {
-                    diags.warn(api.types[start].origin.clone(), "this schema is defined only in terms of itself; using a JSON value");
+                    diags.warn(
+                        api.types[start].origin.clone(),
+                        "this schema is defined only in terms of itself; using a JSON value",
+                    );
                     api.types[start].kind = TypeKind::Alias(Ty::Any);
                 }
                 break;
@@ -148,8 +151,18 @@ fn box_recursion(api: &mut Api) {
         let me = TypeId(i);
         let mut edits: Vec<usize> = Vec::new();
         let targets: Vec<(usize, TypeId)> = match &api.types[i].kind {
-            TypeKind::Struct(s) => s.fields.iter().enumerate().filter_map(|(j, f)| direct_target(&f.ty).map(|t| (j, t))).collect(),
-            TypeKind::Union(u) => u.variants.iter().enumerate().filter_map(|(j, v)| direct_target(&v.ty).map(|t| (j, t))).collect(),
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .enumerate()
+                .filter_map(|(j, f)| direct_target(&f.ty).map(|t| (j, t)))
+                .collect(),
+            TypeKind::Union(u) => u
+                .variants
+                .iter()
+                .enumerate()
+                .filter_map(|(j, v)| direct_target(&v.ty).map(|t| (j, t)))
+                .collect(),
             _ => Vec::new(),
         };
         for (j, target) in targets {

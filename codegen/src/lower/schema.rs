@@ -75,7 +75,10 @@ impl<'a> Lowerer<'a> {
                 }
             }
             None => {
-                self.diags.warn(pointer, format!("`$ref: {reference}` is not a component schema; using a JSON value"));
+                self.diags.warn(
+                    pointer,
+                    format!("`$ref: {reference}` is not a component schema; using a JSON value"),
+                );
                 Ty::Any
             }
         }
@@ -148,7 +151,10 @@ impl<'a> Lowerer<'a> {
             SchemaKind::OneOf { one_of: list } => self.lower_union("oneOf", list, slot, pointer, docs),
             SchemaKind::AnyOf { any_of: list } => self.lower_union("anyOf", list, slot, pointer, docs),
             SchemaKind::Not { .. } => {
-                self.diags.warn(join(pointer, "not"), "`not` cannot be expressed in Rust types; using a JSON value");
+                self.diags.warn(
+                    join(pointer, "not"),
+                    "`not` cannot be expressed in Rust types; using a JSON value",
+                );
                 Ty::Any
             }
         }
@@ -181,12 +187,24 @@ impl<'a> Lowerer<'a> {
             .iter()
             .filter(|v| seen.insert(**v))
             .map(|v| EnumVariant {
-                name: ns.claim(if v.is_empty() { "Empty".to_owned() } else { naming::camel(v) }),
+                name: ns.claim(if v.is_empty() {
+                    "Empty".to_owned()
+                } else {
+                    naming::camel(v)
+                }),
                 value: (*v).to_owned(),
                 docs: Docs::default(),
             })
             .collect();
-        self.define(slot, pointer, docs, TypeKind::Enum(EnumDef { repr: EnumRepr::String, variants }))
+        self.define(
+            slot,
+            pointer,
+            docs,
+            TypeKind::Enum(EnumDef {
+                repr: EnumRepr::String,
+                variants,
+            }),
+        )
     }
 
     fn integer_enum(&mut self, values: &[i64], slot: Slot, pointer: &str, docs: Docs) -> Ty {
@@ -196,12 +214,24 @@ impl<'a> Lowerer<'a> {
             .iter()
             .filter(|v| seen.insert(**v))
             .map(|v| EnumVariant {
-                name: ns.claim(if *v < 0 { format!("Minus{}", v.unsigned_abs()) } else { format!("V{v}") }),
+                name: ns.claim(if *v < 0 {
+                    format!("Minus{}", v.unsigned_abs())
+                } else {
+                    format!("V{v}")
+                }),
                 value: v.to_string(),
                 docs: Docs::default(),
             })
             .collect();
-        self.define(slot, pointer, docs, TypeKind::Enum(EnumDef { repr: EnumRepr::Integer, variants }))
+        self.define(
+            slot,
+            pointer,
+            docs,
+            TypeKind::Enum(EnumDef {
+                repr: EnumRepr::Integer,
+                variants,
+            }),
+        )
     }
 
     fn lower_union(&mut self, key: &str, list: &'a [ReferenceOr<Schema>], slot: Slot, pointer: &str, docs: Docs) -> Ty {
@@ -224,7 +254,11 @@ impl<'a> Lowerer<'a> {
             any_nullable |= nullable;
             let name = ns.claim(self.variant_name(&ty));
             if !variants.iter().any(|v: &UnionVariant| v.ty == ty) {
-                variants.push(UnionVariant { name, ty, tag_values: Vec::new() });
+                variants.push(UnionVariant {
+                    name,
+                    ty,
+                    tag_values: Vec::new(),
+                });
             }
         }
         // serde tries untagged variants in order: put the narrower JSON forms first.
@@ -283,14 +317,24 @@ impl<'a> Lowerer<'a> {
     fn lower_object_like(&mut self, schema: &'a Schema, slot: Slot, pointer: &str, docs: Docs) -> Ty {
         if let SchemaKind::Any(any) = &schema.schema_kind {
             // A schema that names no type: decide from the keywords it has.
-            let has_object_keywords = !any.properties.is_empty() || any.additional_properties.is_some() || any.typ.as_deref() == Some("object");
+            let has_object_keywords = !any.properties.is_empty()
+                || any.additional_properties.is_some()
+                || any.typ.as_deref() == Some("object");
             if !has_object_keywords && any.all_of.is_empty() {
                 if !any.one_of.is_empty() || !any.any_of.is_empty() {
-                    let (key, list) = if any.one_of.is_empty() { ("anyOf", &any.any_of) } else { ("oneOf", &any.one_of) };
+                    let (key, list) = if any.one_of.is_empty() {
+                        ("anyOf", &any.any_of)
+                    } else {
+                        ("oneOf", &any.one_of)
+                    };
                     return self.lower_union(key, list, slot, pointer, docs);
                 }
                 if let Some(items) = &any.items {
-                    let item = self.lower_boxed(items, Slot::Hint(format!("{} Item", self.hint_of(&slot))), &join(pointer, "items"));
+                    let item = self.lower_boxed(
+                        items,
+                        Slot::Hint(format!("{} Item", self.hint_of(&slot))),
+                        &join(pointer, "items"),
+                    );
                     return Ty::Vec(Box::new(item));
                 }
                 let strings: Vec<&str> = any.enumeration.iter().filter_map(Value::as_str).collect();
@@ -384,12 +428,18 @@ impl<'a> Lowerer<'a> {
 
     fn collect_parts(&mut self, schema: &'a Schema, pointer: &str, parts: &mut ObjectParts<'a>, depth: usize) {
         if depth > MAX_DEPTH {
-            self.diags.warn(pointer, "`allOf` nests too deeply; inner parts ignored");
+            self.diags
+                .warn(pointer, "`allOf` nests too deeply; inner parts ignored");
             return;
         }
         let (props, required, additional, all_of) = match &schema.schema_kind {
             SchemaKind::Type(Type::Object(o)) => (&o.properties, &o.required, o.additional_properties.as_ref(), None),
-            SchemaKind::Any(a) => (&a.properties, &a.required, a.additional_properties.as_ref(), Some(&a.all_of)),
+            SchemaKind::Any(a) => (
+                &a.properties,
+                &a.required,
+                a.additional_properties.as_ref(),
+                Some(&a.all_of),
+            ),
             SchemaKind::AllOf { all_of } => {
                 for (i, part) in all_of.iter().enumerate() {
                     self.collect_part(part, &join(&join(pointer, "allOf"), &i.to_string()), parts, depth + 1);
@@ -416,7 +466,13 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn collect_part(&mut self, part: &'a ReferenceOr<Schema>, pointer: &str, parts: &mut ObjectParts<'a>, depth: usize) {
+    fn collect_part(
+        &mut self,
+        part: &'a ReferenceOr<Schema>,
+        pointer: &str,
+        parts: &mut ObjectParts<'a>,
+        depth: usize,
+    ) {
         match part {
             ReferenceOr::Item(s) => self.collect_parts(s, pointer, parts, depth),
             ReferenceOr::Reference { reference } => {
@@ -436,7 +492,11 @@ impl<'a> Lowerer<'a> {
     fn default_value(&self, ty: &Ty, value: &Value) -> Option<DefaultValue> {
         match (ty, value) {
             (Ty::Bool, Value::Bool(b)) => Some(DefaultValue::Bool(*b)),
-            (Ty::Int(_), Value::Number(n)) => n.as_i64().map(i128::from).or(n.as_u64().map(i128::from)).map(DefaultValue::Int),
+            (Ty::Int(_), Value::Number(n)) => n
+                .as_i64()
+                .map(i128::from)
+                .or(n.as_u64().map(i128::from))
+                .map(DefaultValue::Int),
             (Ty::Float(_), Value::Number(n)) => n.as_f64().filter(|f| f.is_finite()).map(DefaultValue::Float),
             (Ty::String, Value::String(s)) => Some(DefaultValue::Str(s.clone())),
             (Ty::Named(id), v) => match &self.types.get(id.0)?.as_ref()?.kind {
@@ -446,7 +506,10 @@ impl<'a> Lowerer<'a> {
                         Value::Number(n) => n.to_string(),
                         _ => return None,
                     };
-                    e.variants.iter().find(|var| var.value == text).map(|var| DefaultValue::Variant(*id, var.name.clone()))
+                    e.variants
+                        .iter()
+                        .find(|var| var.value == text)
+                        .map(|var| DefaultValue::Variant(*id, var.name.clone()))
                 }
                 TypeKind::Alias(inner) => self.default_value(inner, v),
                 _ => None,

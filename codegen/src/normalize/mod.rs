@@ -51,13 +51,19 @@ fn dialect(doc: &Value, diags: &Diagnostics) -> Result<Dialect, Error> {
         } else if version.starts_with("3.1") || version.starts_with("3.2") {
             Ok(Dialect::OpenApi31)
         } else {
-            Err(diags.error("/openapi", format!("unsupported OpenAPI version `{version}` (3.0.x, 3.1.x and 3.2.x are accepted)")))
+            Err(diags.error(
+                "/openapi",
+                format!("unsupported OpenAPI version `{version}` (3.0.x, 3.1.x and 3.2.x are accepted)"),
+            ))
         };
     }
     if root.get("swagger").is_some() {
         return Ok(Dialect::Swagger2);
     }
-    Err(diags.error("", "not an OpenAPI document: no `openapi` (or `swagger`) field at the top level"))
+    Err(diags.error(
+        "",
+        "not an OpenAPI document: no `openapi` (or `swagger`) field at the top level",
+    ))
 }
 
 /// Deserializes into `openapiv3`, turning serde's path into a JSON pointer.

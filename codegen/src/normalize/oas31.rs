@@ -13,7 +13,14 @@ use crate::diag::Diagnostics;
 /// Keywords that belong to one JSON type, moved along when a multi-type schema is split.
 fn keywords_for(ty: &str) -> &'static [&'static str] {
     match ty {
-        "string" => &["format", "pattern", "minLength", "maxLength", "contentEncoding", "contentMediaType"],
+        "string" => &[
+            "format",
+            "pattern",
+            "minLength",
+            "maxLength",
+            "contentEncoding",
+            "contentMediaType",
+        ],
         "integer" | "number" => &[
             "format",
             "minimum",
@@ -22,7 +29,14 @@ fn keywords_for(ty: &str) -> &'static [&'static str] {
             "exclusiveMaximum",
             "multipleOf",
         ],
-        "array" => &["items", "prefixItems", "minItems", "maxItems", "uniqueItems", "contains"],
+        "array" => &[
+            "items",
+            "prefixItems",
+            "minItems",
+            "maxItems",
+            "uniqueItems",
+            "contains",
+        ],
         "object" => &[
             "properties",
             "required",
@@ -165,7 +179,11 @@ fn type_arrays(s: &mut Map<String, Value>, pointer: &str, diags: &mut Diagnostic
                     }
                 }
                 if let Some(Value::Array(values)) = &enum_values {
-                    let mine: Vec<Value> = values.iter().filter(|x| json_type_of(x) == t || (t == "number" && x.is_number())).cloned().collect();
+                    let mine: Vec<Value> = values
+                        .iter()
+                        .filter(|x| json_type_of(x) == t || (t == "number" && x.is_number()))
+                        .cloned()
+                        .collect();
                     if !mine.is_empty() {
                         v.insert("enum".into(), Value::Array(mine));
                     }

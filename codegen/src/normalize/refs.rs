@@ -42,7 +42,9 @@ pub fn parse_local(reference: &str) -> Result<Vec<String>, String> {
         return Ok(Vec::new());
     }
     let Some(rest) = decoded.strip_prefix('/') else {
-        return Err(format!("`$ref: {reference}` is not a JSON pointer (anchors are not supported)"));
+        return Err(format!(
+            "`$ref: {reference}` is not a JSON pointer (anchors are not supported)"
+        ));
     };
     Ok(rest.split('/').map(unescape).collect())
 }
@@ -132,15 +134,35 @@ fn collect_all(
 fn is_structural(token: &str) -> bool {
     matches!(
         token,
-        "components" | "schemas" | "properties" | "items" | "$defs" | "definitions" | "paths" | "content"
-            | "schema" | "responses" | "requestBody" | "parameters" | "allOf" | "anyOf" | "oneOf"
-            | "additionalProperties" | "x-prefixItems" | "x-patternProperties" | "not"
+        "components"
+            | "schemas"
+            | "properties"
+            | "items"
+            | "$defs"
+            | "definitions"
+            | "paths"
+            | "content"
+            | "schema"
+            | "responses"
+            | "requestBody"
+            | "parameters"
+            | "allOf"
+            | "anyOf"
+            | "oneOf"
+            | "additionalProperties"
+            | "x-prefixItems"
+            | "x-patternProperties"
+            | "not"
     ) || token.contains('/')
         || token.chars().all(|c| c.is_ascii_digit())
 }
 
 fn hoisted_name(target: &[String], taken: &BTreeSet<String>) -> String {
-    let meaningful: Vec<&str> = target.iter().map(String::as_str).filter(|t| !is_structural(t)).collect();
+    let meaningful: Vec<&str> = target
+        .iter()
+        .map(String::as_str)
+        .filter(|t| !is_structural(t))
+        .collect();
     let stem = match meaningful.len() {
         0 => "Hoisted".to_owned(),
         1 => meaningful[0].to_owned(),
@@ -178,7 +200,10 @@ pub fn resolve(doc: &mut Value, diags: &mut Diagnostics) -> Result<(), Error> {
                 if direct_component {
                     return Err(diags.error(
                         format!("{}/$ref", site.at),
-                        format!("a schema `$ref` points at `#{}`, which is not a schema", to_pointer(&site.target)),
+                        format!(
+                            "a schema `$ref` points at `#{}`, which is not a schema",
+                            to_pointer(&site.target)
+                        ),
                     ));
                 }
                 let name = match hoisted.get(&site.target) {
@@ -220,7 +245,10 @@ pub fn resolve(doc: &mut Value, diags: &mut Diagnostics) -> Result<(), Error> {
             }
         }
     }
-    Err(diags.error("", "`$ref`s nest too deeply to resolve (more than 64 levels of indirection)"))
+    Err(diags.error(
+        "",
+        "`$ref`s nest too deeply to resolve (more than 64 levels of indirection)",
+    ))
 }
 
 enum Rewrite {
@@ -246,7 +274,9 @@ fn insert_schema(doc: &mut Value, name: &str, schema: Value) {
 
 /// Rejects component entries that are only a `$ref` to themselves, directly or through a chain.
 fn check_chains(doc: &Value, diags: &Diagnostics) -> Result<(), Error> {
-    let Some(Value::Object(components)) = doc.get("components") else { return Ok(()) };
+    let Some(Value::Object(components)) = doc.get("components") else {
+        return Ok(());
+    };
     for (kind, section) in components {
         let Value::Object(section) = section else { continue };
         for name in section.keys() {

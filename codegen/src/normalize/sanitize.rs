@@ -18,11 +18,17 @@ fn schema(s: &mut Map<String, Value>, pointer: &str, diags: &mut Diagnostics) {
                 let before = list.len();
                 list.retain(|v| v.as_str().is_some_and(|k| seen.insert(k.to_owned())));
                 if list.len() != before {
-                    diags.warn(format!("{pointer}/required"), "duplicate or non-string entries in `required` dropped");
+                    diags.warn(
+                        format!("{pointer}/required"),
+                        "duplicate or non-string entries in `required` dropped",
+                    );
                 }
             }
             _ => {
-                diags.warn(format!("{pointer}/required"), "`required` inside a schema must be a list of property names; ignored");
+                diags.warn(
+                    format!("{pointer}/required"),
+                    "`required` inside a schema must be a list of property names; ignored",
+                );
                 s.remove("required");
             }
         }

@@ -33,7 +33,8 @@ const SCHEMA_LIST_KEYS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems", "x
 
 /// Keys that hold example or extension data in any object, never schemas.
 fn is_data_key(key: &str) -> bool {
-    matches!(key, "example" | "examples" | "default" | "enum" | "const") || key.starts_with("x-") && !matches!(key, "x-patternProperties" | "x-prefixItems")
+    matches!(key, "example" | "examples" | "default" | "enum" | "const")
+        || key.starts_with("x-") && !matches!(key, "x-patternProperties" | "x-prefixItems")
 }
 
 /// Visits every schema in the document, parents before children. `f` may rewrite the schema; the
