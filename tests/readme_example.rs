@@ -109,3 +109,16 @@ async fn readme_example_reports_other_errors() {
     let err = readme_example(&server.uri(), TOKEN).await.unwrap_err();
     assert_eq!(err.to_string(), "unexpected response: 500 Internal Server Error");
 }
+
+/// The function above is the README's example, character for character.
+#[test]
+fn readme_shows_this_example() {
+    let source = include_str!("readme_example.rs");
+    let start = source.find("async fn readme_example(").expect("example present");
+    let end = start + source[start..].find("\n}\n").expect("example ends") + 2;
+    let readme = include_str!("../README.md");
+    assert!(
+        readme.contains(&source[start..end]),
+        "README.md must show the tested example verbatim"
+    );
+}

@@ -90,8 +90,10 @@ pub fn generate_from_bytes(config: &Config, bytes: &[u8]) -> Result<Output, Erro
         let text = format::format(&f.path, f.tokens)?;
         files.insert(f.path, format!("{}{}", header("//"), text));
     }
+    let crate_ident = config.crate_name.replace('-', "_");
     for (name, source) in runtime::FILES {
-        files.insert(format!("src/runtime/{name}"), format!("{}{}", header("//"), source));
+        let source = runtime::for_crate(source, &crate_ident);
+        files.insert(format!("src/runtime/{name}"), format!("{}{source}", header("//")));
     }
     files.insert(
         "Cargo.toml".into(),

@@ -42,3 +42,21 @@ pub fn reexports() -> Vec<proc_macro2::Ident> {
     .map(|n| proc_macro2::Ident::new(n, proc_macro2::Span::call_site()))
     .collect()
 }
+
+/// The runtime's doc examples name the crate `modbox`; in other crates they name that crate instead.
+/// Only doc-comment lines change, and `crate_ident` is a validated crate name.
+pub fn for_crate(source: &str, crate_ident: &str) -> String {
+    if crate_ident == "modbox" {
+        return source.to_owned();
+    }
+    let mut out = String::with_capacity(source.len());
+    for line in source.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("///") || trimmed.starts_with("//!") {
+            out.push_str(&line.replace("modbox::", &format!("{crate_ident}::")));
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}

@@ -145,6 +145,12 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        if args.spec.is_none() && !is_workspace_member(&job.out_display) {
+            println!(
+                "note: add \"{}\" to `members` in the root Cargo.toml so the crate is built and tested",
+                job.out_display
+            );
+        }
         if report.is_clean() {
             println!(
                 "{}: up to date with {} ({} files)",
@@ -167,4 +173,9 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether the root manifest lists `dir` as a workspace member (a plain text check is enough here).
+fn is_workspace_member(dir: &str) -> bool {
+    std::fs::read_to_string(repo_root().join("Cargo.toml")).is_ok_and(|m| m.contains(&format!("\"{dir}\"")))
 }

@@ -586,9 +586,11 @@ fn style(format: &str, location: &str) -> Result<Option<Map<String, Value>>, Str
         ("tsv", _) => {
             return Err("`collectionFormat: tsv` has no OpenAPI 3 equivalent; the default serialization is used".into())
         }
-        (other, _) => return Err(format!(
+        (other, _) => {
+            return Err(format!(
             "`collectionFormat: {other}` is not supported for {location} parameters; the default serialization is used"
-        )),
+        ))
+        }
     };
     let mut out = Map::new();
     out.insert("style".into(), Value::String(style.into()));

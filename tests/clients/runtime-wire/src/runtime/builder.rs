@@ -21,9 +21,9 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 ///
 /// ```no_run
 /// use std::time::Duration;
-/// use modbox::{Client, RetryPolicy};
+/// use runtime_wire::{Client, RetryPolicy};
 ///
-/// # fn demo() -> Result<(), modbox::BuildError> {
+/// # fn demo() -> Result<(), runtime_wire::BuildError> {
 /// let client = Client::builder()
 ///     .base_url("http://localhost:8080/api")?
 ///     .bearer_token("token")

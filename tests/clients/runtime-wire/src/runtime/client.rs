@@ -23,7 +23,7 @@ use super::retry::RetryPolicy;
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-/// let client = modbox::Client::builder()
+/// let client = runtime_wire::Client::builder()
 ///     .bearer_token(std::env::var("MODBOX_TOKEN")?)
 ///     .build()?;
 /// # let _ = client;

@@ -76,7 +76,7 @@ pub(crate) fn form_encode(pairs: &[(String, String)]) -> String {
 /// send it again.
 ///
 /// ```
-/// use modbox::{Multipart, Part};
+/// use runtime_wire::{Multipart, Part};
 ///
 /// let form = Multipart::new()
 ///     .text("description", "nightly build")

@@ -15,7 +15,7 @@ use reqwest::StatusCode;
 /// documented in the API description (for example `CreateSandboxImageError`).
 ///
 /// ```
-/// # fn demo<E: std::fmt::Debug>(err: modbox::Error<E>) {
+/// # fn demo<E: std::fmt::Debug>(err: runtime_wire::Error<E>) {
 /// if let Some(body) = err.api_body() {
 ///     eprintln!("documented error response: {body:?}");
 /// } else if err.is_timeout() {

@@ -18,7 +18,7 @@ use super::encoding::{self, Multipart};
 ///
 /// ```
 /// use std::time::Duration;
-/// use modbox::RequestOptions;
+/// use runtime_wire::RequestOptions;
 ///
 /// let options = RequestOptions::new()
 ///     .timeout(Duration::from_secs(5))

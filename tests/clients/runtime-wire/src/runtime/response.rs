@@ -173,7 +173,7 @@ impl RawResponse {
 /// needed.
 ///
 /// ```no_run
-/// # async fn demo(mut stream: modbox::ByteStream) -> Result<(), modbox::TransportError> {
+/// # async fn demo(mut stream: runtime_wire::ByteStream) -> Result<(), runtime_wire::TransportError> {
 /// use futures_util::StreamExt as _;
 /// while let Some(chunk) = stream.next().await {
 ///     let chunk = chunk?;

@@ -27,7 +27,7 @@ use reqwest::{Method, StatusCode};
 ///
 /// ```
 /// use std::time::Duration;
-/// use modbox::RetryPolicy;
+/// use runtime_wire::RetryPolicy;
 ///
 /// let policy = RetryPolicy::default()
 ///     .max_retries(5)
