@@ -38,7 +38,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Value, Error> {
             message: e.to_string(),
         }),
         Format::Yaml => {
-            let mut yaml: serde_yaml::Value = serde_yaml::from_slice(bytes).map_err(|e| Error::Parse {
+            let JsonFromYaml(value) = serde_yaml::from_slice(bytes).map_err(|e| Error::Parse {
                 location: Location {
                     file: file.to_owned(),
                     pointer: String::new(),
@@ -47,70 +47,117 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Value, Error> {
                 format: "YAML",
                 message: e.to_string(),
             })?;
-            yaml.apply_merge().map_err(|e| Error::Parse {
-                location: Location::new(file, ""),
-                format: "YAML",
-                message: e.to_string(),
-            })?;
-            yaml_to_json(file, yaml, &mut String::new())
+            Ok(value)
         }
     }
 }
 
-/// Converts YAML to JSON values. Scalar mapping keys become strings (`200:` is a common unquoted key).
-fn yaml_to_json(file: &str, value: serde_yaml::Value, pointer: &mut String) -> Result<Value, Error> {
-    use serde_yaml::Value as Y;
-    Ok(match value {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::Number(i.into())
-            } else if let Some(u) = n.as_u64() {
-                Value::Number(u.into())
+/// Builds a JSON value straight from YAML events: no intermediate YAML tree, integers beyond 64
+/// bits become floats (real specs write `minimum: -9223372036854776000`), scalar mapping keys become
+/// strings (`200:` is a common unquoted key), and `<<` merge keys are applied.
+struct JsonFromYaml(Value);
+
+impl<'de> serde::Deserialize<'de> for JsonFromYaml {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ValueVisitor).map(JsonFromYaml)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(float(v as f64))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        Ok(float(v as f64))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(ValueVisitor)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(JsonFromYaml(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        let mut merged: Vec<Value> = Vec::new();
+        while let Some(JsonFromYaml(key)) = map.next_key()? {
+            let JsonFromYaml(value) = map.next_value()?;
+            let key = match key {
+                Value::String(s) => s,
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                Value::Null => "null".to_owned(),
+                _ => {
+                    return Err(serde::de::Error::custom(
+                        "mapping keys must be scalars (strings or numbers)",
+                    ))
+                }
+            };
+            if key == "<<" {
+                merged.push(value);
             } else {
-                // NaN and infinities have no JSON form; keep their text.
-                let f = n.as_f64().unwrap_or(f64::NAN);
-                Number::from_f64(f).map_or_else(|| Value::String(n.to_string()), Value::Number)
+                out.insert(key, value);
             }
         }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for (i, item) in items.into_iter().enumerate() {
-                let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&i.to_string());
-                out.push(yaml_to_json(file, item, pointer)?);
-                pointer.truncate(len);
-            }
-            Value::Array(out)
-        }
-        Y::Mapping(map) => {
-            let mut out = Map::with_capacity(map.len());
-            for (k, v) in map {
-                let key = match k {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    Y::Null => "null".to_owned(),
-                    _ => {
-                        return Err(Error::spec(
-                            file,
-                            pointer.clone(),
-                            "mapping keys must be scalars (strings or numbers)",
-                        ))
+        // `<<: *base` (or a list of them): keys written here win over merged ones.
+        for m in merged {
+            let sources = match m {
+                Value::Array(list) => list,
+                other => vec![other],
+            };
+            for source in sources {
+                if let Value::Object(src) = source {
+                    for (k, v) in src {
+                        out.entry(k).or_insert(v);
                     }
-                };
-                let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&crate::diag::escape(&key));
-                let v = yaml_to_json(file, v, pointer)?;
-                pointer.truncate(len);
-                out.insert(key, v);
+                }
             }
-            Value::Object(out)
         }
-        Y::Tagged(tagged) => yaml_to_json(file, tagged.value, pointer)?,
-    })
+        Ok(Value::Object(out))
+    }
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        // A tagged YAML node (`!tag value`): keep the value, drop the tag.
+        use serde::de::VariantAccess;
+        let (JsonFromYaml(_tag), variant) = data.variant()?;
+        variant.newtype_variant::<JsonFromYaml>().map(|JsonFromYaml(v)| v)
+    }
+}
+
+fn float(f: f64) -> Value {
+    // NaN and infinities have no JSON form; keep their text.
+    Number::from_f64(f).map_or_else(|| Value::String(f.to_string()), Value::Number)
 }

@@ -32,7 +32,7 @@ pub fn normalize(mut doc: Value, diags: &mut Diagnostics) -> Result<openapiv3::O
     }
     oas31::rewrite(&mut doc, diags);
     refs::resolve(&mut doc, diags)?;
-    sanitize::sanitize(&mut doc, diags);
+    sanitize::sanitize(&mut doc, diags, dialect == Dialect::OpenApi30);
     deserialize(doc, diags)
 }
 

@@ -65,6 +65,86 @@ fn lookup<'a>(doc: &'a Value, tokens: &[String]) -> Option<&'a Value> {
     Some(cur)
 }
 
+/// JSON Schema 2020-12 identifiers inside the document: `$id` resources and `$anchor`s, so that
+/// `$ref: /schemas/pet#name` and `$ref: "#name"` resolve like the standard says.
+#[derive(Default)]
+struct Ids {
+    /// `$id` -> reference tokens of the schema that declares it.
+    resources: BTreeMap<String, Vec<String>>,
+    /// (`$id` of the enclosing resource, or "" for the document) + anchor -> tokens.
+    anchors: BTreeMap<(String, String), Vec<String>>,
+}
+
+impl Ids {
+    fn collect(doc: &Value) -> Ids {
+        let mut ids = Ids::default();
+        let mut path = Vec::new();
+        ids.walk(doc, &mut path, "");
+        ids
+    }
+
+    fn walk(&mut self, v: &Value, path: &mut Vec<String>, resource: &str) {
+        match v {
+            Value::Object(m) => {
+                let mut resource = resource.to_owned();
+                if let Some(Value::String(id)) = m.get("$id") {
+                    let id = id.trim_end_matches('#').to_owned();
+                    self.resources.entry(id.clone()).or_insert_with(|| path.clone());
+                    resource = id;
+                }
+                if let Some(Value::String(anchor)) = m.get("$anchor") {
+                    self.anchors
+                        .entry((resource.clone(), anchor.clone()))
+                        .or_insert_with(|| path.clone());
+                }
+                for (k, child) in m {
+                    if matches!(k.as_str(), "example" | "examples" | "default" | "enum" | "const") {
+                        continue;
+                    }
+                    path.push(k.clone());
+                    self.walk(child, path, &resource);
+                    path.pop();
+                }
+            }
+            Value::Array(a) => {
+                for (i, child) in a.iter().enumerate() {
+                    path.push(i.to_string());
+                    self.walk(child, path, resource);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.resources.is_empty() && self.anchors.is_empty()
+    }
+
+    /// Resolves a reference through `$id`/`$anchor`, when the document declares them.
+    fn resolve(&self, reference: &str) -> Option<Vec<String>> {
+        let (base, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        let (resource, mut tokens) = if base.is_empty() {
+            (String::new(), Vec::new())
+        } else {
+            let id = self.resources.get_key_value(base).or_else(|| {
+                self.resources
+                    .iter()
+                    .find(|(k, _)| k.ends_with(base) || base.ends_with(k.as_str()))
+            })?;
+            (id.0.clone(), id.1.clone())
+        };
+        if fragment.is_empty() {
+            return Some(tokens);
+        }
+        if let Some(pointer) = fragment.strip_prefix('/') {
+            tokens.extend(pointer.split('/').map(unescape));
+            return Some(tokens);
+        }
+        self.anchors.get(&(resource, fragment.to_owned())).cloned()
+    }
+}
+
 struct RefSite {
     /// Pointer of the object holding the `$ref`.
     at: String,
@@ -73,6 +153,7 @@ struct RefSite {
 }
 
 fn collect(doc: &mut Value, diags: &Diagnostics) -> Result<Vec<RefSite>, Error> {
+    let ids = Ids::collect(doc);
     let mut schema_sites = BTreeSet::new();
     walk::schemas_mut(doc, &mut |s, pointer| {
         if s.contains_key("$ref") {
@@ -82,7 +163,13 @@ fn collect(doc: &mut Value, diags: &Diagnostics) -> Result<Vec<RefSite>, Error> 
     let mut sites = Vec::new();
     let mut pointer = String::new();
     collect_all(doc, &mut pointer, &mut |at, reference| {
-        let target = parse_local(reference).map_err(|m| diags.error(format!("{at}/$ref"), m))?;
+        let target = match parse_local(reference) {
+            Ok(t) => t,
+            Err(m) => match (!ids.is_empty()).then(|| ids.resolve(reference)).flatten() {
+                Some(t) => t,
+                None => return Err(diags.error(format!("{at}/$ref"), m)),
+            },
+        };
         sites.push(RefSite {
             in_schema: schema_sites.contains(at),
             at: at.to_owned(),

@@ -1,0 +1,266 @@
+//! `cargo xtask corpus`: generate a crate for every spec of a directory, build them all in one
+//! workspace, and report per spec what worked.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+use anyhow::Context as _;
+use clap::Args;
+
+use crate::gen::repo_root;
+
+#[derive(Args)]
+pub struct CorpusArgs {
+    /// Directory of specs (`.yaml`, `.yml`, `.json`).
+    #[arg(default_value = "../shared/corpus/specs")]
+    dir: PathBuf,
+    /// Only these specs (file names with or without extension).
+    #[arg(long, num_args = 1..)]
+    only: Vec<String>,
+    /// Generate only; do not compile.
+    #[arg(long)]
+    no_build: bool,
+    /// Also write the table to this Markdown file (for example COVERAGE.md).
+    #[arg(long)]
+    write: Option<PathBuf>,
+}
+
+struct Row {
+    name: String,
+    generated: Result<(), String>,
+    warnings: usize,
+    lines: usize,
+    gen_ms: f64,
+    compiled: Option<Result<(), String>>,
+    rust_warnings: usize,
+}
+
+fn crate_dir_name(spec: &Path) -> String {
+    spec.file_stem()
+        .map(|s| s.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+        .replace(['.', '_', ' '], "-")
+}
+
+fn first_line(s: &str) -> String {
+    let line = s.lines().next().unwrap_or("").trim();
+    if line.len() > 160 {
+        let mut cut = 160;
+        while !line.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        format!("{}…", &line[..cut])
+    } else {
+        line.to_owned()
+    }
+}
+
+pub fn run(args: CorpusArgs) -> anyhow::Result<ExitCode> {
+    let root = repo_root();
+    let dir = if args.dir.is_absolute() {
+        args.dir.clone()
+    } else {
+        root.join(&args.dir)
+    };
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml" || x == "json"))
+        .filter(|p| {
+            args.only.is_empty()
+                || args.only.iter().any(|o| {
+                    p.file_name().is_some_and(|n| n.to_string_lossy() == *o)
+                        || p.file_stem().is_some_and(|n| n.to_string_lossy() == *o)
+                })
+        })
+        .collect();
+    specs.sort();
+    anyhow::ensure!(!specs.is_empty(), "no spec matched in {}", dir.display());
+    let ws = root.join("target").join("corpus");
+    std::fs::create_dir_all(&ws)?;
+    let mut rows = Vec::new();
+    let total = specs.len();
+    for (i, spec) in specs.iter().enumerate() {
+        let name = crate_dir_name(spec);
+        let display = format!(
+            "{}/{}",
+            args.dir.display(),
+            spec.file_name().unwrap_or_default().to_string_lossy()
+        );
+        let mut config = codegen::Config::new(spec, display, format!("corpus-{name}"));
+        config.command = "cargo xtask corpus".into();
+        let started = Instant::now();
+        let result = codegen::generate(&config);
+        let gen_ms = started.elapsed().as_secs_f64() * 1000.0;
+        let mut row = Row {
+            name: name.clone(),
+            gen_ms,
+            generated: Ok(()),
+            warnings: 0,
+            lines: 0,
+            compiled: None,
+            rust_warnings: 0,
+        };
+        match result {
+            Ok(out) => {
+                row.warnings = out.warnings.len();
+                row.lines = out
+                    .files
+                    .iter()
+                    .filter(|(p, _)| p.ends_with(".rs") && !p.contains("/runtime/"))
+                    .map(|(_, t)| t.lines().count())
+                    .sum();
+                codegen::write::sync(&ws.join(&name), &out.files, false).with_context(|| format!("writing {name}"))?;
+            }
+            Err(e) => row.generated = Err(first_line(&e.to_string())),
+        }
+        eprintln!(
+            "[{:>2}/{total}] {name}: {} ({:.0} ms, {} warnings, {} lines)",
+            i + 1,
+            if row.generated.is_ok() {
+                "generated"
+            } else {
+                "FAILED to generate"
+            },
+            row.gen_ms,
+            row.warnings,
+            row.lines
+        );
+        rows.push(row);
+    }
+    if !args.no_build {
+        build(&root, &ws, &mut rows)?;
+    }
+    let table = render(&rows, !args.no_build);
+    print!("{table}");
+    let failed = rows
+        .iter()
+        .filter(|r| r.generated.is_err() || matches!(r.compiled, Some(Err(_))) || r.rust_warnings > 0)
+        .count();
+    let summary = format!("{} passed, {failed} failed", rows.len() - failed);
+    if let Some(path) = &args.write {
+        let path = if path.is_absolute() {
+            path.clone()
+        } else {
+            root.join(path)
+        };
+        let doc = format!(
+            "# Corpus coverage\n\nWritten by `cargo xtask corpus --write {}` over `{}`: each spec is generated, then all crates are \
+             built together (debug, dependencies shared). A spec passes when it generates and its crate compiles with zero \
+             warnings. Generation time is wall-clock for the whole in-memory pipeline on the machine described in BENCHMARKS.md.\n\n{table}\n{summary}\n",
+            args.write.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+            args.dir.display()
+        );
+        std::fs::write(&path, doc).with_context(|| format!("writing {}", path.display()))?;
+    }
+    println!("{summary}");
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn build(root: &Path, ws: &Path, rows: &mut [Row]) -> anyhow::Result<()> {
+    let members: Vec<String> = rows
+        .iter()
+        .filter(|r| r.generated.is_ok())
+        .map(|r| format!("\"{}\"", r.name))
+        .collect();
+    std::fs::write(
+        ws.join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n\n[profile.dev]\ndebug = \"line-tables-only\"\n\n[profile.dev.package.\"*\"]\ndebug = false\n",
+            members.join(", ")
+        ),
+    )?;
+    std::fs::copy(root.join("Cargo.lock"), ws.join("Cargo.lock"))?;
+    eprintln!("building {} crates in {} ...", members.len(), ws.display());
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args([
+            "build",
+            "--workspace",
+            "--keep-going",
+            "--message-format=json-render-diagnostics",
+        ])
+        .env("CARGO_TARGET_DIR", root.join("target").join("corpus-target"))
+        .current_dir(ws)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .output()
+        .context("running cargo build")?;
+    let mut errors: BTreeMap<String, String> = BTreeMap::new();
+    let mut warnings: BTreeMap<String, usize> = BTreeMap::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        if msg["reason"] != "compiler-message" {
+            continue;
+        }
+        let Some(pkg) = package_dir(&msg["package_id"]) else {
+            continue;
+        };
+        match msg["message"]["level"].as_str() {
+            Some("error") => {
+                errors
+                    .entry(pkg)
+                    .or_insert_with(|| first_line(msg["message"]["rendered"].as_str().unwrap_or("error")));
+            }
+            Some("warning") => {
+                let rendered = msg["message"]["rendered"].as_str().unwrap_or("");
+                if !rendered.contains("warning(s) emitted") && !rendered.starts_with("warning: `") {
+                    *warnings.entry(pkg).or_default() += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    for row in rows.iter_mut().filter(|r| r.generated.is_ok()) {
+        row.rust_warnings = warnings.get(&row.name).copied().unwrap_or(0);
+        row.compiled = Some(match errors.get(&row.name) {
+            Some(e) => Err(e.clone()),
+            None if output.status.success() || !errors.is_empty() => Ok(()),
+            None => Err("cargo build failed (see its output)".into()),
+        });
+    }
+    Ok(())
+}
+
+/// The crate directory name from a cargo package id (`path+file:///…/corpus/<name>#corpus-<name>@0.1.0`).
+fn package_dir(id: &serde_json::Value) -> Option<String> {
+    let id = id.as_str()?;
+    let path = id.split('#').next()?;
+    let name = path.rsplit('/').next()?;
+    Some(name.to_owned())
+}
+
+fn render(rows: &[Row], built: bool) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "| spec | generated | compiled | Rust warnings | spec warnings | lines | generation ms |"
+    );
+    let _ = writeln!(out, "| --- | --- | --- | --- | --- | --- | --- |");
+    for r in rows {
+        let generated = match &r.generated {
+            Ok(()) => "yes".to_owned(),
+            Err(e) => format!("no: {}", e.replace('|', "\\|")),
+        };
+        let compiled = match (&r.compiled, built) {
+            (Some(Ok(())), _) => "yes".to_owned(),
+            (Some(Err(e)), _) => format!("no: {}", e.replace('|', "\\|")),
+            (None, true) => "-".to_owned(),
+            (None, false) => "not built".to_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {generated} | {compiled} | {} | {} | {} | {:.0} |",
+            r.name, r.rust_warnings, r.warnings, r.lines, r.gen_ms
+        );
+    }
+    out
+}
