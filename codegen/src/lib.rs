@@ -75,7 +75,8 @@ pub fn generate_from_bytes(config: &Config, bytes: &[u8]) -> Result<Output, Erro
     let file = config.spec_display.as_str();
     let mut diags = diag::Diagnostics::new(file);
     let doc = load::parse(file, bytes)?;
-    let spec = normalize::normalize(doc, &mut diags)?;
+    let base_dir = config.spec_path.parent();
+    let spec = normalize::normalize(doc, &mut diags, base_dir)?;
     let api = lower::lower(&spec, &mut diags)?;
     let mut files = BTreeMap::new();
     let header = |comment: &str| {

@@ -161,3 +161,12 @@ fn float(f: f64) -> Value {
     // NaN and infinities have no JSON form; keep their text.
     Number::from_f64(f).map_or_else(|| Value::String(f.to_string()), Value::Number)
 }
+
+/// Reads another file that a `$ref` points into (`display` is how messages name it).
+pub fn read_external(path: &std::path::Path, display: &str) -> Result<Value, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::Io {
+        file: display.to_owned(),
+        source: e,
+    })?;
+    parse(display, &bytes)
+}

@@ -6,6 +6,7 @@ pub mod refs;
 mod sanitize;
 mod swagger2;
 pub mod walk;
+mod webhooks;
 
 use serde_json::Value;
 
@@ -20,7 +21,11 @@ pub enum Dialect {
 }
 
 /// Runs every normalization pass and deserializes into the typed model.
-pub fn normalize(mut doc: Value, diags: &mut Diagnostics) -> Result<openapiv3::OpenAPI, Error> {
+pub fn normalize(
+    mut doc: Value,
+    diags: &mut Diagnostics,
+    base_dir: Option<&std::path::Path>,
+) -> Result<openapiv3::OpenAPI, Error> {
     let dialect = dialect(&doc, diags)?;
     if dialect == Dialect::Swagger2 {
         doc = swagger2::convert(doc, diags)?;
@@ -31,7 +36,16 @@ pub fn normalize(mut doc: Value, diags: &mut Diagnostics) -> Result<openapiv3::O
         }
     }
     oas31::rewrite(&mut doc, diags);
-    refs::resolve(&mut doc, diags)?;
+    let mut external = refs::External {
+        base_dir,
+        docs: Default::default(),
+    };
+    refs::resolve(&mut doc, diags, &mut external)?;
+    if !external.docs.is_empty() {
+        // Parts copied in from other files get the same 3.1 rewrites (the passes are idempotent).
+        oas31::rewrite(&mut doc, diags);
+    }
+    webhooks::extract(&mut doc, diags);
     sanitize::sanitize(&mut doc, diags, dialect == Dialect::OpenApi30);
     deserialize(doc, diags)
 }

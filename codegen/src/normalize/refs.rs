@@ -148,11 +148,100 @@ impl Ids {
 struct RefSite {
     /// Pointer of the object holding the `$ref`.
     at: String,
+    /// Reference tokens (into the document, or into the external file for `external`).
     target: Vec<String>,
     in_schema: bool,
+    /// The target fetched from another file, its references already made relative to this document.
+    external: Option<(String, Value)>,
 }
 
-fn collect(doc: &mut Value, diags: &Diagnostics) -> Result<Vec<RefSite>, Error> {
+/// Other files that `$ref`s point into, loaded once each.
+pub struct External<'a> {
+    /// Directory of the spec, against which relative references resolve; `None` disables them.
+    pub base_dir: Option<&'a std::path::Path>,
+    pub docs: BTreeMap<String, Value>,
+}
+
+/// Most external files one spec may pull in.
+const MAX_EXTERNAL_FILES: usize = 256;
+
+/// Splits `dir/file.yaml#/a/b` into a lexically normalized relative path and the fragment.
+fn external_parts(reference: &str) -> Option<(String, &str)> {
+    let (file, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+    if file.is_empty() || file.contains("://") || file.starts_with('/') || file.contains('\\') {
+        return None;
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in file.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|p| *p != "..") {
+                    parts.pop();
+                } else {
+                    parts.push("..");
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    Some((parts.join("/"), fragment))
+}
+
+/// Makes the `$ref`s inside a value fetched from `file` valid in the root document.
+fn rebase_refs(value: &mut Value, file: &str) {
+    let dir = file.rsplit_once('/').map(|(d, _)| format!("{d}/")).unwrap_or_default();
+    match value {
+        Value::Object(m) => {
+            if let Some(Value::String(r)) = m.get_mut("$ref") {
+                if r.starts_with('#') {
+                    *r = format!("{file}{r}");
+                } else if !r.contains("://") && !r.starts_with('/') {
+                    *r = format!("{dir}{r}");
+                }
+            }
+            for (k, v) in m.iter_mut() {
+                if !matches!(k.as_str(), "example" | "examples" | "default" | "enum" | "const") {
+                    rebase_refs(v, file);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(|v| rebase_refs(v, file)),
+        _ => {}
+    }
+}
+
+fn fetch_external(
+    reference: &str,
+    ext: &mut External<'_>,
+    diags: &Diagnostics,
+    at: &str,
+) -> Result<Option<(Vec<String>, String, Value)>, Error> {
+    let Some(base) = ext.base_dir else { return Ok(None) };
+    let Some((file, fragment)) = external_parts(reference) else {
+        return Ok(None);
+    };
+    if !ext.docs.contains_key(&file) {
+        if ext.docs.len() >= MAX_EXTERNAL_FILES {
+            return Err(diags.error(format!("{at}/$ref"), "too many external files referenced"));
+        }
+        let loaded = crate::load::read_external(&base.join(&file), &file)
+            .map_err(|e| diags.error(format!("{at}/$ref"), format!("cannot load `{reference}`: {e}")))?;
+        ext.docs.insert(file.clone(), loaded);
+    }
+    let tokens = parse_local(&format!("#{fragment}")).map_err(|m| diags.error(format!("{at}/$ref"), m))?;
+    let Some(target) = ext.docs.get(&file).and_then(|d| lookup(d, &tokens)) else {
+        return Err(diags.error(
+            format!("{at}/$ref"),
+            format!("`$ref` target `#{fragment}` does not exist in `{file}`"),
+        ));
+    };
+    let mut copy = target.clone();
+    rebase_refs(&mut copy, &file);
+    Ok(Some((tokens, format!("{file}#{fragment}"), copy)))
+}
+
+fn collect(doc: &mut Value, diags: &Diagnostics, ext: &mut External<'_>) -> Result<Vec<RefSite>, Error> {
     let ids = Ids::collect(doc);
     let mut schema_sites = BTreeSet::new();
     walk::schemas_mut(doc, &mut |s, pointer| {
@@ -163,17 +252,25 @@ fn collect(doc: &mut Value, diags: &Diagnostics) -> Result<Vec<RefSite>, Error> 
     let mut sites = Vec::new();
     let mut pointer = String::new();
     collect_all(doc, &mut pointer, &mut |at, reference| {
+        let mut external = None;
         let target = match parse_local(reference) {
             Ok(t) => t,
             Err(m) => match (!ids.is_empty()).then(|| ids.resolve(reference)).flatten() {
                 Some(t) => t,
-                None => return Err(diags.error(format!("{at}/$ref"), m)),
+                None => match fetch_external(reference, ext, diags, at)? {
+                    Some((tokens, key, value)) => {
+                        external = Some((key, value));
+                        tokens
+                    }
+                    None => return Err(diags.error(format!("{at}/$ref"), m)),
+                },
             },
         };
         sites.push(RefSite {
             in_schema: schema_sites.contains(at),
             at: at.to_owned(),
             target,
+            external,
         });
         Ok(())
     })?;
@@ -265,25 +362,35 @@ fn hoisted_name(target: &[String], taken: &BTreeSet<String>) -> String {
 }
 
 /// Checks and simplifies every `$ref` of the document.
-pub fn resolve(doc: &mut Value, diags: &mut Diagnostics) -> Result<(), Error> {
+pub fn resolve(doc: &mut Value, diags: &mut Diagnostics, ext: &mut External<'_>) -> Result<(), Error> {
     let mut hoisted: BTreeMap<Vec<String>, String> = BTreeMap::new();
     for _ in 0..MAX_ROUNDS {
-        let sites = collect(doc, diags)?;
+        let sites = collect(doc, diags, ext)?;
         let mut rewrites: Vec<(String, Rewrite)> = Vec::new();
         for site in sites {
-            let Some(target) = lookup(doc, &site.target) else {
-                return Err(diags.error(
-                    format!("{}/$ref", site.at),
-                    format!("`$ref` target `#{}` does not exist", to_pointer(&site.target)),
-                ));
-            };
-            let direct_component = site.target.len() == 3
-                && site.target[0] == "components"
-                && COMPONENT_KINDS.contains(&site.target[1].as_str());
-            if site.in_schema {
-                if direct_component && site.target[1] == "schemas" {
-                    continue;
+            // External targets are always copied in: hoisted (schemas) or inlined (the rest).
+            let (target, memo_key, direct_component) = match &site.external {
+                Some((key, value)) => (value.clone(), vec![key.clone()], false),
+                None => {
+                    let Some(target) = lookup(doc, &site.target) else {
+                        return Err(diags.error(
+                            format!("{}/$ref", site.at),
+                            format!("`$ref` target `#{}` does not exist", to_pointer(&site.target)),
+                        ));
+                    };
+                    let direct = site.target.len() == 3
+                        && site.target[0] == "components"
+                        && COMPONENT_KINDS.contains(&site.target[1].as_str());
+                    if direct && site.in_schema && site.target[1] == "schemas" {
+                        continue;
+                    }
+                    if direct && !site.in_schema {
+                        continue;
+                    }
+                    (target.clone(), site.target.clone(), direct)
                 }
+            };
+            if site.in_schema {
                 if direct_component {
                     return Err(diags.error(
                         format!("{}/$ref", site.at),
@@ -293,7 +400,7 @@ pub fn resolve(doc: &mut Value, diags: &mut Diagnostics) -> Result<(), Error> {
                         ),
                     ));
                 }
-                let name = match hoisted.get(&site.target) {
+                let name = match hoisted.get(&memo_key) {
                     Some(name) => name.clone(),
                     None => {
                         let taken: BTreeSet<String> = doc
@@ -302,18 +409,17 @@ pub fn resolve(doc: &mut Value, diags: &mut Diagnostics) -> Result<(), Error> {
                             .map(|m| m.keys().cloned().collect())
                             .unwrap_or_default();
                         let name = hoisted_name(&site.target, &taken);
-                        let copy = target.clone();
-                        insert_schema(doc, &name, copy);
-                        hoisted.insert(site.target.clone(), name.clone());
+                        insert_schema(doc, &name, target);
+                        hoisted.insert(memo_key, name.clone());
                         name
                     }
                 };
                 rewrites.push((site.at, Rewrite::Ref(format!("#/components/schemas/{}", escape(&name)))));
-            } else if !direct_component {
-                if target.get("$ref").is_some() && site.target.is_empty() {
+            } else {
+                if target.get("$ref").is_some() && site.target.is_empty() && site.external.is_none() {
                     return Err(diags.error(format!("{}/$ref", site.at), "`$ref` to the document root"));
                 }
-                rewrites.push((site.at, Rewrite::Inline(target.clone())));
+                rewrites.push((site.at, Rewrite::Inline(target)));
             }
         }
         if rewrites.is_empty() {
