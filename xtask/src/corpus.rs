@@ -189,9 +189,10 @@ fn build(root: &Path, ws: &Path, rows: &mut [Row]) -> anyhow::Result<()> {
         .env("CARGO_TARGET_DIR", root.join("target").join("corpus-target"))
         .current_dir(ws)
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(Stdio::piped())
         .output()
         .context("running cargo build")?;
+    let mut log = String::from_utf8_lossy(&output.stderr).into_owned();
     let mut errors: BTreeMap<String, String> = BTreeMap::new();
     let mut warnings: BTreeMap<String, usize> = BTreeMap::new();
     for line in String::from_utf8_lossy(&output.stdout).lines() {
@@ -204,6 +205,10 @@ fn build(root: &Path, ws: &Path, rows: &mut [Row]) -> anyhow::Result<()> {
         let Some(pkg) = package_dir(&msg["package_id"]) else {
             continue;
         };
+        let rendered = msg["message"]["rendered"].as_str().unwrap_or("");
+        if matches!(msg["message"]["level"].as_str(), Some("error" | "warning")) {
+            let _ = writeln!(log, "[{pkg}] {rendered}");
+        }
         match msg["message"]["level"].as_str() {
             Some("error") => {
                 errors
@@ -219,6 +224,9 @@ fn build(root: &Path, ws: &Path, rows: &mut [Row]) -> anyhow::Result<()> {
             _ => {}
         }
     }
+    let log_path = ws.join("build.log");
+    std::fs::write(&log_path, log)?;
+    eprintln!("compiler output: {}", log_path.display());
     for row in rows.iter_mut().filter(|r| r.generated.is_ok()) {
         row.rust_warnings = warnings.get(&row.name).copied().unwrap_or(0);
         row.compiled = Some(match errors.get(&row.name) {
