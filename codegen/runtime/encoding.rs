@@ -20,6 +20,165 @@ pub(crate) fn encode(value: &str) -> String {
     utf8_percent_encode(value, STRICT).to_string()
 }
 
+/// An `OpenAPI` parameter serialization style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Style {
+    Form,
+    Simple,
+    Label,
+    Matrix,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+    /// A `content` parameter: the value as JSON text.
+    Json,
+}
+
+impl Style {
+    fn delimiter(self, explode: bool) -> &'static str {
+        match self {
+            Self::SpaceDelimited => " ",
+            Self::PipeDelimited => "|",
+            Self::Label if explode => ".",
+            _ => ",",
+        }
+    }
+}
+
+fn to_json<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<serde_json::Value, String> {
+    serde_json::to_value(value).map_err(|e| format!("could not serialize parameter `{name}`: {e}"))
+}
+
+/// Scalars as text, nested arrays and objects as JSON text, `null` as nothing.
+fn item_text(value: serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => Some(s),
+        other => Some(other.to_string()),
+    }
+}
+
+/// A query parameter as unencoded `(name, value)` pairs. `null` (an unset
+/// optional parameter) gives no pair. Delimiters are encoded with the values
+/// later, like any other character of the value.
+pub(crate) fn query_pairs<T: Serialize + ?Sized>(
+    name: &str,
+    value: &T,
+    style: Style,
+    explode: bool,
+) -> Result<Vec<(String, String)>, String> {
+    let value = to_json(name, value)?;
+    let mut out = Vec::new();
+    match (style, value) {
+        (_, serde_json::Value::Null) => {}
+        (Style::Json, v) => out.push((name.to_owned(), v.to_string())),
+        (Style::DeepObject, v) => deep_object(name.to_owned(), v, &mut out),
+        (_, serde_json::Value::Array(items)) => {
+            let items = items.into_iter().filter_map(item_text);
+            if style == Style::Form && explode {
+                out.extend(items.map(|item| (name.to_owned(), item)));
+            } else {
+                let joined: Vec<String> = items.collect();
+                out.push((name.to_owned(), joined.join(style.delimiter(false))));
+            }
+        }
+        (_, serde_json::Value::Object(map)) => {
+            let entries = map.into_iter().filter_map(|(k, v)| Some((k, item_text(v)?)));
+            if style == Style::Form && explode {
+                out.extend(entries);
+            } else {
+                let flat: Vec<String> = entries.flat_map(|(k, v)| [k, v]).collect();
+                out.push((name.to_owned(), flat.join(style.delimiter(false))));
+            }
+        }
+        (_, scalar) => out.extend(item_text(scalar).map(|text| (name.to_owned(), text))),
+    }
+    Ok(out)
+}
+
+/// `name[key]=value`, nesting for nested objects; array items repeat the key.
+fn deep_object(prefix: String, value: serde_json::Value, out: &mut Vec<(String, String)>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                deep_object(format!("{prefix}[{k}]"), v, out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                deep_object(prefix.clone(), item, out);
+            }
+        }
+        other => out.extend(item_text(other).map(|text| (prefix, text))),
+    }
+}
+
+/// A path, header or cookie parameter as text (`simple`, `label` or `matrix`
+/// style). Each value is passed through `enc`; the delimiters are not. `None`
+/// for `null`.
+pub(crate) fn param_text<T: Serialize + ?Sized>(
+    name: &str,
+    value: &T,
+    style: Style,
+    explode: bool,
+    enc: fn(&str) -> String,
+) -> Result<Option<String>, String> {
+    let value = to_json(name, value)?;
+    let prefix = match style {
+        Style::Label => ".".to_owned(),
+        Style::Matrix => format!(";{}=", enc(name)),
+        _ => String::new(),
+    };
+    let text = match (style, value) {
+        (_, serde_json::Value::Null) => return Ok(None),
+        (Style::Json, v) => enc(&v.to_string()),
+        (_, serde_json::Value::Array(items)) => {
+            let items: Vec<String> = items
+                .into_iter()
+                .filter_map(item_text)
+                .map(|i| enc(&i))
+                .collect();
+            if style == Style::Matrix && explode {
+                return Ok(Some(items.iter().map(|i| format!("{prefix}{i}")).collect()));
+            }
+            format!("{prefix}{}", items.join(style.delimiter(explode)))
+        }
+        (_, serde_json::Value::Object(map)) => {
+            let entries: Vec<(String, String)> = map
+                .into_iter()
+                .filter_map(|(k, v)| Some((enc(&k), enc(&item_text(v)?))))
+                .collect();
+            if explode {
+                let sep = match style {
+                    Style::Label => ".",
+                    Style::Matrix => ";",
+                    _ => ",",
+                };
+                let start = match style {
+                    Style::Label => ".",
+                    Style::Matrix => ";",
+                    _ => "",
+                };
+                let pairs: Vec<String> = entries.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                format!("{start}{}", pairs.join(sep))
+            } else {
+                let flat: Vec<String> = entries.into_iter().flat_map(|(k, v)| [k, v]).collect();
+                format!("{prefix}{}", flat.join(","))
+            }
+        }
+        (_, scalar) => match item_text(scalar) {
+            Some(text) => format!("{prefix}{}", enc(&text)),
+            None => return Ok(None),
+        },
+    };
+    Ok(Some(text))
+}
+
+/// The identity, for [`param_text`] where the caller encodes (or no encoding applies).
+pub(crate) fn verbatim(value: &str) -> String {
+    value.to_owned()
+}
+
 /// Turns a serializable value into `name=value` pairs for a form body.
 ///
 /// Top-level fields become pairs; arrays repeat the name (form style,
@@ -86,6 +245,32 @@ pub(crate) fn form_encode(pairs: &[(String, String)]) -> String {
 #[derive(Debug, Clone, Default)]
 pub struct Multipart {
     parts: Vec<(String, Part)>,
+    /// The first problem met while adding typed fields; reported by `encode`.
+    problem: Option<String>,
+}
+
+/// The Rust types of binary properties in multipart bodies: each file is
+/// sent as its own part.
+pub(crate) trait FileValue {
+    fn files(&self) -> Vec<&[u8]>;
+}
+
+impl FileValue for Vec<u8> {
+    fn files(&self) -> Vec<&[u8]> {
+        vec![self]
+    }
+}
+
+impl FileValue for Vec<Vec<u8>> {
+    fn files(&self) -> Vec<&[u8]> {
+        self.iter().map(Vec::as_slice).collect()
+    }
+}
+
+impl<T: FileValue> FileValue for Option<T> {
+    fn files(&self) -> Vec<&[u8]> {
+        self.as_ref().map(FileValue::files).unwrap_or_default()
+    }
 }
 
 /// One part of a [`Multipart`] body.
@@ -163,8 +348,79 @@ impl Multipart {
         self
     }
 
+    /// Adds a typed body property: scalars as text parts, arrays as one part
+    /// per item, objects as JSON parts; `null` (an unset optional) as nothing.
+    pub(crate) fn add_value<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        match serde_json::to_value(value) {
+            Ok(serde_json::Value::Array(items)) => {
+                for item in items {
+                    self.add_json(name, item);
+                }
+            }
+            Ok(value) => self.add_json(name, value),
+            Err(e) => {
+                self.problem
+                    .get_or_insert(format!("could not serialize multipart field `{name}`: {e}"));
+            }
+        }
+    }
+
+    fn add_json(&mut self, name: &str, value: serde_json::Value) {
+        let part = match value {
+            serde_json::Value::Null => return,
+            serde_json::Value::String(s) => Part::text(s),
+            v @ (serde_json::Value::Object(_) | serde_json::Value::Array(_)) => {
+                Part::bytes(v.to_string()).content_type("application/json")
+            }
+            other => Part::text(other.to_string()),
+        };
+        self.parts.push((name.to_owned(), part));
+    }
+
+    /// Adds every property of a body that is not a declared struct (or its
+    /// flattened extra properties) with [`Multipart::add_value`].
+    pub(crate) fn add_object<T: Serialize + ?Sized>(&mut self, value: &T) {
+        match serde_json::to_value(value) {
+            Ok(serde_json::Value::Object(map)) => {
+                for (name, value) in map {
+                    self.add_value(&name, &value);
+                }
+            }
+            Ok(serde_json::Value::Null) => {}
+            Ok(_) => {
+                self.problem
+                    .get_or_insert("a multipart body must serialize to an object".to_owned());
+            }
+            Err(e) => {
+                self.problem
+                    .get_or_insert(format!("could not serialize multipart body: {e}"));
+            }
+        }
+    }
+
+    /// Adds a binary property as file part(s). Without a file name the
+    /// property name is used: many servers only treat a part with a file name
+    /// as a file.
+    pub(crate) fn add_file<F: FileValue + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &F,
+        file_name: Option<&str>,
+        content_type: &str,
+    ) {
+        for data in value.files() {
+            let part = Part::bytes(data.to_vec())
+                .file_name(file_name.unwrap_or(name))
+                .content_type(content_type);
+            self.parts.push((name.to_owned(), part));
+        }
+    }
+
     /// Encodes the form; returns the boundary and the body.
     pub(crate) fn encode(&self) -> Result<(String, Bytes), String> {
+        if let Some(problem) = &self.problem {
+            return Err(problem.clone());
+        }
         let boundary = format!(
             "------------------------{:016x}{:016x}",
             fastrand::u64(..),
@@ -216,6 +472,67 @@ mod tests {
             "a%2Fb%3Fc%23d%25e%20f%2Bg%26h%3Di"
         );
         assert_eq!(encode("é"), "%C3%A9");
+    }
+
+    fn query(value: &serde_json::Value, style: Style, explode: bool) -> String {
+        form_encode(&query_pairs("p", value, style, explode).unwrap_or_default())
+    }
+
+    fn text(value: &serde_json::Value, style: Style, explode: bool) -> String {
+        param_text("p", value, style, explode, encode)
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| "<none>".to_owned())
+    }
+
+    #[test]
+    fn query_styles_follow_the_openapi_tables() {
+        // Keys in sorted order, so the result is the same with or without
+        // serde_json's `preserve_order`.
+        use serde_json::json;
+        let list = json!(["a", 1]);
+        let obj = json!({"a": 1, "b": "x y"});
+        let rows = [
+            (query(&list, Style::Form, true), "p=a&p=1"),
+            (query(&list, Style::Form, false), "p=a%2C1"),
+            (query(&obj, Style::Form, true), "a=1&b=x%20y"),
+            (query(&obj, Style::Form, false), "p=a%2C1%2Cb%2Cx%20y"),
+            (query(&list, Style::SpaceDelimited, false), "p=a%201"),
+            (query(&list, Style::PipeDelimited, false), "p=a%7C1"),
+            (query(&obj, Style::DeepObject, true), "p%5Ba%5D=1&p%5Bb%5D=x%20y"),
+            (query(&json!({"a": {"b": [1, 2]}}), Style::DeepObject, true), "p%5Ba%5D%5Bb%5D=1&p%5Ba%5D%5Bb%5D=2"),
+            (query(&obj, Style::Json, false), "p=%7B%22a%22%3A1%2C%22b%22%3A%22x%20y%22%7D"),
+            (query(&json!(null), Style::Form, true), ""),
+            (query(&json!([]), Style::Form, false), "p="),
+        ];
+        for (got, want) in rows {
+            assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn path_styles_encode_values_but_not_delimiters() {
+        use serde_json::json;
+        let list = json!(["a/b", 2]);
+        let obj = json!({"a": 1, "b": 2});
+        let rows = [
+            (text(&json!("a/b"), Style::Simple, false), "a%2Fb"),
+            (text(&list, Style::Simple, false), "a%2Fb,2"),
+            (text(&obj, Style::Simple, false), "a,1,b,2"),
+            (text(&obj, Style::Simple, true), "a=1,b=2"),
+            (text(&list, Style::Label, false), ".a%2Fb,2"),
+            (text(&list, Style::Label, true), ".a%2Fb.2"),
+            (text(&obj, Style::Label, true), ".a=1.b=2"),
+            (text(&json!(5), Style::Matrix, false), ";p=5"),
+            (text(&list, Style::Matrix, false), ";p=a%2Fb,2"),
+            (text(&list, Style::Matrix, true), ";p=a%2Fb;p=2"),
+            (text(&obj, Style::Matrix, true), ";a=1;b=2"),
+            (text(&obj, Style::Matrix, false), ";p=a,1,b,2"),
+            (text(&json!(null), Style::Simple, false), "<none>"),
+        ];
+        for (got, want) in rows {
+            assert_eq!(got, want);
+        }
     }
 
     #[test]

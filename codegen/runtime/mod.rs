@@ -22,6 +22,7 @@
 #![allow(dead_code)]
 
 mod auth;
+pub(crate) mod base64;
 mod builder;
 mod client;
 mod encoding;
@@ -30,6 +31,7 @@ pub(crate) mod nullable;
 mod request;
 mod response;
 mod retry;
+pub(crate) mod union;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -39,6 +41,8 @@ pub(crate) use auth::{ApiKeyLocation, AuthScheme};
 pub use builder::{BuildError, ClientBuilder};
 pub use client::Client;
 pub use encoding::{Multipart, Part};
+#[allow(unused_imports)]
+pub(crate) use encoding::{FileValue, Style};
 #[allow(unused_imports)]
 pub(crate) use error::Failure;
 pub use error::{

@@ -9,7 +9,7 @@ use reqwest::Method;
 use serde::Serialize;
 
 use super::auth::AuthScheme;
-use super::encoding::{self, Multipart};
+use super::encoding::{self, Multipart, Style};
 
 /// Options for a single call, set through the operation builder's methods
 /// (`.timeout(..)`, `.max_retries(..)`, `.header(..)`, `.query(..)`,
@@ -32,6 +32,8 @@ pub struct RequestOptions {
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) query: Vec<(String, String)>,
     pub(crate) idempotency_key: Option<String>,
+    /// A body that replaces the operation's own: content type and bytes.
+    pub(crate) body: Option<(String, Bytes)>,
 }
 
 impl RequestOptions {
@@ -80,6 +82,15 @@ impl RequestOptions {
         self.idempotency_key = Some(key.into());
         self
     }
+
+    /// Sends these bytes with this content type instead of the operation's
+    /// typed body: the way to use a media type other than the one the
+    /// generated method encodes.
+    #[must_use]
+    pub fn raw_body(mut self, content_type: impl Into<String>, body: impl Into<Bytes>) -> Self {
+        self.body = Some((content_type.into(), body.into()));
+        self
+    }
 }
 
 /// Header names whose values are never printed.
@@ -121,6 +132,13 @@ impl fmt::Debug for RequestOptions {
             .field(
                 "idempotency_key",
                 &self.idempotency_key.as_ref().map(|_| "<set>"),
+            )
+            .field(
+                "body",
+                &self
+                    .body
+                    .as_ref()
+                    .map(|(ct, data)| format!("{} bytes of {ct}", data.len())),
             )
             .finish()
     }
@@ -172,6 +190,18 @@ macro_rules! request_options {
                 key: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
                 self.options = self.options.idempotency_key(key);
+                self
+            }
+
+            /// Sends these bytes with this content type instead of the typed
+            /// body: how a media type other than the one this builder encodes
+            /// is sent.
+            pub fn raw_body(
+                mut self,
+                content_type: impl ::std::convert::Into<::std::string::String>,
+                body: impl ::std::convert::Into<::bytes::Bytes>,
+            ) -> Self {
+                self.options = self.options.raw_body(content_type, body);
                 self
             }
         }
@@ -247,6 +277,73 @@ impl ApiRequest {
         self.path.push_str(&encoding::encode(&value));
     }
 
+    /// Adds a path parameter serialized in `style` (`simple`, `label` or
+    /// `matrix`); every value is percent-encoded, `/` included.
+    pub(crate) fn path_param<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        style: Style,
+        explode: bool,
+    ) {
+        match encoding::param_text(name, value, style, explode, encoding::encode) {
+            Ok(Some(text)) if text != "." && text != ".." => self.path.push_str(&text),
+            Ok(Some(text)) => self.fail(format!(
+                "path parameter `{text}` cannot be sent as a path segment"
+            )),
+            Ok(None) => self.fail(format!("path parameter `{name}` has no value")),
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// Adds a query parameter serialized in `style`; an unset optional value
+    /// (`None`, serialized as `null`) adds nothing.
+    pub(crate) fn query_param<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        style: Style,
+        explode: bool,
+    ) {
+        match encoding::query_pairs(name, value, style, explode) {
+            Ok(pairs) => self.query.extend(pairs),
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// Sets a header parameter (`simple` style); `None` sends nothing.
+    pub(crate) fn header_param<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        style: Style,
+        explode: bool,
+    ) {
+        match encoding::param_text(name, value, style, explode, encoding::verbatim) {
+            Ok(Some(text)) => self.header(name, text),
+            Ok(None) => {}
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// Adds a cookie parameter; `None` sends nothing.
+    pub(crate) fn cookie_param<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        style: Style,
+        explode: bool,
+    ) {
+        // Cookies have no `form` object syntax; lists and objects are joined
+        // with commas like the `simple` style.
+        let style = if style == Style::Form { Style::Simple } else { style };
+        match encoding::param_text(name, value, style, explode, encoding::verbatim) {
+            Ok(Some(text)) => self.cookie(name, text),
+            Ok(None) => {}
+            Err(e) => self.fail(e),
+        }
+    }
+
     /// Adds a query parameter.
     pub(crate) fn query(&mut self, name: &str, value: impl fmt::Display) {
         self.query.push((name.to_owned(), value.to_string()));
@@ -299,13 +396,13 @@ impl ApiRequest {
 
     /// A JSON body.
     pub(crate) fn json<T: Serialize + ?Sized>(&mut self, body: &T) {
+        self.json_as("application/json", body);
+    }
+
+    /// A JSON body sent with another JSON media type (`application/merge-patch+json`, ...).
+    pub(crate) fn json_as<T: Serialize + ?Sized>(&mut self, content_type: &str, body: &T) {
         match serde_json::to_vec(body) {
-            Ok(data) => {
-                self.body = Body::Bytes {
-                    content_type: HeaderValue::from_static("application/json"),
-                    data: data.into(),
-                };
-            }
+            Ok(data) => self.bytes(content_type, data),
             Err(e) => self.fail(format!("could not serialize JSON body: {e}")),
         }
     }

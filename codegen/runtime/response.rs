@@ -66,6 +66,15 @@ impl<T> Response<T> {
     pub fn attempts(&self) -> u32 {
         self.attempts
     }
+    /// The same response with its body transformed.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            status: self.status,
+            headers: self.headers,
+            body: f(self.body),
+            attempts: self.attempts,
+        }
+    }
 }
 
 /// A fully read response, before the operation has interpreted it.
@@ -146,6 +155,17 @@ impl RawResponse {
         match serde_json::from_slice(&self.body) {
             Ok(body) => self.api_error_with(f(body)),
             Err(e) => Error::Decode(self.decode_error(DecodeKind::Json(e))),
+        }
+    }
+
+    /// A documented error response with a text body.
+    pub(crate) fn api_error_text<E>(self, f: impl FnOnce(String) -> E) -> Error<E> {
+        match std::str::from_utf8(&self.body) {
+            Ok(text) => {
+                let body = f(text.to_owned());
+                self.api_error_with(body)
+            }
+            Err(e) => Error::Decode(self.decode_error(DecodeKind::Utf8(e))),
         }
     }
 

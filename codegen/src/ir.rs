@@ -94,6 +94,8 @@ pub enum DefaultValue {
     Str(String),
     /// A variant (by Rust name) of a generated enum.
     Variant(TypeId, String),
+    /// Any other value (arrays, objects, dates, ...) as JSON text, decoded when the default is needed.
+    Json(String),
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -106,6 +108,8 @@ pub struct EnumDef {
 pub enum EnumRepr {
     String,
     Integer,
+    /// Values of several JSON types (strings, integers, booleans); `value` holds the JSON text.
+    Mixed,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -129,6 +133,8 @@ pub struct UnionVariant {
     pub ty: Ty,
     /// Tag values that select this variant (discriminated unions only).
     pub tag_values: Vec<String>,
+    /// The variant's type does not declare the tag property, so serializing adds it.
+    pub injects_tag: bool,
 }
 
 /// A Rust type expression.
@@ -143,6 +149,10 @@ pub enum Ty {
     Uuid,
     /// Raw bytes (`format: binary`), used for binary bodies.
     Binary,
+    /// Bytes sent as a base64 string (`format: byte`): `Vec<u8>` in Rust.
+    Bytes,
+    /// A fixed-length array of differently typed items (`prefixItems`): a Rust tuple.
+    Tuple(Vec<Ty>),
     /// Any JSON value.
     Any,
     /// No content.
@@ -239,7 +249,23 @@ pub struct Param {
     pub ty: Ty,
     pub required: bool,
     pub explode: bool,
+    /// How the value is serialized (OpenAPI `style`; `Content` for a `content` parameter).
+    pub style: ParamStyle,
     pub docs: Docs,
+}
+
+/// OpenAPI parameter serialization styles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ParamStyle {
+    Form,
+    Simple,
+    Label,
+    Matrix,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+    /// A `content` parameter: the value is sent as JSON text.
+    Content,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -258,6 +284,20 @@ pub struct RequestBody {
     pub ty: Ty,
     pub required: bool,
     pub docs: Docs,
+    /// The other media types the spec offers for this body (reachable through `raw_body`).
+    pub alternatives: Vec<String>,
+    /// Multipart only: the binary properties, sent as file parts.
+    pub files: Vec<FileField>,
+}
+
+/// A binary property of a multipart body, sent as a file part.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileField {
+    pub wire_name: String,
+    /// Builder method that sets the part's file name.
+    pub setter: String,
+    /// The part's `Content-Type`: the spec's `encoding.<property>.contentType`, else `application/octet-stream`.
+    pub content_type: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -69,16 +69,44 @@ pub fn generate(config: &Config) -> Result<Output, Error> {
     generate_from_bytes(config, &bytes)
 }
 
+/// Wall-clock time of each in-memory stage of one generation (the `write` stage is the caller's).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct StageTimes {
+    pub load: std::time::Duration,
+    pub normalize: std::time::Duration,
+    pub lower: std::time::Duration,
+    pub emit: std::time::Duration,
+    pub format: std::time::Duration,
+}
+
 /// Generates the crate from spec bytes. Never panics on any input; errors name the file and a JSON pointer.
 pub fn generate_from_bytes(config: &Config, bytes: &[u8]) -> Result<Output, Error> {
+    generate_timed(config, bytes).map(|(out, _)| out)
+}
+
+/// [`generate_from_bytes`], also reporting how long each stage took (for `cargo xtask bench`).
+pub fn generate_timed(config: &Config, bytes: &[u8]) -> Result<(Output, StageTimes), Error> {
+    use std::time::Instant;
     validate_crate_name(&config.crate_name)?;
+    let mut times = StageTimes::default();
     let file = config.spec_display.as_str();
     let mut diags = diag::Diagnostics::new(file);
+    let t = Instant::now();
     let doc = load::parse(file, bytes)?;
+    times.load = t.elapsed();
+    let t = Instant::now();
     let base_dir = config.spec_path.parent();
     let spec = normalize::normalize(doc, &mut diags, base_dir)?;
+    times.normalize = t.elapsed();
+    let t = Instant::now();
     let api = lower::lower(&spec, &mut diags)?;
-    let mut files = BTreeMap::new();
+    drop(spec);
+    times.lower = t.elapsed();
+    let t = Instant::now();
+    let emitted = emit::emit(&api, config);
+    let manifest = emit::manifest(&api, config);
+    times.emit = t.elapsed();
+    let t = Instant::now();
     let header = |comment: &str| {
         format!(
             "{comment} This file is {} `{}` from `{}`. Do not edit it by hand.\n",
@@ -87,24 +115,23 @@ pub fn generate_from_bytes(config: &Config, bytes: &[u8]) -> Result<Output, Erro
             config.spec_display
         )
     };
-    for f in emit::emit(&api, config) {
+    let mut files = BTreeMap::new();
+    for f in emitted {
         let text = format::format(&f.path, f.tokens)?;
         files.insert(f.path, format!("{}{}", header("//"), text));
     }
+    times.format = t.elapsed();
     let crate_ident = config.crate_name.replace('-', "_");
     for (name, source) in runtime::FILES {
         let source = runtime::for_crate(source, &crate_ident);
         files.insert(format!("src/runtime/{name}"), format!("{}{source}", header("//")));
     }
-    files.insert(
-        "Cargo.toml".into(),
-        format!("{}{}", header("#"), emit::manifest(&api, config)),
-    );
+    files.insert("Cargo.toml".into(), format!("{}{manifest}", header("#")));
     let warnings = diags.into_vec();
     if config.deny_warnings && !warnings.is_empty() {
         return Err(Error::DeniedWarnings(warnings));
     }
-    Ok(Output { files, warnings, api })
+    Ok((Output { files, warnings, api }, times))
 }
 
 fn validate_crate_name(name: &str) -> Result<(), Error> {

@@ -6,6 +6,7 @@
 /// `(file name, source)` of each runtime file, written to `src/runtime/` of the generated crate.
 pub const FILES: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../runtime/auth.rs")),
+    ("base64.rs", include_str!("../runtime/base64.rs")),
     ("builder.rs", include_str!("../runtime/builder.rs")),
     ("client.rs", include_str!("../runtime/client.rs")),
     ("encoding.rs", include_str!("../runtime/encoding.rs")),
@@ -15,6 +16,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("request.rs", include_str!("../runtime/request.rs")),
     ("response.rs", include_str!("../runtime/response.rs")),
     ("retry.rs", include_str!("../runtime/retry.rs")),
+    ("union.rs", include_str!("../runtime/union.rs")),
 ];
 
 /// Items of the runtime that the crate root re-exports.

@@ -67,7 +67,11 @@ pub(crate) fn ty_tokens(api: &Api, ty: &Ty, in_types: bool) -> TokenStream {
         Ty::Date => quote!(::chrono::NaiveDate),
         Ty::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
         Ty::Uuid => quote!(::uuid::Uuid),
-        Ty::Binary => quote!(Vec<u8>),
+        Ty::Binary | Ty::Bytes => quote!(Vec<u8>),
+        Ty::Tuple(items) => {
+            let items = items.iter().map(|t| ty_tokens(api, t, in_types));
+            quote!((#(#items,)*))
+        }
         Ty::Any => quote!(::serde_json::Value),
         Ty::Unit => quote!(()),
         Ty::Named(id) => {
@@ -103,6 +107,7 @@ pub(crate) fn uses(api: &Api, pred: &dyn Fn(&Ty) -> bool) -> bool {
         pred(ty)
             || match ty {
                 Ty::Vec(t) | Ty::Map(t) | Ty::Option(t) | Ty::Boxed(t) => walk(t, pred),
+                Ty::Tuple(items) => items.iter().any(|t| walk(t, pred)),
                 _ => false,
             }
     }

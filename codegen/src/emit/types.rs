@@ -1,10 +1,13 @@
-//! Structs, enums, unions and aliases of `types.rs`.
+//! Structs and aliases of `types.rs`; enums and unions are in `types/enums.rs` and `types/unions.rs`.
+
+mod enums;
+mod unions;
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{docs, ident, ty_tokens};
-use crate::ir::{Api, DefaultValue, EnumDef, EnumRepr, Field, Presence, StructDef, Ty, TypeDef, TypeKind, UnionDef};
+use crate::ir::{Api, DefaultValue, Field, Presence, StructDef, Ty, TypeDef, TypeKind};
 
 pub fn emit(api: &Api) -> TokenStream {
     let items = api.types.iter().map(|t| type_def(api, t));
@@ -20,8 +23,8 @@ fn type_def(api: &Api, t: &TypeDef) -> TokenStream {
     let name = ident(&t.name);
     match &t.kind {
         TypeKind::Struct(s) => struct_def(api, t, s, doc),
-        TypeKind::Enum(e) => enum_def(&name, e, doc),
-        TypeKind::Union(u) => union_def(api, &name, u, doc),
+        TypeKind::Enum(e) => enums::enum_def(&name, e, doc),
+        TypeKind::Union(u) => unions::union_def(api, &name, u, doc),
         TypeKind::Alias(ty) => {
             let ty = ty_tokens(api, ty, true);
             quote! { #doc pub type #name = #ty; }
@@ -41,9 +44,28 @@ fn default_fn_name(field: &Field) -> proc_macro2::Ident {
     format_ident!("default_{}", field.name.trim_start_matches("r#"))
 }
 
+/// Does the value hold base64 bytes in a shape `crate::runtime::base64` encodes (`Vec<u8>` inside
+/// `Option`, `Vec`, `BTreeMap` or `Box`, through aliases)?
+pub(crate) fn is_base64(api: &Api, ty: &Ty) -> bool {
+    match crate::lower::resolve_alias(api, ty) {
+        Ty::Bytes => true,
+        Ty::Vec(t) | Ty::Map(t) | Ty::Option(t) | Ty::Boxed(t) => is_base64(api, t),
+        _ => false,
+    }
+}
+
+/// A required field that one direction leaves out: `readOnly` (never sent) or `writeOnly` (never
+/// received). It is an `Option` so that the other direction need not have it.
+fn one_way_required(f: &Field) -> bool {
+    (f.read_only || f.write_only) && f.presence == Presence::Required
+}
+
 /// The field's full Rust type, `Option` layers included.
 fn field_ty(api: &Api, f: &Field) -> TokenStream {
     let inner = ty_tokens(api, &f.ty, true);
+    if one_way_required(f) {
+        return quote!(Option<#inner>);
+    }
     match f.presence {
         Presence::Required | Presence::Defaulted(_) => inner,
         Presence::RequiredNullable | Presence::Optional | Presence::OptionalNullableLoose => quote!(Option<#inner>),
@@ -69,6 +91,9 @@ fn default_expr(api: &Api, ty: &Ty, d: &DefaultValue) -> TokenStream {
                 quote!(#s.into())
             }
         }
+        // Only made for types with a `Default` (lists, maps, JSON values, dates, uuids); a default
+        // the type cannot hold falls back to that.
+        DefaultValue::Json(text) => quote!(::serde_json::from_str(#text).unwrap_or_default()),
         DefaultValue::Variant(id, v) => {
             let t = ident(&api.types[id.0].name);
             let v = ident(v);
@@ -89,24 +114,74 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, doc: TokenStream) -> TokenS
         let fdoc = docs::attrs(&f.docs);
         let rename = rename_attr(&f.name, &f.wire_name);
         let ty = field_ty(api, f);
-        let serde = match &f.presence {
-            Presence::Required | Presence::RequiredNullable => quote!(),
-            Presence::Optional | Presence::OptionalNullableLoose => {
-                quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
+        let base64 = is_base64(api, &f.ty);
+        let mut serde = Vec::new();
+        match &f.presence {
+            Presence::Required | Presence::RequiredNullable if !f.read_only && !f.write_only => {}
+            // Still sent as `null` when `None`, but a response may leave it out.
+            Presence::RequiredNullable => serde.push(quote!(default)),
+            Presence::Required | Presence::Optional | Presence::OptionalNullableLoose => {
+                serde.push(quote!(default));
+                if !f.read_only {
+                    serde.push(quote!(skip_serializing_if = "Option::is_none"));
+                }
             }
-            Presence::OptionalNullable => quote!(
-                #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::runtime::nullable")]
-            ),
+            Presence::OptionalNullable => {
+                serde.push(quote!(default));
+                if !f.read_only {
+                    serde.push(quote!(skip_serializing_if = "Option::is_none"));
+                }
+                if !base64 {
+                    serde.push(quote!(with = "crate::runtime::nullable"));
+                }
+            }
             Presence::Defaulted(d) => {
                 let fn_name = default_fn_name(f);
                 let path = format!("{}::{}", t.name.trim_start_matches("r#"), fn_name);
                 let inner = ty_tokens(api, &f.ty, true);
                 let value = default_expr(api, &f.ty, d);
                 default_fns.push(quote! { fn #fn_name() -> #inner { #value } });
-                quote!(#[serde(default = #path)])
+                serde.push(quote!(default = #path));
             }
+        }
+        if f.read_only {
+            // Set by the server only: decoded from responses, never sent.
+            serde.push(quote!(skip_serializing));
+        }
+        if base64 {
+            serde.push(match f.presence {
+                Presence::OptionalNullable => quote!(with = "crate::runtime::base64::nullable"),
+                _ => quote!(with = "crate::runtime::base64"),
+            });
+        }
+        let serde = if serde.is_empty() {
+            quote!()
+        } else {
+            quote!(#[serde(#(#serde),*)])
         };
         fields.push(quote! { #fdoc #rename #serde pub #fname: #ty, });
+        if f.read_only {
+            ctor_inits.push(match &f.presence {
+                Presence::Defaulted(_) => {
+                    let fn_name = default_fn_name(f);
+                    quote!(#fname: Self::#fn_name())
+                }
+                _ => quote!(#fname: None),
+            });
+            continue;
+        }
+        if f.write_only && f.presence == Presence::Required {
+            // Required in requests: an argument, stored as `Some`.
+            if f.ty == Ty::String {
+                ctor_args.push(quote!(#fname: impl Into<String>));
+                ctor_inits.push(quote!(#fname: Some(#fname.into())));
+            } else {
+                let inner = ty_tokens(api, &f.ty, true);
+                ctor_args.push(quote!(#fname: #inner));
+                ctor_inits.push(quote!(#fname: Some(#fname)));
+            }
+            continue;
+        }
         if let Some(only) = single_variant(api, f) {
             // A `const` (one-value enum) field needs no argument: it can only hold that value.
             ctor_inits.push(quote!(#fname: #only));
@@ -209,90 +284,4 @@ pub fn extra_field_name(s: &StructDef) -> String {
         name.push('_');
     }
     name
-}
-
-fn enum_def(name: &proc_macro2::Ident, e: &EnumDef, doc: TokenStream) -> TokenStream {
-    let vnames: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
-    let vdocs: Vec<_> = e.variants.iter().map(|v| docs::attrs(&v.docs)).collect();
-    match e.repr {
-        EnumRepr::String => {
-            let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str()).collect();
-            quote! {
-                #doc
-                #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
-                pub enum #name {
-                    #( #vdocs #[serde(rename = #values)] #vnames, )*
-                    /// A value this version of the client does not know; kept as sent.
-                    #[serde(untagged)]
-                    Unknown(String),
-                }
-                impl #name {
-                    /// The value as it appears on the wire.
-                    pub fn as_str(&self) -> &str {
-                        match self {
-                            #( Self::#vnames => #values, )*
-                            Self::Unknown(value) => value,
-                        }
-                    }
-                }
-                impl ::std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(self.as_str())
-                    }
-                }
-            }
-        }
-        EnumRepr::Integer => {
-            let values: Vec<Literal> = e
-                .variants
-                .iter()
-                .map(|v| Literal::i64_unsuffixed(v.value.parse::<i64>().unwrap_or_default()))
-                .collect();
-            quote! {
-                #doc
-                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
-                #[serde(from = "i64", into = "i64")]
-                pub enum #name {
-                    #( #vdocs #vnames, )*
-                    /// A value this version of the client does not know; kept as sent.
-                    Unknown(i64),
-                }
-                impl From<i64> for #name {
-                    fn from(value: i64) -> Self {
-                        match value {
-                            #( #values => Self::#vnames, )*
-                            other => Self::Unknown(other),
-                        }
-                    }
-                }
-                impl From<#name> for i64 {
-                    fn from(value: #name) -> Self {
-                        match value {
-                            #( #name::#vnames => #values, )*
-                            #name::Unknown(other) => other,
-                        }
-                    }
-                }
-                impl ::std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        ::std::fmt::Display::fmt(&i64::from(*self), f)
-                    }
-                }
-            }
-        }
-    }
-}
-
-fn union_def(api: &Api, name: &proc_macro2::Ident, u: &UnionDef, doc: TokenStream) -> TokenStream {
-    let variants = u.variants.iter().map(|v| {
-        let vname = ident(&v.name);
-        let ty = ty_tokens(api, &v.ty, true);
-        quote!(#vname(#ty),)
-    });
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(untagged)]
-        pub enum #name { #(#variants)* }
-    }
 }

@@ -9,8 +9,8 @@ use openapiv3::{
 use super::{Lowerer, Slot};
 use crate::diag::{escape, join, Diagnostics};
 use crate::ir::{
-    BodyKind, Docs, Operation, Param, ParamLocation, PathPart, RequestBody as IrBody, Response, ResponseBody,
-    SecurityKind, SecurityScheme, StatusMatch, Ty,
+    BodyKind, Docs, FileField, Operation, Param, ParamLocation, ParamStyle, PathPart, RequestBody as IrBody, Response,
+    ResponseBody, SecurityKind, SecurityScheme, StatusMatch, Ty, TypeKind,
 };
 use crate::naming::{self, Namespace};
 
@@ -38,6 +38,10 @@ const BUILDER_MEMBERS: &[&str] = &[
     "header",
     "query",
     "idempotency_key",
+    "raw_body",
+    "send_streaming",
+    "request",
+    "error_of",
 ];
 
 pub fn security_schemes(l: &mut Lowerer<'_>) -> Vec<SecurityScheme> {
@@ -271,9 +275,24 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
                     "header" => ParamLocation::Header,
                     _ => ParamLocation::Cookie,
                 };
-                let explode = data
-                    .explode
-                    .unwrap_or(matches!(location, ParamLocation::Query | ParamLocation::Cookie));
+                let style = match (&data.format, param) {
+                    (ParameterSchemaOrContent::Content(_), _) => ParamStyle::Content,
+                    (_, Parameter::Query { style, .. }) => match style {
+                        openapiv3::QueryStyle::Form => ParamStyle::Form,
+                        openapiv3::QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                        openapiv3::QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                        openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
+                    },
+                    (_, Parameter::Path { style, .. }) => match style {
+                        openapiv3::PathStyle::Simple => ParamStyle::Simple,
+                        openapiv3::PathStyle::Label => ParamStyle::Label,
+                        openapiv3::PathStyle::Matrix => ParamStyle::Matrix,
+                    },
+                    (_, Parameter::Header { .. }) => ParamStyle::Simple,
+                    (_, Parameter::Cookie { .. }) => ParamStyle::Form,
+                };
+                // `form` explodes by default, every other style does not; deepObject always does.
+                let explode = style == ParamStyle::DeepObject || data.explode.unwrap_or(style == ParamStyle::Form);
                 op_ir.params.push(Param {
                     name: member_names.claim(naming::snake(wire)),
                     wire_name: wire.clone(),
@@ -281,6 +300,7 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
                     ty,
                     required: location == ParamLocation::Path || data.required && !nullable,
                     explode,
+                    style,
                     docs: Docs {
                         title: None,
                         description: data.description.clone(),
@@ -293,7 +313,7 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
             if let Some(body) = &op.request_body {
                 let body_ptr = join(&pointer, "requestBody");
                 match resolve(body, |c| &c.request_bodies, spec) {
-                    Some(b) => op_ir.body = request_body(l, b, &builder_name, &body_ptr),
+                    Some(b) => op_ir.body = request_body(l, b, &builder_name, &body_ptr, &mut member_names),
                     None => l
                         .diags
                         .warn(body_ptr, "request body `$ref` could not be resolved; skipped"),
@@ -373,7 +393,13 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
     out
 }
 
-fn request_body<'a>(l: &mut Lowerer<'a>, b: &'a RequestBody, builder: &str, pointer: &str) -> Option<IrBody> {
+fn request_body<'a>(
+    l: &mut Lowerer<'a>,
+    b: &'a RequestBody,
+    builder: &str,
+    pointer: &str,
+    members: &mut Namespace,
+) -> Option<IrBody> {
     let (kind, media, mt) = pick_media(&b.content)?;
     let ty = match kind {
         BodyKind::Text => Ty::String,
@@ -386,16 +412,11 @@ fn request_body<'a>(l: &mut Lowerer<'a>, b: &'a RequestBody, builder: &str, poin
             None => Ty::Any,
         },
     };
-    if b.content.len() > 1 {
-        let others: Vec<&str> = b.content.keys().filter(|k| *k != media).map(String::as_str).collect();
-        l.diags.warn(
-            join(pointer, "content"),
-            format!(
-                "several media types; the client sends `{media}` (not {})",
-                others.join(", ")
-            ),
-        );
-    }
+    let files = if kind == BodyKind::Multipart {
+        file_fields(l, &ty, mt, members)
+    } else {
+        Vec::new()
+    };
     Some(IrBody {
         kind,
         content_type: media.clone(),
@@ -405,7 +426,51 @@ fn request_body<'a>(l: &mut Lowerer<'a>, b: &'a RequestBody, builder: &str, poin
             description: b.description.clone(),
             ..Docs::default()
         },
+        alternatives: b.content.keys().filter(|k| *k != media).cloned().collect(),
+        files,
     })
+}
+
+/// The binary properties of a multipart body: each becomes a file part with a settable file name.
+fn file_fields(l: &Lowerer<'_>, ty: &Ty, mt: &MediaType, members: &mut Namespace) -> Vec<FileField> {
+    fn is_file(ty: &Ty) -> bool {
+        match ty {
+            Ty::Binary => true,
+            Ty::Vec(t) | Ty::Option(t) | Ty::Boxed(t) => is_file(t),
+            _ => false,
+        }
+    }
+    let mut cur = ty;
+    for _ in 0..=l.types.len() {
+        let Ty::Named(id) = cur else { break };
+        match l.types.get(id.0).and_then(Option::as_ref).map(|t| &t.kind) {
+            Some(TypeKind::Alias(inner)) => cur = inner,
+            Some(TypeKind::Struct(s)) => {
+                return s
+                    .fields
+                    .iter()
+                    .filter(|f| is_file(&f.ty))
+                    .map(|f| {
+                        let content_type = mt
+                            .encoding
+                            .get(&f.wire_name)
+                            .and_then(|e| e.content_type.as_deref())
+                            .and_then(|c| c.split(',').map(str::trim).find(|c| !c.is_empty() && !c.contains('*')))
+                            .unwrap_or("application/octet-stream")
+                            .to_owned();
+                        FileField {
+                            wire_name: f.wire_name.clone(),
+                            setter: members
+                                .claim(naming::snake(&format!("{} file name", f.name.trim_start_matches("r#")))),
+                            content_type,
+                        }
+                    })
+                    .collect();
+            }
+            _ => break,
+        }
+    }
+    Vec::new()
 }
 
 /// Splits `/images/{id}` into literals and parameter references, adding declared-but-missing ones.
@@ -441,6 +506,7 @@ fn path_parts(
                     ty: Ty::String,
                     required: true,
                     explode: false,
+                    style: ParamStyle::Simple,
                     docs: Docs::default(),
                 });
                 params.len() - 1

@@ -10,6 +10,7 @@ pub fn run(api: &mut Api, diags: &mut Diagnostics) -> Result<(), Error> {
     loosen_response_nullables(api);
     break_alias_cycles(api, diags);
     box_recursion(api);
+    order_untagged(api);
     check(api)
 }
 
@@ -17,6 +18,7 @@ fn named_in(ty: &Ty, out: &mut Vec<TypeId>) {
     match ty {
         Ty::Named(id) => out.push(*id),
         Ty::Vec(t) | Ty::Map(t) | Ty::Option(t) | Ty::Boxed(t) => named_in(t, out),
+        Ty::Tuple(items) => items.iter().for_each(|t| named_in(t, out)),
         _ => {}
     }
 }
@@ -109,6 +111,7 @@ fn direct_edges(ty: &Ty, out: &mut Vec<TypeId>) {
     match ty {
         Ty::Named(id) => out.push(*id),
         Ty::Option(t) => direct_edges(t, out),
+        Ty::Tuple(items) => items.iter().for_each(|t| direct_edges(t, out)),
         _ => {}
     }
 }
@@ -155,18 +158,18 @@ fn box_recursion(api: &mut Api) {
                 .fields
                 .iter()
                 .enumerate()
-                .filter_map(|(j, f)| direct_target(&f.ty).map(|t| (j, t)))
+                .flat_map(|(j, f)| direct_targets(&f.ty).into_iter().map(move |t| (j, t)))
                 .collect(),
             TypeKind::Union(u) => u
                 .variants
                 .iter()
                 .enumerate()
-                .filter_map(|(j, v)| direct_target(&v.ty).map(|t| (j, t)))
+                .flat_map(|(j, v)| direct_targets(&v.ty).into_iter().map(move |t| (j, t)))
                 .collect(),
             _ => Vec::new(),
         };
         for (j, target) in targets {
-            if reaches(api, target, me) {
+            if !edits.contains(&j) && reaches(api, target, me) {
                 edits.push(j);
             }
         }
@@ -178,11 +181,70 @@ fn box_recursion(api: &mut Api) {
     }
 }
 
-fn direct_target(ty: &Ty) -> Option<TypeId> {
+fn direct_targets(ty: &Ty) -> Vec<TypeId> {
+    let mut out = Vec::new();
+    direct_edges(ty, &mut out);
+    out
+}
+
+/// Untagged variants are tried in order and the first that accepts the value wins: narrower JSON
+/// forms go first (integer before number before string), and among objects the ones with more
+/// required properties, since serde ignores unknown keys and a struct with fewer required fields
+/// would also accept the others' values.
+fn order_untagged(api: &mut Api) {
+    for i in 0..api.types.len() {
+        let TypeKind::Union(u) = &api.types[i].kind else {
+            continue;
+        };
+        if u.tag.is_some() {
+            continue;
+        }
+        let mut keyed: Vec<((u8, i64, i64), usize)> = u
+            .variants
+            .iter()
+            .enumerate()
+            .map(|(j, v)| (untagged_rank(api, &v.ty, 0), j))
+            .collect();
+        keyed.sort();
+        let order: Vec<usize> = keyed.into_iter().map(|(_, j)| j).collect();
+        if let TypeKind::Union(u) = &mut api.types[i].kind {
+            let old = std::mem::take(&mut u.variants);
+            let mut slots: Vec<Option<_>> = old.into_iter().map(Some).collect();
+            u.variants = order.iter().filter_map(|j| slots[*j].take()).collect();
+        }
+    }
+}
+
+/// `(JSON form, -required fields, -fields)`: smaller is tried first.
+fn untagged_rank(api: &Api, ty: &Ty, depth: usize) -> (u8, i64, i64) {
+    let form = |f: u8| (f, 0, 0);
     match ty {
-        Ty::Named(id) => Some(*id),
-        Ty::Option(t) => direct_target(t),
-        _ => None,
+        Ty::Unit => form(0),
+        Ty::Bool => form(1),
+        Ty::Int(_) => form(2),
+        Ty::Float(_) => form(3),
+        Ty::Uuid | Ty::DateTime | Ty::Date => form(4),
+        Ty::String | Ty::Binary | Ty::Bytes => form(7),
+        Ty::Tuple(_) => form(8),
+        Ty::Vec(_) => form(9),
+        Ty::Map(_) => form(11),
+        Ty::Any => form(12),
+        Ty::Option(inner) | Ty::Boxed(inner) => untagged_rank(api, inner, depth),
+        Ty::Named(id) if depth < 8 => match &api.types[id.0].kind {
+            TypeKind::Alias(inner) => untagged_rank(api, inner, depth + 1),
+            // A string enum before plain strings: it takes the values it knows, the rest as `Unknown`.
+            TypeKind::Enum(_) => form(6),
+            TypeKind::Struct(s) => {
+                let required = s
+                    .fields
+                    .iter()
+                    .filter(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable))
+                    .count();
+                (10, -(required as i64), -(s.fields.len() as i64))
+            }
+            TypeKind::Union(_) => form(5),
+        },
+        Ty::Named(_) => form(12),
     }
 }
 

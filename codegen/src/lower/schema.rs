@@ -1,4 +1,7 @@
-//! Schemas -> IR types.
+//! Schemas -> IR types. Enums and unions have their own files (`schema/enums.rs`, `schema/unions.rs`).
+
+mod enums;
+mod unions;
 
 use std::collections::BTreeSet;
 
@@ -11,10 +14,7 @@ use serde_json::Value;
 
 use super::Lowerer;
 use crate::diag::join;
-use crate::ir::{
-    DefaultValue, Docs, EnumDef, EnumRepr, EnumVariant, Field, FloatTy, IntTy, Presence, StructDef, Ty, TypeId,
-    TypeKind, UnionDef, UnionVariant,
-};
+use crate::ir::{DefaultValue, Docs, Field, FloatTy, IntTy, Presence, StructDef, Ty, TypeId, TypeKind};
 use crate::naming::{self, Namespace};
 
 /// Where a named type produced while lowering a schema should go.
@@ -28,11 +28,12 @@ pub enum Slot {
 
 /// Properties gathered from an object schema and, through `allOf`, from everything it includes.
 #[derive(Default)]
-struct ObjectParts<'a> {
-    properties: IndexMap<String, (&'a ReferenceOr<Box<Schema>>, String)>,
+pub(super) struct ObjectParts<'s> {
+    pub(super) properties: IndexMap<String, (&'s ReferenceOr<Box<Schema>>, String)>,
     required: BTreeSet<String>,
-    additional: Option<(&'a AdditionalProperties, String)>,
-    pattern_properties: bool,
+    additional: Option<(&'s AdditionalProperties, String)>,
+    /// `patternProperties` (`x-patternProperties` after normalizing): pattern -> schema.
+    pattern_properties: Option<(&'s Value, String)>,
 }
 
 /// Recursion guard for pathological nesting the parser allowed.
@@ -50,14 +51,20 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Lowers a schema or reference. Nullability comes back as an outer `Ty::Option`.
-    pub fn lower_schema(&mut self, s: &'a ReferenceOr<Schema>, slot: Slot, pointer: &str) -> Ty {
+    pub fn lower_schema<'s>(&mut self, s: &'s ReferenceOr<Schema>, slot: Slot, pointer: &str) -> Ty
+    where
+        'a: 's,
+    {
         match s {
             ReferenceOr::Reference { reference } => self.lower_ref(reference, pointer),
             ReferenceOr::Item(schema) => self.lower_item(schema, slot, pointer),
         }
     }
 
-    pub fn lower_boxed(&mut self, s: &'a ReferenceOr<Box<Schema>>, slot: Slot, pointer: &str) -> Ty {
+    pub fn lower_boxed<'s>(&mut self, s: &'s ReferenceOr<Box<Schema>>, slot: Slot, pointer: &str) -> Ty
+    where
+        'a: 's,
+    {
         match s {
             ReferenceOr::Reference { reference } => self.lower_ref(reference, pointer),
             ReferenceOr::Item(schema) => self.lower_item(schema, slot, pointer),
@@ -84,7 +91,10 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn lower_item(&mut self, schema: &'a Schema, slot: Slot, pointer: &str) -> Ty {
+    fn lower_item<'s>(&mut self, schema: &'s Schema, slot: Slot, pointer: &str) -> Ty
+    where
+        'a: 's,
+    {
         self.depth += 1;
         let ty = if self.depth > MAX_DEPTH {
             self.diags.warn(pointer, "schema nests too deeply; using a JSON value");
@@ -100,7 +110,10 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn lower_kind(&mut self, schema: &'a Schema, slot: Slot, pointer: &str) -> Ty {
+    fn lower_kind<'s>(&mut self, schema: &'s Schema, slot: Slot, pointer: &str) -> Ty
+    where
+        'a: 's,
+    {
         let docs = self.docs_of(schema);
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(st)) => {
@@ -138,6 +151,9 @@ impl<'a> Lowerer<'a> {
             },
             SchemaKind::Type(Type::Boolean(_)) => Ty::Bool,
             SchemaKind::Type(Type::Array(at)) => {
+                if let Some(prefix) = schema.schema_data.extensions.get("x-prefixItems") {
+                    return self.tuple(prefix, allows_items(at.items.as_ref()), &slot, pointer);
+                }
                 let item_hint = format!("{} Item", self.hint_of(&slot));
                 let item = match &at.items {
                     Some(items) => self.lower_boxed(items, Slot::Hint(item_hint), &join(pointer, "items")),
@@ -148,8 +164,14 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } | SchemaKind::Any(_) => {
                 self.lower_object_like(schema, slot, pointer, docs)
             }
-            SchemaKind::OneOf { one_of: list } => self.lower_union("oneOf", list, slot, pointer, docs),
-            SchemaKind::AnyOf { any_of: list } => self.lower_union("anyOf", list, slot, pointer, docs),
+            SchemaKind::OneOf { one_of: list } => {
+                let d = schema.schema_data.discriminator.as_ref();
+                self.lower_union("oneOf", list, d, slot, pointer, docs)
+            }
+            SchemaKind::AnyOf { any_of: list } => {
+                let d = schema.schema_data.discriminator.as_ref();
+                self.lower_union("anyOf", list, d, slot, pointer, docs)
+            }
             SchemaKind::Not { .. } => {
                 self.diags.warn(
                     join(pointer, "not"),
@@ -180,102 +202,6 @@ impl<'a> Lowerer<'a> {
         Ty::Named(id)
     }
 
-    fn string_enum(&mut self, values: &[&str], slot: Slot, pointer: &str, docs: Docs) -> Ty {
-        let mut ns = Namespace::with_reserved(&["Unknown"]);
-        let mut seen = BTreeSet::new();
-        let variants = values
-            .iter()
-            .filter(|v| seen.insert(**v))
-            .map(|v| EnumVariant {
-                name: ns.claim(if v.is_empty() {
-                    "Empty".to_owned()
-                } else {
-                    naming::camel(v)
-                }),
-                value: (*v).to_owned(),
-                docs: Docs::default(),
-            })
-            .collect();
-        self.define(
-            slot,
-            pointer,
-            docs,
-            TypeKind::Enum(EnumDef {
-                repr: EnumRepr::String,
-                variants,
-            }),
-        )
-    }
-
-    fn integer_enum(&mut self, values: &[i64], slot: Slot, pointer: &str, docs: Docs) -> Ty {
-        let mut ns = Namespace::with_reserved(&["Unknown"]);
-        let mut seen = BTreeSet::new();
-        let variants = values
-            .iter()
-            .filter(|v| seen.insert(**v))
-            .map(|v| EnumVariant {
-                name: ns.claim(if *v < 0 {
-                    format!("Minus{}", v.unsigned_abs())
-                } else {
-                    format!("V{v}")
-                }),
-                value: v.to_string(),
-                docs: Docs::default(),
-            })
-            .collect();
-        self.define(
-            slot,
-            pointer,
-            docs,
-            TypeKind::Enum(EnumDef {
-                repr: EnumRepr::Integer,
-                variants,
-            }),
-        )
-    }
-
-    fn lower_union(&mut self, key: &str, list: &'a [ReferenceOr<Schema>], slot: Slot, pointer: &str, docs: Docs) -> Ty {
-        match list.len() {
-            0 => return Ty::Any,
-            1 => {
-                let ty = self.lower_schema(&list[0], slot.clone(), &join(&join(pointer, key), "0"));
-                return self.alias_if_reserved(slot, pointer, docs, ty);
-            }
-            _ => {}
-        }
-        let base = self.hint_of(&slot);
-        let mut ns = Namespace::new();
-        let mut variants = Vec::new();
-        let mut any_nullable = false;
-        for (i, member) in list.iter().enumerate() {
-            let p = join(&join(pointer, key), &i.to_string());
-            let ty = self.lower_schema(member, Slot::Hint(format!("{base} Variant{i}")), &p);
-            let (ty, nullable) = ty.split_option();
-            any_nullable |= nullable;
-            let name = ns.claim(self.variant_name(&ty));
-            if !variants.iter().any(|v: &UnionVariant| v.ty == ty) {
-                variants.push(UnionVariant {
-                    name,
-                    ty,
-                    tag_values: Vec::new(),
-                });
-            }
-        }
-        // serde tries untagged variants in order: put the narrower JSON forms first.
-        variants.sort_by_key(|v| union_rank(&v.ty));
-        let ty = if variants.len() == 1 {
-            let only = variants.remove(0).ty;
-            self.alias_if_reserved(slot, pointer, docs, only)
-        } else {
-            self.define(slot, pointer, docs, TypeKind::Union(UnionDef { variants, tag: None }))
-        };
-        if any_nullable {
-            ty.option()
-        } else {
-            ty
-        }
-    }
-
     /// A component whose schema turned out to be another type becomes an alias of it.
     fn alias_if_reserved(&mut self, slot: Slot, pointer: &str, docs: Docs, ty: Ty) -> Ty {
         match slot {
@@ -294,27 +220,11 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn variant_name(&self, ty: &Ty) -> String {
-        match ty {
-            Ty::Bool => "Boolean".into(),
-            Ty::Int(_) => "Integer".into(),
-            Ty::Float(_) => "Number".into(),
-            Ty::String => "String".into(),
-            Ty::Date => "Date".into(),
-            Ty::DateTime => "DateTime".into(),
-            Ty::Uuid => "Uuid".into(),
-            Ty::Binary => "Binary".into(),
-            Ty::Any => "Value".into(),
-            Ty::Unit => "Null".into(),
-            Ty::Named(id) => self.name_of(*id),
-            Ty::Vec(inner) => format!("{}List", self.variant_name(inner)),
-            Ty::Map(inner) => format!("{}Map", self.variant_name(inner)),
-            Ty::Option(inner) | Ty::Boxed(inner) => self.variant_name(inner),
-        }
-    }
-
     /// Objects, `allOf` compositions and schemas without a `type`.
-    fn lower_object_like(&mut self, schema: &'a Schema, slot: Slot, pointer: &str, docs: Docs) -> Ty {
+    fn lower_object_like<'s>(&mut self, schema: &'s Schema, slot: Slot, pointer: &str, docs: Docs) -> Ty
+    where
+        'a: 's,
+    {
         if let SchemaKind::Any(any) = &schema.schema_kind {
             // A schema that names no type: decide from the keywords it has.
             let has_object_keywords = !any.properties.is_empty()
@@ -327,7 +237,11 @@ impl<'a> Lowerer<'a> {
                     } else {
                         ("oneOf", &any.one_of)
                     };
-                    return self.lower_union(key, list, slot, pointer, docs);
+                    let d = schema.schema_data.discriminator.as_ref();
+                    return self.lower_union(key, list, d, slot, pointer, docs);
+                }
+                if let Some(prefix) = schema.schema_data.extensions.get("x-prefixItems") {
+                    return self.tuple(prefix, allows_items(any.items.as_ref()), &slot, pointer);
                 }
                 if let Some(items) = &any.items {
                     let item = self.lower_boxed(
@@ -338,6 +252,9 @@ impl<'a> Lowerer<'a> {
                     return Ty::Vec(Box::new(item));
                 }
                 let strings: Vec<&str> = any.enumeration.iter().filter_map(Value::as_str).collect();
+                if any.typ.is_none() && !any.enumeration.is_empty() {
+                    return self.any_enum(&any.enumeration, slot, pointer, docs);
+                }
                 return match any.typ.as_deref() {
                     Some("string") if !strings.is_empty() => self.string_enum(&strings, slot, pointer, docs),
                     Some("string") => string_format(any.format.as_deref().unwrap_or("")),
@@ -345,9 +262,6 @@ impl<'a> Lowerer<'a> {
                     Some("number") => Ty::Float(FloatTy::F64),
                     Some("boolean") => Ty::Bool,
                     Some("array") => Ty::Vec(Box::new(Ty::Any)),
-                    None if !strings.is_empty() && strings.len() == any.enumeration.len() => {
-                        self.string_enum(&strings, slot, pointer, docs)
-                    }
                     _ => Ty::Any,
                 };
             }
@@ -366,8 +280,13 @@ impl<'a> Lowerer<'a> {
                     let value = self.lower_schema(s, Slot::Hint(format!("{} Value", self.hint_of(&slot))), &p);
                     Ty::Map(Box::new(value))
                 }
-                _ if parts.pattern_properties => Ty::Map(Box::new(Ty::Any)),
-                _ => Ty::Any,
+                _ => match parts.pattern_properties {
+                    Some((patterns, p)) => {
+                        let hint = format!("{} Value", self.hint_of(&slot));
+                        Ty::Map(Box::new(self.pattern_value(patterns, hint, &p)))
+                    }
+                    None => Ty::Any,
+                },
             };
         }
         // Reserve the name before the fields, so field types named after it come out readable.
@@ -419,14 +338,23 @@ impl<'a> Lowerer<'a> {
                 Some(self.lower_schema(s, Slot::Hint(format!("{struct_name} Value")), &p))
             }
             Some((AdditionalProperties::Any(true), _)) => Some(Ty::Any),
-            _ if parts.pattern_properties => Some(Ty::Any),
-            _ => None,
+            _ => parts
+                .pattern_properties
+                .map(|(patterns, p)| self.pattern_value(patterns, format!("{struct_name} Value"), &p)),
         };
         self.fill(id, docs, TypeKind::Struct(StructDef { fields, additional }));
         named
     }
 
-    fn collect_parts(&mut self, schema: &'a Schema, pointer: &str, parts: &mut ObjectParts<'a>, depth: usize) {
+    pub(super) fn collect_parts<'s>(
+        &mut self,
+        schema: &'s Schema,
+        pointer: &str,
+        parts: &mut ObjectParts<'s>,
+        depth: usize,
+    ) where
+        'a: 's,
+    {
         if depth > MAX_DEPTH {
             self.diags
                 .warn(pointer, "`allOf` nests too deeply; inner parts ignored");
@@ -461,18 +389,20 @@ impl<'a> Lowerer<'a> {
         if let Some(ap) = additional {
             parts.additional = Some((ap, join(pointer, "additionalProperties")));
         }
-        if schema.schema_data.extensions.contains_key("x-patternProperties") {
-            parts.pattern_properties = true;
+        if let Some(patterns) = schema.schema_data.extensions.get("x-patternProperties") {
+            parts.pattern_properties = Some((patterns, join(pointer, "patternProperties")));
         }
     }
 
-    fn collect_part(
+    pub(super) fn collect_part<'s>(
         &mut self,
-        part: &'a ReferenceOr<Schema>,
+        part: &'s ReferenceOr<Schema>,
         pointer: &str,
-        parts: &mut ObjectParts<'a>,
+        parts: &mut ObjectParts<'s>,
         depth: usize,
-    ) {
+    ) where
+        'a: 's,
+    {
         match part {
             ReferenceOr::Item(s) => self.collect_parts(s, pointer, parts, depth),
             ReferenceOr::Reference { reference } => {
@@ -488,6 +418,59 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// `prefixItems` -> a tuple. Items after the prefix (`items`) have no place in a tuple.
+    fn tuple(&mut self, prefix: &Value, has_items: bool, slot: &Slot, pointer: &str) -> Ty {
+        let p = join(pointer, "prefixItems");
+        let Some(list) = prefix.as_array().filter(|l| !l.is_empty()) else {
+            self.diags
+                .warn(p, "`prefixItems` is not a non-empty array; using a list of JSON values");
+            return Ty::Vec(Box::new(Ty::Any));
+        };
+        if has_items {
+            self.diags.warn(
+                join(pointer, "items"),
+                "items after `prefixItems` are not kept: the tuple holds exactly the prefix",
+            );
+        }
+        let base = self.hint_of(slot);
+        let mut items = Vec::new();
+        for (i, item) in list.iter().enumerate() {
+            let ip = join(&p, &i.to_string());
+            items.push(self.lower_value_schema(item, format!("{base} {i}"), &ip));
+        }
+        Ty::Tuple(items)
+    }
+
+    /// The value type of a `patternProperties` map: the pattern's schema when there is one pattern.
+    fn pattern_value(&mut self, patterns: &Value, hint: String, pointer: &str) -> Ty {
+        match patterns.as_object() {
+            Some(map) if map.len() == 1 => match map.iter().next() {
+                Some((pattern, schema)) => self.lower_value_schema(schema, hint, &join(pointer, pattern)),
+                None => Ty::Any,
+            },
+            Some(map) if map.is_empty() => Ty::Any,
+            _ => {
+                self.diags.warn(
+                    pointer,
+                    "several `patternProperties` patterns: their values are kept as JSON values, keys unchecked",
+                );
+                Ty::Any
+            }
+        }
+    }
+
+    /// Lowers a schema kept as JSON in an `x-` key (what the 3.0 model has no place for).
+    fn lower_value_schema(&mut self, value: &Value, hint: String, pointer: &str) -> Ty {
+        match serde_json::from_value::<ReferenceOr<Schema>>(value.clone()) {
+            Ok(schema) => self.lower_schema(&schema, Slot::Hint(hint), pointer),
+            Err(e) => {
+                self.diags
+                    .warn(pointer, format!("schema not understood ({e}); using a JSON value"));
+                Ty::Any
+            }
+        }
+    }
+
     /// Converts a spec default into a value of the field's type, if it fits.
     fn default_value(&self, ty: &Ty, value: &Value) -> Option<DefaultValue> {
         match (ty, value) {
@@ -499,6 +482,21 @@ impl<'a> Lowerer<'a> {
                 .map(DefaultValue::Int),
             (Ty::Float(_), Value::Number(n)) => n.as_f64().filter(|f| f.is_finite()).map(DefaultValue::Float),
             (Ty::String, Value::String(s)) => Some(DefaultValue::Str(s.clone())),
+            (Ty::Date | Ty::DateTime | Ty::Uuid, Value::String(_))
+            | (Ty::Vec(_), Value::Array(_))
+            | (Ty::Map(_), Value::Object(_))
+            | (Ty::Any, _) => Some(DefaultValue::Json(value.to_string())),
+            (Ty::Named(id), v) if self.types.get(id.0).is_some_and(Option::is_none) => {
+                // A component not lowered yet: name the variant from its schema.
+                let (name, _) = self.components.iter().find(|(_, (cid, _))| cid == id)?;
+                let spec = self.spec;
+                match super::component_schema(spec, &format!("#/components/schemas/{}", crate::diag::escape(name)))? {
+                    (_, ReferenceOr::Item(schema)) => {
+                        enums::variant_for(schema, v).map(|var| DefaultValue::Variant(*id, var))
+                    }
+                    (_, ReferenceOr::Reference { .. }) => None,
+                }
+            }
             (Ty::Named(id), v) => match &self.types.get(id.0)?.as_ref()?.kind {
                 TypeKind::Enum(e) => {
                     let text = match v {
@@ -519,12 +517,22 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// `items` next to `prefixItems`: does it allow items after the prefix? `items: false` does not.
+fn allows_items(items: Option<&ReferenceOr<Box<Schema>>>) -> bool {
+    match items {
+        None => false,
+        Some(ReferenceOr::Item(s)) => !matches!(s.schema_kind, SchemaKind::Not { .. }),
+        Some(ReferenceOr::Reference { .. }) => true,
+    }
+}
+
 fn string_format(format: &str) -> Ty {
     match format {
         "date" => Ty::Date,
         "date-time" => Ty::DateTime,
         "uuid" => Ty::Uuid,
         "binary" => Ty::Binary,
+        "byte" => Ty::Bytes,
         _ => Ty::String,
     }
 }
@@ -540,21 +548,4 @@ fn integer_format(format: &str) -> Ty {
         "uint64" | "uint" => IntTy::U64,
         _ => IntTy::I64,
     })
-}
-
-/// Order of untagged union variants: the first that accepts a value wins, so narrower forms go first.
-fn union_rank(ty: &Ty) -> u8 {
-    match ty {
-        Ty::Unit => 0,
-        Ty::Bool => 1,
-        Ty::Int(_) => 2,
-        Ty::Float(_) => 3,
-        Ty::Uuid | Ty::DateTime | Ty::Date => 4,
-        Ty::Named(_) | Ty::Boxed(_) => 5,
-        Ty::String | Ty::Binary => 6,
-        Ty::Vec(_) => 7,
-        Ty::Map(_) => 8,
-        Ty::Option(inner) => union_rank(inner),
-        Ty::Any => 9,
-    }
 }

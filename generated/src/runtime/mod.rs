@@ -23,6 +23,7 @@
 #![allow(dead_code)]
 
 mod auth;
+pub(crate) mod base64;
 mod builder;
 mod client;
 mod encoding;
@@ -31,6 +32,7 @@ pub(crate) mod nullable;
 mod request;
 mod response;
 mod retry;
+pub(crate) mod union;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -40,6 +42,8 @@ pub(crate) use auth::{ApiKeyLocation, AuthScheme};
 pub use builder::{BuildError, ClientBuilder};
 pub use client::Client;
 pub use encoding::{Multipart, Part};
+#[allow(unused_imports)]
+pub(crate) use encoding::{FileValue, Style};
 #[allow(unused_imports)]
 pub(crate) use error::Failure;
 pub use error::{

@@ -29,7 +29,7 @@ fn run(doc: Value) -> (Value, Vec<String>) {
 fn run_typed(doc: Value) -> (Value, Vec<String>) {
     let (out, warnings) = run(doc.clone());
     let mut diags = Diagnostics::new("spec.json");
-    if let Err(e) = crate::normalize::normalize(doc, &mut diags) {
+    if let Err(e) = crate::normalize::normalize(doc, &mut diags, None) {
         panic!(
             "normalize failed: {e}\n{}",
             serde_json::to_string_pretty(&out).unwrap_or_default()

@@ -227,11 +227,20 @@ impl Client {
     /// Validates the request and resolves URL, headers and credentials.
     fn prepare(
         &self,
-        req: ApiRequest,
+        mut req: ApiRequest,
         options: &RequestOptions,
     ) -> Result<Prepared, InvalidRequest> {
         if let Some(problem) = req.problem {
             return Err(InvalidRequest::new(problem));
+        }
+        if let Some((content_type, data)) = &options.body {
+            let content_type = HeaderValue::from_str(content_type).map_err(|_| {
+                InvalidRequest::new(format!("invalid content type `{content_type}`"))
+            })?;
+            req.body = Body::Bytes {
+                content_type,
+                data: data.clone(),
+            };
         }
         let inner = &self.inner;
         let mut headers = inner.default_headers.clone();

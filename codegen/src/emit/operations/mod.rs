@@ -1,0 +1,261 @@
+//! `operations.rs`: one method on `Client`, one request builder and one error enum per operation.
+//!
+//! `request.rs` emits how the request is built, `responses.rs` how the response is read.
+
+mod request;
+mod responses;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{docs, ident, ty_tokens};
+use crate::ir::{Api, BodyKind, Docs, Operation, Param, ParamLocation, Ty, TypeKind};
+
+pub fn emit(api: &Api) -> TokenStream {
+    let ops: Vec<TokenStream> = api.operations.iter().map(|op| operation(api, op)).collect();
+    let imports = if ops.is_empty() {
+        quote!()
+    } else {
+        quote!(
+            use crate::runtime::{self, ApiRequest, Client, Error, RawResponse, RequestOptions, Response};
+        )
+    };
+    quote! {
+        //! Request builders and per-operation error types. Start from the methods on [`crate::Client`].
+        #![allow(deprecated)]
+        #imports
+        #(#ops)*
+    }
+}
+
+/// How the value of a parameter is held by the builder and passed as a call argument.
+fn param_ty(api: &Api, p: &Param) -> (TokenStream, TokenStream, bool) {
+    let ty = ty_tokens(api, &p.ty, false);
+    if p.ty == Ty::String {
+        (quote!(String), quote!(impl Into<String>), true)
+    } else {
+        (ty.clone(), ty, false)
+    }
+}
+
+fn operation(api: &Api, op: &Operation) -> TokenStream {
+    let fn_name = ident(&op.fn_name);
+    let builder = ident(&op.builder_name);
+    let error = ident(&op.error_name);
+    let method = ident(&op.method);
+    let template = op.path.as_str();
+    let plain_fn = op.fn_name.trim_start_matches("r#");
+
+    let mut struct_fields = Vec::new();
+    let mut ctor_args = Vec::new();
+    let mut ctor_inits = Vec::new();
+    for p in op.params.iter().filter(|p| p.required) {
+        let name = ident(&p.name);
+        let (held, arg, into) = param_ty(api, p);
+        struct_fields.push(quote!(#name: #held,));
+        ctor_args.push(quote!(#name: #arg));
+        ctor_inits.push(if into {
+            quote!(#name: #name.into())
+        } else {
+            quote!(#name)
+        });
+    }
+    let mut setters = Vec::new();
+    for p in op.params.iter().filter(|p| !p.required) {
+        let name = ident(&p.name);
+        let (held, arg, into) = param_ty(api, p);
+        struct_fields.push(quote!(#name: Option<#held>,));
+        ctor_inits.push(quote!(#name: None));
+        let value = if into { quote!(value.into()) } else { quote!(value) };
+        let doc = docs::attrs(&Docs {
+            description: Some(param_doc(p)),
+            ..p.docs.clone()
+        });
+        setters.push(quote! {
+            #doc
+            pub fn #name(mut self, value: #arg) -> Self { self.#name = Some(#value); self }
+        });
+    }
+    let body_required = op.body.as_ref().is_some_and(|b| body_is_required(api, b));
+    let mut builder_notes = String::new();
+    if let Some(body) = &op.body {
+        let ty = request::body_ty(api, body);
+        if body_required {
+            struct_fields.push(quote!(body: &'a #ty,));
+            ctor_args.push(quote!(body: &'a #ty));
+            ctor_inits.push(quote!(body));
+        } else {
+            struct_fields.push(quote!(body: Option<&'a #ty>,));
+            ctor_inits.push(quote!(body: None));
+            setters.push(quote! {
+                /// Sets the (optional) request body.
+                pub fn body(mut self, value: &'a #ty) -> Self { self.body = Some(value); self }
+            });
+        }
+        for file in &body.files {
+            let setter = ident(&file.setter);
+            struct_fields.push(quote!(#setter: Option<String>,));
+            ctor_inits.push(quote!(#setter: None));
+            let doc = docs::lines(&format!(
+                "File name sent with the `{}` part (default: `{}`).",
+                file.wire_name.replace('`', "'"),
+                file.wire_name.replace('`', "'")
+            ));
+            setters.push(quote! {
+                #doc
+                pub fn #setter(mut self, value: impl Into<String>) -> Self { self.#setter = Some(value.into()); self }
+            });
+        }
+        if !body.alternatives.is_empty() {
+            builder_notes.push_str(&format!(
+                "\n\nThe body is sent as `{}`.",
+                body.content_type.replace('`', "'")
+            ));
+            let others: Vec<String> = body
+                .alternatives
+                .iter()
+                .map(|a| format!("`{}`", a.replace('`', "'")))
+                .collect();
+            builder_notes.push_str(&format!(
+                " The API also accepts {}: send those with `.raw_body(content_type, bytes)`, which replaces the typed body.",
+                others.join(", ")
+            ));
+        }
+    }
+
+    let build = request::build(api, op, body_required);
+    let success = responses::success(api, op);
+    let (success_ty, success_enum, arms) = (&success.ty, &success.enum_def, &success.arms);
+    let error_variants = responses::error_variants(api, op);
+    let error_of = responses::error_of_body(api, op);
+    let streaming = op
+        .responses
+        .iter()
+        .any(|r| responses::is_success(op, r) && r.body.as_ref().is_some_and(|b| b.kind == BodyKind::Binary));
+    let send_streaming = if streaming {
+        let patterns = &success.patterns;
+        quote! {
+            /// Sends the request and hands a success body over as a stream, unread, instead of buffering it.
+            /// Error responses are read and decoded as with `send`.
+            pub async fn send_streaming(self) -> Result<Response<runtime::ByteStream>, Error<#error>> {
+                let req = self.request();
+                let resp = self.client.execute_stream(req, self.options).await?;
+                match resp.status().as_u16() {
+                    #(#patterns)|* => resp.into_stream(),
+                    _ => Err(Self::error_of(resp.buffer().await?)),
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
+
+    let error_doc = docs::lines(&format!("Documented error responses of [`Client::{plain_fn}`]."));
+    let op_doc = if op.docs == Docs::default() {
+        quote!()
+    } else {
+        let attrs = docs::attrs(&op.docs);
+        quote!(#attrs #[doc = ""])
+    };
+    let summary = docs::lines(&format!("`{} {}`", op.method, op.path));
+    let builder_doc = docs::lines(&format!(
+        "Request builder for [`Client::{plain_fn}`]: set optional parameters, then `.send().await` (or `.await` it).{builder_notes}"
+    ));
+
+    quote! {
+        impl Client {
+            #op_doc
+            #summary
+            pub fn #fn_name<'a>(&'a self, #(#ctor_args),*) -> #builder<'a> {
+                #builder { client: self, #(#ctor_inits,)* options: RequestOptions::default() }
+            }
+        }
+
+        #builder_doc
+        #[must_use = "a request builder does nothing until it is sent"]
+        #[derive(Debug)]
+        pub struct #builder<'a> {
+            client: &'a Client,
+            #(#struct_fields)*
+            options: RequestOptions,
+        }
+
+        runtime::request_options!(#builder<'_>);
+
+        impl<'a> #builder<'a> {
+            #(#setters)*
+
+            /// Sends the request and decodes the response body.
+            pub async fn send(self) -> Result<#success_ty, Error<#error>> {
+                self.send_with_response().await.map(Response::into_body)
+            }
+
+            /// Sends the request; the result also carries the status and headers.
+            pub async fn send_with_response(self) -> Result<Response<#success_ty>, Error<#error>> {
+                let req = self.request();
+                let resp = self.client.execute(req, self.options).await?;
+                match resp.status().as_u16() {
+                    #(#arms)*
+                    _ => Err(Self::error_of(resp)),
+                }
+            }
+
+            #send_streaming
+
+            fn request(&self) -> ApiRequest {
+                let mut req = ApiRequest::new(::reqwest::Method::#method, #template);
+                #(#build)*
+                req
+            }
+
+            fn error_of(resp: RawResponse) -> Error<#error> {
+                #error_of
+            }
+        }
+
+        impl<'a> ::std::future::IntoFuture for #builder<'a> {
+            type Output = Result<#success_ty, Error<#error>>;
+            type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
+            fn into_future(self) -> Self::IntoFuture { Box::pin(self.send()) }
+        }
+
+        #error_doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #error { #(#error_variants)* }
+
+        #success_enum
+    }
+}
+
+/// A body is an argument when the spec requires it, or when its schema requires properties (no
+/// request without it could be valid); otherwise it is set with the builder's `body` method.
+fn body_is_required(api: &Api, body: &crate::ir::RequestBody) -> bool {
+    body.required
+        || match crate::lower::resolve_alias(api, &body.ty) {
+            Ty::Named(id) => match &api.types[id.0].kind {
+                TypeKind::Struct(s) => s.fields.iter().any(|f| {
+                    matches!(
+                        f.presence,
+                        crate::ir::Presence::Required | crate::ir::Presence::RequiredNullable
+                    )
+                }),
+                _ => false,
+            },
+            _ => false,
+        }
+}
+
+fn param_doc(p: &Param) -> String {
+    let loc = match p.location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+    };
+    let mut s = format!("`{}` ({loc} parameter).", p.wire_name.replace('`', "'"));
+    if let Some(d) = &p.docs.description {
+        s.push_str("\n\n");
+        s.push_str(d);
+    }
+    s
+}

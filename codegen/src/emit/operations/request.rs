@@ -1,0 +1,152 @@
+//! The private `request()` method of a builder: path, parameters, body and security as calls on
+//! the runtime's `ApiRequest`. Serialization itself lives in the runtime.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::super::{ident, ty_tokens};
+use crate::ir::{
+    Api, BodyKind, Operation, ParamLocation, ParamStyle, PathPart, RequestBody, SecurityKind, Ty, TypeKind,
+};
+
+/// The statements that fill `req` from the builder's fields.
+pub fn build(api: &Api, op: &Operation, body_required: bool) -> Vec<TokenStream> {
+    let mut build = Vec::new();
+    for part in &op.path_parts {
+        match part {
+            PathPart::Literal(text) => build.push(quote!(req.push_path(#text);)),
+            PathPart::Param(i) => {
+                let p = &op.params[*i];
+                let (name, wire, style, explode) = (ident(&p.name), p.wire_name.as_str(), style(p.style), p.explode);
+                build.push(quote!(req.path_param(#wire, &self.#name, #style, #explode);));
+            }
+        }
+    }
+    for p in op.params.iter().filter(|p| p.location != ParamLocation::Path) {
+        let (name, wire, style, explode) = (ident(&p.name), p.wire_name.as_str(), style(p.style), p.explode);
+        build.push(match p.location {
+            ParamLocation::Query => quote!(req.query_param(#wire, &self.#name, #style, #explode);),
+            ParamLocation::Header => quote!(req.header_param(#wire, &self.#name, #style, #explode);),
+            ParamLocation::Cookie => quote!(req.cookie_param(#wire, &self.#name, #style, #explode);),
+            ParamLocation::Path => quote!(),
+        });
+    }
+    if let Some(body) = &op.body {
+        let call = body_call(api, body);
+        build.push(if body_required {
+            quote!(let body = self.body; #call)
+        } else {
+            quote!(if let Some(body) = self.body { #call })
+        });
+    }
+    let auth = auth_tokens(api, op);
+    build.push(quote!(req.auth(#auth);));
+    if let Some(h) = &op.idempotency_header {
+        build.push(quote!(req.idempotency_header(#h);));
+    }
+    build
+}
+
+fn style(s: ParamStyle) -> TokenStream {
+    match s {
+        ParamStyle::Form => quote!(runtime::Style::Form),
+        ParamStyle::Simple => quote!(runtime::Style::Simple),
+        ParamStyle::Label => quote!(runtime::Style::Label),
+        ParamStyle::Matrix => quote!(runtime::Style::Matrix),
+        ParamStyle::SpaceDelimited => quote!(runtime::Style::SpaceDelimited),
+        ParamStyle::PipeDelimited => quote!(runtime::Style::PipeDelimited),
+        ParamStyle::DeepObject => quote!(runtime::Style::DeepObject),
+        ParamStyle::Content => quote!(runtime::Style::Json),
+    }
+}
+
+/// The Rust type the builder borrows for the body.
+pub fn body_ty(api: &Api, body: &RequestBody) -> TokenStream {
+    match body.kind {
+        BodyKind::Binary => quote!([u8]),
+        BodyKind::Text => quote!(str),
+        _ => ty_tokens(api, &body.ty, false),
+    }
+}
+
+/// The `Content-Type` sent: the spec's media type, unless it is a range (`image/*`, `*/*`), which
+/// cannot be sent as such.
+fn sent_content_type(body: &RequestBody) -> String {
+    let ct = body.content_type.as_str();
+    if !ct.contains('*') {
+        return ct.to_owned();
+    }
+    match body.kind {
+        BodyKind::Json => "application/json".to_owned(),
+        BodyKind::Text => "text/plain".to_owned(),
+        _ => "application/octet-stream".to_owned(),
+    }
+}
+
+fn body_call(api: &Api, body: &RequestBody) -> TokenStream {
+    let ct = sent_content_type(body);
+    match body.kind {
+        BodyKind::Json if ct == "application/json" => quote!(req.json(body);),
+        BodyKind::Json => quote!(req.json_as(#ct, body);),
+        BodyKind::Form => quote!(req.form(body);),
+        BodyKind::Multipart => multipart(api, body),
+        BodyKind::Binary => quote!(req.bytes(#ct, body.to_vec());),
+        BodyKind::Text => quote!(req.text(#ct, body.to_owned());),
+    }
+}
+
+/// A multipart body built field by field: binary properties as file parts (file name from the
+/// builder, content type from the spec), the others as text (JSON for objects).
+fn multipart(api: &Api, body: &RequestBody) -> TokenStream {
+    let mut adds = Vec::new();
+    match crate::lower::resolve_alias(api, &body.ty) {
+        Ty::Named(id) => match &api.types[id.0].kind {
+            TypeKind::Struct(s) => {
+                for f in &s.fields {
+                    let (fname, wire) = (ident(&f.name), f.wire_name.as_str());
+                    adds.push(match body.files.iter().find(|file| file.wire_name == f.wire_name) {
+                        Some(file) => {
+                            let (setter, ct) = (ident(&file.setter), file.content_type.as_str());
+                            quote!(form.add_file(#wire, &body.#fname, self.#setter.as_deref(), #ct);)
+                        }
+                        None => quote!(form.add_value(#wire, &body.#fname);),
+                    });
+                }
+                if s.additional.is_some() {
+                    let extra = ident(&super::super::types::extra_field_name(s));
+                    adds.push(quote!(form.add_object(&body.#extra);));
+                }
+            }
+            _ => adds.push(quote!(form.add_object(body);)),
+        },
+        _ => adds.push(quote!(form.add_object(body);)),
+    }
+    quote! {
+        let mut form = runtime::Multipart::new();
+        #(#adds)*
+        req.multipart(&form);
+    }
+}
+
+fn auth_tokens(api: &Api, op: &Operation) -> TokenStream {
+    let alts = op.security.iter().map(|alt| {
+        let schemes = alt.iter().map(|i| {
+            let s = &api.security_schemes[*i];
+            match &s.kind {
+                SecurityKind::Bearer => quote!(runtime::AuthScheme::Bearer),
+                SecurityKind::Basic => quote!(runtime::AuthScheme::Basic),
+                SecurityKind::ApiKey { location, name } => {
+                    let key = s.key.as_str();
+                    let loc = match location {
+                        ParamLocation::Query => quote!(runtime::ApiKeyLocation::Query),
+                        ParamLocation::Cookie => quote!(runtime::ApiKeyLocation::Cookie),
+                        _ => quote!(runtime::ApiKeyLocation::Header),
+                    };
+                    quote!(runtime::AuthScheme::ApiKey { name: #key, location: #loc, param: #name })
+                }
+            }
+        });
+        quote!(&[#(#schemes),*])
+    });
+    quote!(&[#(#alts),*])
+}

@@ -1,0 +1,404 @@
+//! Wire behaviour of generated operations over loopback HTTP (fixture client `ops-wire`, spec
+//! `specs/fixtures/ops-wire.yaml`): every request is captured byte for byte by a raw TCP server.
+
+use e2e_tests::{Behaviour, RawRequest, RawServer};
+use ops_wire::operations::{GetThingError, GetThingResponse};
+use ops_wire::types::{Filter, Kind, Patch, Pet, Point, UploadBody};
+use ops_wire::{Client, Error};
+
+fn no_content() -> Behaviour {
+    Behaviour::Respond("HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n".to_owned())
+}
+
+fn respond(status_line: &str, content_type: &str, body: &str) -> Behaviour {
+    Behaviour::Respond(format!(
+        "HTTP/1.1 {status_line}\r\ncontent-type: {content_type}\r\nx-rate-limit: 7\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    ))
+}
+
+fn client(server: &RawServer) -> Client {
+    Client::builder()
+        .base_url(server.url())
+        .expect("base url")
+        .max_retries(0)
+        .build()
+        .expect("client builds")
+}
+
+/// A client with every kind of credential configured.
+fn client_with_credentials(server: &RawServer) -> Client {
+    Client::builder()
+        .base_url(server.url())
+        .expect("base url")
+        .max_retries(0)
+        .bearer_token("tok")
+        .basic_auth("user", "pw")
+        .api_key("headerKey", "hk")
+        .api_key("queryKey", "qk")
+        .api_key("cookieKey", "ck")
+        .build()
+        .expect("client builds")
+}
+
+fn only(server: &RawServer) -> RawRequest {
+    let mut reqs = server.requests();
+    assert_eq!(reqs.len(), 1, "{reqs:#?}");
+    reqs.remove(0)
+}
+
+#[tokio::test]
+async fn every_query_style() {
+    let server = RawServer::start(no_content()).await;
+    let client = client(&server);
+    let filter = Filter {
+        color: Some("red".into()),
+        size: Some(3),
+    };
+    client
+        .query_styles()
+        .tags(vec!["a".into(), "b c".into()])
+        .ids(vec![1, 2, 3])
+        .point(Point::new(1, 2))
+        .r#box(Point::new(3, 4))
+        .filter(filter.clone())
+        .words(vec!["x".into(), "y".into()])
+        .pipes(vec!["p".into(), "q".into()])
+        .r#where(filter)
+        .kind(Kind::Large)
+        .flag(false)
+        .send()
+        .await
+        .expect("204");
+    client.query_styles().send().await.expect("204");
+    assert_eq!(
+        server.request_lines(),
+        [
+            concat!(
+                "GET /query?",
+                "tags=a&tags=b%20c",                         // form, explode: one pair per item
+                "&ids=1%2C2%2C3",                            // form, no explode: joined with ","
+                "&x=1&y=2",                                  // form object, explode: one pair per property
+                "&box=x%2C3%2Cy%2C4",                        // form object, no explode: k,v,k,v
+                "&filter%5Bcolor%5D=red&filter%5Bsize%5D=3", // deepObject: filter[color]
+                "&words=x%20y",                              // spaceDelimited
+                "&pipes=p%7Cq",                              // pipeDelimited
+                "&where=%7B%22color%22%3A%22red%22%2C%22size%22%3A3%7D", // content: JSON text
+                "&kind=large&flag=false",
+                " HTTP/1.1"
+            ),
+            // Unset optional parameters are left out.
+            "GET /query HTTP/1.1",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn path_values_are_one_encoded_segment() {
+    let server = RawServer::start(no_content()).await;
+    let client = client(&server);
+    for id in ["../x", "a/b", "?", "#", "%", "é x"] {
+        client.get_item(id).send().await.unwrap_or_else(|e| panic!("{id}: {e}"));
+    }
+    // The operation-level `verbose` (an integer) replaces the path-level boolean.
+    client.get_item("v").verbose(2).send().await.expect("204");
+    assert_eq!(
+        server.request_lines(),
+        [
+            "GET /items/..%2Fx HTTP/1.1",
+            "GET /items/a%2Fb HTTP/1.1",
+            "GET /items/%3F HTTP/1.1",
+            "GET /items/%23 HTTP/1.1",
+            "GET /items/%25 HTTP/1.1",
+            "GET /items/%C3%A9%20x HTTP/1.1",
+            "GET /items/v?verbose=2 HTTP/1.1",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn header_and_cookie_params_including_optional_nullable_ones() {
+    let server = RawServer::start(no_content()).await;
+    let client = client(&server);
+    client.header_params("req", "s1").send().await.expect("204");
+    client
+        .header_params("req", "s 2;x")
+        .x_maybe("maybe")
+        .x_list(vec![1, 2])
+        .theme("dark")
+        .send()
+        .await
+        .expect("204");
+    let reqs = server.requests();
+    assert_eq!(reqs[0].header("x-required"), "req");
+    assert!(reqs[0].header_values("x-maybe").is_empty(), "unset: no header");
+    assert!(reqs[0].header_values("x-list").is_empty());
+    assert_eq!(reqs[0].header("cookie"), "session-id=s1");
+    assert_eq!(reqs[1].header("x-maybe"), "maybe");
+    assert_eq!(reqs[1].header("x-list"), "1,2");
+    // Cookie values are percent-encoded so that they cannot end the pair.
+    assert_eq!(reqs[1].header("cookie"), "session-id=s%202%3Bx; theme=dark");
+}
+
+fn multipart_boundary(req: &RawRequest) -> String {
+    let ct = req.header("content-type");
+    ct.strip_prefix("multipart/form-data; boundary=")
+        .unwrap_or_else(|| panic!("multipart content type, got {ct}"))
+        .to_owned()
+}
+
+#[tokio::test]
+async fn multipart_with_a_file_part_and_text_fields() {
+    let server = RawServer::start(no_content()).await;
+    let client = client(&server);
+    let mut body = UploadBody::new(b"\x89PNG\x00".to_vec(), "a cat");
+    body.labels = Some(vec!["x".into(), "y".into()]);
+    body.meta = Some(Point::new(1, 2));
+    client
+        .upload(&body)
+        .file_file_name("cat.png")
+        .send()
+        .await
+        .expect("204");
+    // Without a file name the property name is sent.
+    client
+        .upload(&UploadBody::new(b"1".to_vec(), "d"))
+        .send()
+        .await
+        .expect("204");
+    let reqs = server.requests();
+    assert_eq!(reqs[0].request_line, "POST /upload HTTP/1.1");
+    let b = multipart_boundary(&reqs[0]);
+    let mut want = Vec::new();
+    want.extend_from_slice(
+        format!("--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cat.png\"\r\nContent-Type: image/png\r\n\r\n")
+            .as_bytes(),
+    );
+    want.extend_from_slice(b"\x89PNG\x00\r\n");
+    want.extend_from_slice(
+        format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"description\"\r\n\r\na cat\r\n\
+             --{b}\r\nContent-Disposition: form-data; name=\"labels\"\r\n\r\nx\r\n\
+             --{b}\r\nContent-Disposition: form-data; name=\"labels\"\r\n\r\ny\r\n\
+             --{b}\r\nContent-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/json\r\n\r\n{{\"x\":1,\"y\":2}}\r\n\
+             --{b}--\r\n"
+        )
+        .as_bytes(),
+    );
+    assert_eq!(String::from_utf8_lossy(&reqs[0].body), String::from_utf8_lossy(&want));
+    assert_eq!(reqs[0].body, want);
+    let b = multipart_boundary(&reqs[1]);
+    assert_eq!(
+        reqs[1].body_text(),
+        format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"file\"\r\nContent-Type: image/png\r\n\r\n1\r\n\
+             --{b}\r\nContent-Disposition: form-data; name=\"description\"\r\n\r\nd\r\n--{b}--\r\n"
+        )
+    );
+}
+
+#[tokio::test]
+async fn form_octet_stream_and_text_bodies() {
+    let server = RawServer::start(no_content()).await;
+    let client = client(&server);
+    let mut pet = Pet::new("Rex & co");
+    pet.tags = Some(vec!["a".into(), "b".into()]);
+    client.post_form(&pet).send().await.expect("204");
+    client.put_octet(&[0, 1, 255]).send().await.expect("204");
+    client.put_text("héllo\n").send().await.expect("204");
+    let reqs = server.requests();
+    assert_eq!(reqs[0].header("content-type"), "application/x-www-form-urlencoded");
+    assert_eq!(reqs[0].body_text(), "name=Rex%20%26%20co&tags=a&tags=b");
+    assert_eq!(reqs[1].request_line, "PUT /octet HTTP/1.1");
+    assert_eq!(reqs[1].header("content-type"), "application/octet-stream");
+    assert_eq!(reqs[1].body, [0, 1, 255]);
+    assert_eq!(reqs[2].header("content-type"), "text/plain");
+    assert_eq!(reqs[2].body_text(), "héllo\n");
+}
+
+#[tokio::test]
+async fn optional_body_absent_empty_null_and_other_json_media_types() {
+    let server = RawServer::start(no_content()).await;
+    let client = client(&server);
+    client.optional_body().send().await.expect("204");
+    client
+        .optional_body()
+        .body(&Patch::default())
+        .send()
+        .await
+        .expect("204");
+    let clear = Patch {
+        name: Some(None),
+        ..Patch::default()
+    };
+    client.optional_body().body(&clear).send().await.expect("204");
+    let set = Patch {
+        name: Some(Some("n".into())),
+        ..Patch::default()
+    };
+    client.merge_patch(&set).send().await.expect("204");
+    let reqs = server.requests();
+    assert!(
+        reqs[0].header_values("content-type").is_empty(),
+        "no body: {:#?}",
+        reqs[0]
+    );
+    assert_eq!(reqs[0].body, b"");
+    assert_eq!(reqs[1].header("content-type"), "application/json");
+    assert_eq!(reqs[1].body_text(), "{}");
+    assert_eq!(reqs[2].body_text(), r#"{"name":null}"#);
+    assert_eq!(reqs[3].request_line, "PATCH /patch HTTP/1.1");
+    assert_eq!(reqs[3].header("content-type"), "application/merge-patch+json");
+    assert_eq!(reqs[3].body_text(), r#"{"name":"n"}"#);
+}
+
+#[tokio::test]
+async fn several_media_types_json_first_others_through_raw_body() {
+    let server = RawServer::start(no_content()).await;
+    let client = client(&server);
+    let pet = Pet::new("Rex");
+    client.several(&pet).send().await.expect("204");
+    client
+        .several(&pet)
+        .raw_body("text/csv", "name\nRex\n")
+        .send()
+        .await
+        .expect("204");
+    let reqs = server.requests();
+    assert_eq!(reqs[0].header("content-type"), "application/json");
+    assert_eq!(reqs[0].body_text(), r#"{"name":"Rex"}"#);
+    assert_eq!(reqs[1].header("content-type"), "text/csv");
+    assert_eq!(reqs[1].body_text(), "name\nRex\n");
+}
+
+#[tokio::test]
+async fn credentials_go_only_where_the_spec_asks() {
+    let server = RawServer::start(no_content()).await;
+    let client = client_with_credentials(&server);
+    client.auth_global().send().await.expect("204");
+    client.auth_public().send().await.expect("204");
+    client.auth_basic().send().await.expect("204");
+    client.auth_keys().send().await.expect("204");
+    client.auth_oauth().send().await.expect("204");
+    client.query_styles().send().await.expect("204");
+    let reqs = server.requests();
+    // Global requirement: bearer.
+    assert_eq!(reqs[0].header("authorization"), "Bearer tok");
+    // `security: []` sends nothing although credentials are configured.
+    for r in [&reqs[1], &reqs[5]] {
+        assert!(r.header_values("authorization").is_empty(), "{r:#?}");
+        assert!(r.header_values("x-api-key").is_empty(), "{r:#?}");
+        assert!(r.header_values("cookie").is_empty(), "{r:#?}");
+        assert!(!r.request_line.contains("api_key"), "{r:#?}");
+    }
+    assert_eq!(reqs[2].header("authorization"), "Basic dXNlcjpwdw==");
+    // All three keys of one requirement, each in its place, and no bearer token.
+    assert_eq!(reqs[3].request_line, "GET /auth/keys?api_key=qk HTTP/1.1");
+    assert_eq!(reqs[3].header("x-api-key"), "hk");
+    assert_eq!(reqs[3].header("cookie"), "session=ck");
+    assert!(reqs[3].header_values("authorization").is_empty());
+    // OAuth2 is a bearer token.
+    assert_eq!(reqs[4].header("authorization"), "Bearer tok");
+}
+
+#[tokio::test]
+async fn responses_are_typed_per_status_and_headers_are_reachable() {
+    let ok = RawServer::start(respond("200 OK", "application/json", r#"{"id":"t1"}"#)).await;
+    let resp = client(&ok).get_thing("t1").send_with_response().await.expect("200");
+    assert_eq!(resp.status().as_u16(), 200);
+    assert_eq!(resp.headers()["x-rate-limit"], "7");
+    assert_eq!(resp.body(), &GetThingResponse::Ok(ops_wire::types::Thing::new("t1")));
+
+    let pending = RawServer::start(respond("202 Accepted", "application/json", r#"{"eta":5}"#)).await;
+    match client(&pending).get_thing("t1").send().await.expect("202") {
+        GetThingResponse::Accepted(p) => assert_eq!(p.eta, Some(5)),
+        other => panic!("{other:?}"),
+    }
+
+    let cases: [(&str, &str, &str, GetThingError); 4] = [
+        (
+            "404 Not Found",
+            "application/json",
+            r#"{"message":"gone"}"#,
+            GetThingError::NotFound(ops_wire::types::NotFound {
+                message: Some("gone".into()),
+            }),
+        ),
+        (
+            "429 Too Many Requests",
+            "text/plain",
+            "slow down",
+            GetThingError::TooManyRequests("slow down".into()),
+        ),
+        (
+            "418 I'm a teapot",
+            "application/json",
+            r#"{"current":"tea"}"#,
+            GetThingError::ClientError(ops_wire::types::Conflict {
+                current: Some("tea".into()),
+            }),
+        ),
+        (
+            "503 Service Unavailable",
+            "application/json",
+            r#"{"message":"down"}"#,
+            GetThingError::Default(ops_wire::types::NotFound {
+                message: Some("down".into()),
+            }),
+        ),
+    ];
+    for (status, ct, body, want) in cases {
+        let server = RawServer::start(respond(status, ct, body)).await;
+        let err = client(&server).get_thing("t1").send().await.expect_err(status);
+        assert_eq!(err.api_body(), Some(&want), "{status}");
+        assert_eq!(
+            err.headers().map(|h| h["x-rate-limit"].clone()),
+            Some("7".parse().expect("value"))
+        );
+    }
+}
+
+#[tokio::test]
+async fn ranges_no_content_binary_and_text() {
+    let range = RawServer::start(respond(
+        "203 Non-Authoritative Information",
+        "application/json",
+        r#"{"id":"r"}"#,
+    ))
+    .await;
+    assert_eq!(client(&range).get_range().send().await.expect("2XX").id, "r");
+
+    let gone = RawServer::start(no_content()).await;
+    client(&gone).delete_thing("t1").send().await.expect("204");
+    assert_eq!(gone.request_lines(), ["DELETE /things/t1 HTTP/1.1"]);
+
+    let text = RawServer::start(respond("200 OK", "text/plain; charset=utf-8", "héllo")).await;
+    assert_eq!(client(&text).readme().send().await.expect("text"), "héllo");
+
+    let bin = RawServer::start(respond("200 OK", "application/octet-stream", "\u{1}\u{2}bytes")).await;
+    let bytes = client(&bin).download().send().await.expect("binary");
+    assert_eq!(&bytes[..], b"\x01\x02bytes");
+    let _ = only(&bin);
+}
+
+#[tokio::test]
+async fn streaming_download_and_its_errors() {
+    let bin = RawServer::start(respond("200 OK", "application/octet-stream", "streamed body")).await;
+    let resp = client(&bin).download().send_streaming().await.expect("stream");
+    assert_eq!(resp.status().as_u16(), 200);
+    assert_eq!(resp.headers()["x-rate-limit"], "7");
+    let body = resp.into_body().collect_bytes().await.expect("read");
+    assert_eq!(&body[..], b"streamed body");
+
+    let missing = RawServer::start(respond("404 Not Found", "application/json", r#"{"message":"no"}"#)).await;
+    let err = client(&missing).download().send_streaming().await.expect_err("404");
+    assert!(matches!(err, Error::Api(_)), "{err:?}");
+    assert_eq!(
+        err.api_body(),
+        Some(&ops_wire::operations::DownloadError::NotFound(
+            ops_wire::types::NotFound {
+                message: Some("no".into())
+            }
+        ))
+    );
+}

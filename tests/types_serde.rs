@@ -1,0 +1,238 @@
+//! Serde behaviour of generated types (fixture client `types-fixture`, spec `specs/fixtures/types.yaml`).
+
+use serde_json::{json, Value};
+use types_fixture::types::*;
+
+fn to_json<T: serde::Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).expect("serializes")
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(value: Value) -> T {
+    serde_json::from_value(value).expect("deserializes")
+}
+
+#[test]
+fn discriminated_union_decodes_by_mapping_and_keeps_the_tag() {
+    let cat: Pet = from_json(json!({"kind": "cat", "lives": 9}));
+    assert_eq!(cat, Pet::Cat(Cat::new("cat", 9)));
+    // Two mapping values select the same variant; the tag stays in the variant struct.
+    let kitten: Pet = from_json(json!({"kind": "kitten", "lives": 1}));
+    assert_eq!(kitten, Pet::Cat(Cat::new("kitten", 1)));
+    // A mapping value that names the schema without `#/components/schemas/`.
+    let dog: Pet = from_json(json!({"kind": "dog", "barks": true}));
+    assert_eq!(
+        dog,
+        Pet::Dog(Dog {
+            kind: "dog".into(),
+            barks: Some(true)
+        })
+    );
+    // A variant outside the mapping is selected by its component name.
+    let bird: Pet = from_json(json!({"kind": "Bird", "wings": 2}));
+    assert_eq!(bird, Pet::Bird(Bird { wings: Some(2) }));
+}
+
+#[test]
+fn discriminated_union_encodes_the_variant_as_is_and_adds_a_missing_tag() {
+    assert_eq!(
+        to_json(&Pet::Cat(Cat::new("kitten", 3))),
+        json!({"kind": "kitten", "lives": 3})
+    );
+    // `Bird` declares no `kind` property: encoding adds the variant's tag value.
+    assert_eq!(
+        to_json(&Pet::Bird(Bird { wings: Some(2) })),
+        json!({"kind": "Bird", "wings": 2})
+    );
+    for wire in [json!({"kind": "cat", "lives": 9}), json!({"kind": "Bird", "wings": 2})] {
+        let pet: Pet = from_json(wire.clone());
+        assert_eq!(to_json(&pet), wire);
+    }
+}
+
+#[test]
+fn discriminated_union_keeps_unknown_tags_and_rejects_bad_variants() {
+    let wire = json!({"kind": "hamster", "wheel": true});
+    let pet: Pet = from_json(wire.clone());
+    assert_eq!(pet, Pet::Unknown(wire.clone()));
+    assert_eq!(to_json(&pet), wire);
+    let untagged: Pet = from_json(json!({"lives": 9}));
+    assert!(matches!(untagged, Pet::Unknown(_)));
+    // A known tag whose body does not fit the variant is an error, not `Unknown`.
+    assert!(serde_json::from_value::<Pet>(json!({"kind": "cat", "lives": "many"})).is_err());
+}
+
+#[test]
+fn discriminator_without_mapping_uses_component_names() {
+    let cat: PetByName = from_json(json!({"kind": "Cat", "lives": 1}));
+    assert_eq!(cat, PetByName::Cat(Cat::new("Cat", 1)));
+    let other: PetByName = from_json(json!({"kind": "cat", "lives": 1}));
+    assert!(matches!(other, PetByName::Unknown(_)));
+}
+
+#[test]
+fn const_tagged_union_round_trips() {
+    let circle: Shape = from_json(json!({"type": "circle", "radius": 2.0}));
+    assert_eq!(circle, Shape::Circle(ShapeCircle::new(2.0)));
+    assert_eq!(
+        to_json(&Shape::Square(ShapeSquare::new(3.0))),
+        json!({"type": "square", "side": 3.0})
+    );
+    let unknown: Shape = from_json(json!({"type": "hexagon"}));
+    assert!(matches!(unknown, Shape::Unknown(_)));
+}
+
+#[test]
+fn untagged_union_tries_narrow_forms_first() {
+    assert_eq!(from_json::<Scalar>(json!(true)), Scalar::Boolean(true));
+    assert_eq!(from_json::<Scalar>(json!(7)), Scalar::Integer(7));
+    assert_eq!(from_json::<Scalar>(json!(7.5)), Scalar::Number(7.5));
+    assert_eq!(from_json::<Scalar>(json!("7")), Scalar::String("7".into()));
+    assert_eq!(to_json(&Scalar::Integer(7)), json!(7));
+    // The struct with more required properties is tried first, so `z` is not dropped.
+    let p3: AnyPoint = from_json(json!({"x": 1.0, "y": 2.0, "z": 3.0}));
+    assert_eq!(p3, AnyPoint::Point3(Point3::new(1.0, 2.0, 3.0)));
+    let p2: AnyPoint = from_json(json!({"x": 1.0, "y": 2.0}));
+    assert_eq!(p2, AnyPoint::Point(Point::new(1.0, 2.0)));
+}
+
+#[test]
+fn mixed_enum_round_trips_and_keeps_unknown_values() {
+    for (wire, value) in [
+        (json!("auto"), Mode::Auto),
+        (json!(1), Mode::V1),
+        (json!(2), Mode::V2),
+        (json!(true), Mode::True),
+    ] {
+        assert_eq!(from_json::<Mode>(wire.clone()), value);
+        assert_eq!(to_json(&value), wire);
+    }
+    for wire in [json!("manual"), json!(3), json!(false), json!("1")] {
+        let mode: Mode = from_json(wire.clone());
+        assert_eq!(mode, Mode::Unknown(wire.clone()));
+        assert_eq!(to_json(&mode), wire);
+    }
+    assert_eq!(Mode::Auto.to_string(), "auto");
+    assert_eq!(Mode::V1.to_string(), "1");
+    assert_eq!(Mode::Unknown(json!("x")).to_string(), "x");
+    assert_eq!(Value::from(Mode::True), json!(true));
+}
+
+#[test]
+fn integer_enum_keeps_unknown_values() {
+    assert_eq!(from_json::<Level>(json!(5)), Level::V5);
+    assert_eq!(from_json::<Level>(json!(7)), Level::Unknown(7));
+    assert_eq!(to_json(&Level::Unknown(7)), json!(7));
+}
+
+#[test]
+fn tuples_are_json_arrays() {
+    let pair: Pair = ("a".into(), 1);
+    assert_eq!(to_json(&pair), json!(["a", 1]));
+    assert_eq!(from_json::<Pair>(json!(["b", 2])), ("b".into(), 2));
+    assert!(serde_json::from_value::<Pair>(json!(["b"])).is_err());
+    assert!(serde_json::from_value::<Pair>(json!([1, "b"])).is_err());
+}
+
+#[test]
+fn byte_format_is_base64() {
+    let blob = Blob {
+        data: b"hello".to_vec(),
+        chunks: Some(vec![b"a".to_vec(), Vec::new()]),
+    };
+    let wire = json!({"data": "aGVsbG8=", "chunks": ["YQ==", ""]});
+    assert_eq!(to_json(&blob), wire);
+    assert_eq!(from_json::<Blob>(wire), blob);
+    // Padding is optional when decoding.
+    let unpadded: Blob = from_json(json!({"data": "aGVsbG8"}));
+    assert_eq!(unpadded.data, b"hello");
+    assert!(serde_json::from_value::<Blob>(json!({"data": "not base64!"})).is_err());
+}
+
+#[test]
+fn read_only_is_never_sent_and_write_only_never_required() {
+    let mut account = Account::new("ada", "secret");
+    account.id = Some("server-set".into());
+    assert_eq!(to_json(&account), json!({"name": "ada", "password": "secret"}));
+    // A response carries `id` but not `password`.
+    let read: Account = from_json(json!({"id": "a1", "name": "ada"}));
+    assert_eq!(read.id.as_deref(), Some("a1"));
+    assert_eq!(read.password, None);
+}
+
+#[test]
+fn struct_with_additional_properties_flattens_the_rest() {
+    let wire = json!({"id": "x", "a": 1, "b": 2});
+    let value: Labelled = from_json(wire.clone());
+    assert_eq!(value.id, "x");
+    assert_eq!(value.additional_properties.get("a"), Some(&1));
+    assert_eq!(value.additional_properties.len(), 2);
+    assert_eq!(to_json(&value), wire);
+}
+
+#[test]
+fn recursive_types_nest() {
+    let wire = json!({"value": 1, "left": {"value": 2}, "children": [{"value": 3, "children": []}]});
+    let tree: Tree = from_json(wire.clone());
+    assert_eq!(tree.left.as_ref().map(|l| l.value), Some(2));
+    assert_eq!(tree.children.as_ref().map(Vec::len), Some(1));
+    assert_eq!(to_json(&tree), wire);
+}
+
+#[test]
+fn defaults_fill_absent_fields_and_are_sent() {
+    let settings: Settings = from_json(json!({}));
+    assert_eq!(settings, Settings::default());
+    assert!(settings.enabled);
+    assert_eq!(settings.retries, 3);
+    assert_eq!(settings.label, "latest");
+    assert_eq!(settings.level, Level::V5);
+    assert_eq!(settings.tags, vec!["a".to_owned(), "b".to_owned()]);
+    assert_eq!(
+        to_json(&settings),
+        json!({"enabled": true, "retries": 3, "label": "latest", "level": 5, "tags": ["a", "b"]})
+    );
+}
+
+#[test]
+fn optional_nullable_request_fields_have_three_states() {
+    let absent = Patch::default();
+    assert_eq!(to_json(&absent), json!({}));
+    let cleared = Patch {
+        label: Some(None),
+        size: Some(None),
+        blob: Some(None),
+    };
+    assert_eq!(to_json(&cleared), json!({"label": null, "size": null, "blob": null}));
+    let set = Patch {
+        label: Some(Some("x".into())),
+        size: Some(Some(3)),
+        blob: Some(Some(b"hi".to_vec())),
+    };
+    let wire = json!({"label": "x", "size": 3, "blob": "aGk="});
+    assert_eq!(to_json(&set), wire);
+    for (value, wire) in [
+        (absent, json!({})),
+        (cleared, json!({"label": null, "size": null, "blob": null})),
+        (set, wire),
+    ] {
+        assert_eq!(from_json::<Patch>(wire), value);
+    }
+}
+
+#[test]
+fn envelope_round_trips_every_construct() {
+    let wire = json!({
+        "pet": {"kind": "dog"},
+        "shape": {"type": "circle", "radius": 1.0},
+        "scalar": 1,
+        "mode": true,
+        "pair": ["x", 2],
+        "blob": {"data": "AAE="},
+        "labelled": {"id": "l", "n": 1},
+        "tree": {"value": 0},
+    });
+    let envelope: Envelope = from_json(wire.clone());
+    assert_eq!(envelope.blob.as_ref().map(|b| b.data.clone()), Some(vec![0, 1]));
+    // Absent fields stay absent; nothing is added or reordered.
+    assert_eq!(to_json(&envelope), wire);
+}
