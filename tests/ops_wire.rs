@@ -402,3 +402,104 @@ async fn streaming_download_and_its_errors() {
         ))
     );
 }
+
+#[tokio::test]
+async fn server_sent_events_arrive_typed_and_stop_at_done() {
+    use futures_util::StreamExt as _;
+    let body = "event: progress\nid: 1\ndata: {\"done\": 1}\n\n: a comment\ndata: {\"done\": 2}\n\ndata: [DONE]\n\n";
+    let server = RawServer::start(respond("200 OK", "text/event-stream", body)).await;
+    let resp = client(&server).events().send_events().await.expect("stream opens");
+    assert_eq!(resp.status().as_u16(), 200);
+    let events: Vec<_> = resp.into_body().collect().await;
+    let events: Vec<_> = events.into_iter().map(|e| e.expect("event decodes")).collect();
+    assert_eq!(events.len(), 2, "[DONE] ends the stream");
+    assert_eq!(
+        (events[0].event.as_str(), events[0].id.as_str(), events[0].data.done),
+        ("progress", "1", 1)
+    );
+    assert_eq!((events[1].event.as_str(), events[1].data.done), ("message", 2));
+    assert_eq!(only(&server).header("accept"), "text/event-stream");
+}
+
+#[tokio::test]
+async fn undecodable_event_keeps_its_raw_data() {
+    use futures_util::StreamExt as _;
+    let server = RawServer::start(respond("200 OK", "text/event-stream", "data: {\"done\": \"x\"}\n\n")).await;
+    let mut events = client(&server)
+        .events()
+        .send_events()
+        .await
+        .expect("stream opens")
+        .into_body();
+    match events.next().await {
+        Some(Err(ops_wire::EventStreamError::Decode { data, .. })) => assert_eq!(data, "{\"done\": \"x\"}"),
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+}
+
+/// `send_streaming` hands over the first bytes while the server is still holding back the rest:
+/// the body is not buffered before the caller sees it.
+#[tokio::test]
+async fn streaming_download_is_not_buffered() {
+    use futures_util::StreamExt as _;
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let (first_seen_tx, first_seen_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        let (mut sock, _) = listener.accept().await.expect("accept");
+        let mut buf = vec![0u8; 4096];
+        let _ = sock.read(&mut buf).await;
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ntransfer-encoding: chunked\r\n\r\n";
+        sock.write_all(head.as_bytes()).await.expect("write head");
+        sock.write_all(b"5\r\nfirst\r\n").await.expect("write first chunk");
+        sock.flush().await.expect("flush");
+        // The rest (1 MiB) is only sent once the client has seen the first chunk.
+        let _ = first_seen_rx.await;
+        let chunk = vec![b'x'; 64 * 1024];
+        for _ in 0..16 {
+            sock.write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
+                .await
+                .expect("size");
+            sock.write_all(&chunk).await.expect("chunk");
+            sock.write_all(b"\r\n").await.expect("crlf");
+        }
+        sock.write_all(b"0\r\n\r\n").await.expect("end");
+    });
+    let client = Client::builder()
+        .base_url(url)
+        .expect("url")
+        .max_retries(0)
+        .build()
+        .expect("client");
+    let outcome = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        let mut stream = client
+            .download()
+            .send_streaming()
+            .await
+            .expect("stream opens")
+            .into_body();
+        let first = stream.next().await.expect("a first chunk").expect("chunk ok");
+        assert_eq!(&first[..], b"first");
+        let _ = first_seen_tx.send(());
+        let mut total = first.len();
+        while let Some(chunk) = stream.next().await {
+            total += chunk.expect("chunk ok").len();
+        }
+        total
+    })
+    .await
+    .expect("a buffering client would wait for the whole body and time out here");
+    assert_eq!(outcome, 5 + 16 * 64 * 1024);
+    server.await.expect("server task");
+}
+
+/// A newer server may add enum values and fields: the response still decodes.
+#[tokio::test]
+async fn unknown_enum_values_and_extra_fields_are_accepted() {
+    let body = r#"{"kind": "medium", "label": "x", "added_later": {"nested": [1, 2]}}"#;
+    let server = RawServer::start(respond("200 OK", "application/json", body)).await;
+    let status = client(&server).get_status().send().await.expect("decodes");
+    assert_eq!(status.kind, Kind::Unknown("medium".to_owned()));
+    assert_eq!(status.label.as_deref(), Some("x"));
+}

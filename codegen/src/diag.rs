@@ -54,8 +54,38 @@ impl fmt::Display for Location {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// An approximation too common or too harmless to warn about (a dropped `maxLength`); only the
+    /// "lost in translation" report (`cargo xtask gen --report`) lists notes.
+    Note,
     Warning,
     Error,
+}
+
+/// What kind of approximation a diagnostic records: the generated code means less than the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Approx {
+    /// `not` has no Rust type; the value is kept as JSON.
+    IgnoredNot,
+    /// Validation keywords (`pattern`, `maxLength`, `minimum`, ...) the types do not enforce.
+    DroppedConstraint,
+    /// A schema (or part of one) became `serde_json::Value`.
+    JsonValue,
+    /// Callbacks and webhooks: payload types only, no client method.
+    SkippedCallback,
+    /// Any other construct that was skipped or simplified.
+    Simplified,
+}
+
+impl Approx {
+    pub fn label(self) -> &'static str {
+        match self {
+            Approx::IgnoredNot => "ignored `not`",
+            Approx::DroppedConstraint => "dropped constraint",
+            Approx::JsonValue => "`serde_json::Value` fallback",
+            Approx::SkippedCallback => "skipped callback",
+            Approx::Simplified => "simplified",
+        }
+    }
 }
 
 /// A warning (generation continues) or an error found in a spec.
@@ -64,11 +94,14 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub location: Location,
     pub message: String,
+    /// Set when the diagnostic records an approximation (listed by `--report`).
+    pub approx: Option<Approx>,
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let level = match self.severity {
+            Severity::Note => "note",
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
@@ -114,6 +147,13 @@ impl Error {
             _ => None,
         }
     }
+
+    pub fn location_mut(&mut self) -> Option<&mut Location> {
+        match self {
+            Error::Parse { location, .. } | Error::Spec { location, .. } => Some(location),
+            _ => None,
+        }
+    }
 }
 
 /// Collects warnings for one generation run.
@@ -121,6 +161,7 @@ impl Error {
 pub struct Diagnostics {
     file: String,
     items: Vec<Diagnostic>,
+    notes: Vec<Diagnostic>,
 }
 
 impl Diagnostics {
@@ -128,6 +169,7 @@ impl Diagnostics {
         Diagnostics {
             file: file.to_owned(),
             items: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -136,11 +178,35 @@ impl Diagnostics {
     }
 
     pub fn warn(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
-        self.items.push(Diagnostic {
-            severity: Severity::Warning,
+        self.items
+            .push(self.diagnostic(Severity::Warning, None, pointer, message));
+    }
+
+    /// A warning that also records an approximation (listed by the report).
+    pub fn approx(&mut self, kind: Approx, pointer: impl Into<String>, message: impl Into<String>) {
+        self.items
+            .push(self.diagnostic(Severity::Warning, Some(kind), pointer, message));
+    }
+
+    /// An approximation that is not worth a warning; only the report lists it.
+    pub fn note(&mut self, kind: Approx, pointer: impl Into<String>, message: impl Into<String>) {
+        self.notes
+            .push(self.diagnostic(Severity::Note, Some(kind), pointer, message));
+    }
+
+    fn diagnostic(
+        &self,
+        severity: Severity,
+        approx: Option<Approx>,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            severity,
             location: Location::new(&self.file, pointer),
             message: message.into(),
-        });
+            approx,
+        }
     }
 
     pub fn error(&self, pointer: impl Into<String>, message: impl Into<String>) -> Error {
@@ -149,6 +215,11 @@ impl Diagnostics {
 
     pub fn into_vec(self) -> Vec<Diagnostic> {
         self.items
+    }
+
+    /// Warnings and notes.
+    pub fn into_parts(self) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+        (self.items, self.notes)
     }
 
     pub fn len(&self) -> usize {

@@ -222,6 +222,8 @@ pub struct Operation {
     pub security: Vec<Vec<usize>>,
     /// The spec declares an `Idempotency-Key` header parameter; the runtime fills it.
     pub idempotency_header: Option<String>,
+    /// Type of the `data` of a `text/event-stream` success response, if the operation has one.
+    pub event_stream: Option<Ty>,
     pub origin: String,
 }
 

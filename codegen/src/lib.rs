@@ -20,7 +20,7 @@ pub mod write;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-pub use diag::{Diagnostic, Error, Location, Severity};
+pub use diag::{Approx, Diagnostic, Error, Location, Severity};
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -56,8 +56,20 @@ impl Config {
 pub struct Output {
     /// File contents by path relative to the crate directory (`/`-separated, sorted).
     pub files: BTreeMap<String, String>,
+    /// Warnings, without line and column (see [`Output::locate`]).
     pub warnings: Vec<Diagnostic>,
+    /// Approximations not worth a warning (dropped constraints, ...): the report lists them.
+    pub notes: Vec<Diagnostic>,
     pub api: ir::Api,
+}
+
+impl Output {
+    /// Fills in the line and column of every warning and note from the spec's bytes. Kept out of
+    /// generation itself, so the extra scan of the text is only paid for messages that are shown.
+    pub fn locate(&mut self, spec_display: &str, bytes: &[u8]) {
+        let all = self.warnings.iter_mut().chain(self.notes.iter_mut());
+        load::locate::locate_all(spec_display, bytes, all.map(|d| &mut d.location));
+    }
 }
 
 /// Reads the spec named by the config and generates the crate in memory.
@@ -84,8 +96,25 @@ pub fn generate_from_bytes(config: &Config, bytes: &[u8]) -> Result<Output, Erro
     generate_timed(config, bytes).map(|(out, _)| out)
 }
 
+/// Gives an error about the spec the line and column of its pointer (errors are few and always shown).
+fn locate_error(config: &Config, bytes: &[u8], mut e: Error) -> Error {
+    match &mut e {
+        Error::DeniedWarnings(ws) => load::locate::locate_diagnostics(&config.spec_display, bytes, ws),
+        other => {
+            if let Some(l) = other.location_mut() {
+                load::locate::locate_all(&config.spec_display, bytes, [l]);
+            }
+        }
+    }
+    e
+}
+
 /// [`generate_from_bytes`], also reporting how long each stage took (for `cargo xtask bench`).
 pub fn generate_timed(config: &Config, bytes: &[u8]) -> Result<(Output, StageTimes), Error> {
+    generate_inner(config, bytes).map_err(|e| locate_error(config, bytes, e))
+}
+
+fn generate_inner(config: &Config, bytes: &[u8]) -> Result<(Output, StageTimes), Error> {
     use std::time::Instant;
     validate_crate_name(&config.crate_name)?;
     let mut times = StageTimes::default();
@@ -127,11 +156,19 @@ pub fn generate_timed(config: &Config, bytes: &[u8]) -> Result<(Output, StageTim
         files.insert(format!("src/runtime/{name}"), format!("{}{source}", header("//")));
     }
     files.insert("Cargo.toml".into(), format!("{}{manifest}", header("#")));
-    let warnings = diags.into_vec();
+    let (warnings, notes) = diags.into_parts();
     if config.deny_warnings && !warnings.is_empty() {
         return Err(Error::DeniedWarnings(warnings));
     }
-    Ok((Output { files, warnings, api }, times))
+    Ok((
+        Output {
+            files,
+            warnings,
+            notes,
+            api,
+        },
+        times,
+    ))
 }
 
 fn validate_crate_name(name: &str) -> Result<(), Error> {

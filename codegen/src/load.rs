@@ -1,5 +1,7 @@
 //! Stage 1: bytes -> JSON value tree. The only module that names the YAML crate.
 
+pub mod locate;
+
 use serde_json::{Map, Number, Value};
 
 use crate::diag::{Error, Location};
@@ -164,9 +166,21 @@ fn float(f: f64) -> Value {
 
 /// Reads another file that a `$ref` points into (`display` is how messages name it).
 pub fn read_external(path: &std::path::Path, display: &str) -> Result<Value, Error> {
-    let bytes = std::fs::read(path).map_err(|e| Error::Io {
+    let io = |e| Error::Io {
         file: display.to_owned(),
         source: e,
-    })?;
+    };
+    // A `$ref` can name any relative path, `../../dev/zero` included: read only regular files of
+    // a sane size, so a hostile spec cannot make generation hang or exhaust memory.
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() || meta.len() > MAX_EXTERNAL_BYTES {
+        return Err(io(std::io::Error::other(format!(
+            "not a regular file of at most {} MiB",
+            MAX_EXTERNAL_BYTES >> 20
+        ))));
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
     parse(display, &bytes)
 }
+
+const MAX_EXTERNAL_BYTES: u64 = 64 << 20;

@@ -16,6 +16,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("request.rs", include_str!("../runtime/request.rs")),
     ("response.rs", include_str!("../runtime/response.rs")),
     ("retry.rs", include_str!("../runtime/retry.rs")),
+    ("sse.rs", include_str!("../runtime/sse.rs")),
     ("union.rs", include_str!("../runtime/union.rs")),
 ];
 

@@ -3,43 +3,108 @@
 
 A typed Rust client for the open-api API (version 1.0.0), generated from `specs/modbox.yaml`.
 
-## Quick start
+## Configuration and authentication
 
 ```no_run
-# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+# fn configure() -> Result<modbox::Client, modbox::BuildError> {
+use std::time::Duration;
+
 let client = modbox::Client::builder()
-    .base_url("http://127.0.0.1:8080")? // defaults to the spec's first server
-    .bearer_token("my-token")
+    .base_url("https://api.example.com/v1")? // default: the spec's first server
+    .bearer_token("my-token")                 // or .basic_auth(user, password), .api_key(scheme, key)
+    .default_header("x-tenant", "acme")?      // sent on every call; a per-call header replaces it
+    .timeout(Duration::from_secs(30))         // per attempt; default 60 s
+    .retry_policy(
+        modbox::RetryPolicy::default()
+            .max_retries(4)
+            .initial_backoff(Duration::from_millis(200)),
+    )
     .build()?;
-# let _ = client;
+# Ok(client)
+# }
+```
+
+Credentials are sent only to operations whose security requirements name a scheme they fit.
+`Debug` on the client redacts them, and they never appear in errors or `tracing` events. Bring your
+own `reqwest::Client` with `ClientBuilder::http_client`.
+
+## Calling operations
+
+Every operation is a method on [`Client`] that returns a request builder (in [`operations`]).
+Required parameters and the body are arguments; optional ones are builder methods. Finish with
+`.send().await`, or `.await` the builder directly. Each operation's documentation has an example.
+
+Every builder also takes per-call options: `.timeout(duration)`, `.max_retries(n)`,
+`.header(name, value)`, `.query(name, value)`, `.idempotency_key(key)`, and
+`.raw_body(content_type, bytes)` to send a media type other than the one the builder picked.
+
+## Raw responses
+
+`.send_with_response()` returns a [`Response`] that carries the status and headers next to the
+typed body:
+
+```no_run
+fn show<T: std::fmt::Debug>(response: &modbox::Response<T>) {
+    println!("{} (request id {:?}, {} attempt(s))", response.status(), response.request_id(), response.attempts());
+    for (name, value) in response.headers() {
+        println!("{name}: {value:?}");
+    }
+    println!("{:?}", response.body());
+}
+```
+
+## Errors
+
+Calls return `Result<T, Error<E>>`, where `E` is the operation's enum of documented error
+responses, so a documented error body is typed:
+
+```no_run
+fn explain<E: std::fmt::Debug>(err: &modbox::Error<E>) {
+    match err {
+        modbox::Error::Api(api) => println!("documented error {}: {:?}", api.status(), api.body()),
+        modbox::Error::UnexpectedStatus(r) => println!("undocumented {}: {} bytes", r.status(), r.body().len()),
+        modbox::Error::Decode(d) => println!("body did not match the spec at {}:{}", d.line(), d.column()),
+        modbox::Error::Timeout(t) => println!("timed out after {:?}", t.timeout()),
+        modbox::Error::Transport(t) => println!("connection failed (connect: {})", t.is_connect()),
+        modbox::Error::InvalidRequest(e) => println!("not sent: {e}"),
+        other => println!("{other}"),
+    }
+}
+```
+
+`err.api_body()`, `err.status()`, `err.headers()` and `err.raw_body()` reach the same data without a
+`match`. Nothing here panics on a server's answer: a body that does not match the spec is a
+`Decode` error that keeps the raw bytes.
+
+## Retries and timeouts
+
+By default failed attempts are retried twice with jittered exponential backoff on connection
+errors and on 408, 409, 429 and 5xx responses, honouring `Retry-After` and `retry-after-ms` (up to
+60 s). Only idempotent methods are retried, plus POST and PATCH calls that carry an idempotency key
+(set one with `.idempotency_key(key)`; operations that declare an `Idempotency-Key` header get one
+generated per call, reused across its retries). `RetryPolicy::none()` turns retries off.
+
+## Streaming
+
+Operations with binary success bodies also have `.send_streaming()`, which hands the body over as a
+[`ByteStream`] while it arrives:
+
+```no_run
+# async fn save(stream: modbox::ByteStream) -> Result<(), Box<dyn std::error::Error>> {
+use futures_util::StreamExt as _;
+let mut stream = stream;
+while let Some(chunk) = stream.next().await {
+    let chunk = chunk?;
+    println!("{} bytes", chunk.len());
+}
 # Ok(())
 # }
 ```
 
-Every operation is a method on [`Client`] that returns a request builder (in [`operations`]).
-Required parameters are arguments; optional ones are builder methods. Finish with `.send().await`,
-or `.await` the builder directly; `.send_with_response()` also returns the status and headers.
-
-## Errors
-
-Calls return `Result<T, Error<E>>` where `E` is the operation's own enum of documented error
-responses (for example `operations::CreateSandboxImageError`). [`Error`] separates:
-documented API errors with their typed body ([`Error::api_body`]), statuses the spec does not
-describe (status, headers and raw body kept), bodies that fail to decode (raw bytes kept), timeouts,
-transport failures, and requests that could not be built (for example a header value with a newline).
-
-## Retries and timeouts
-
-By default each attempt times out after 60 seconds, and failed attempts are retried twice with
-jittered exponential backoff on connection errors and on 408, 409, 429 and 5xx responses, honouring
-`Retry-After`. Only idempotent methods are retried, unless the request carries an idempotency key.
-Configure this with [`ClientBuilder::retry_policy`] and [`ClientBuilder::timeout`], or per call with
-the builder's `timeout`, `max_retries`, `header` and `query` methods.
-
-## Secrets
-
-Credentials are never printed: `Debug` on the client redacts them and they are never logged.
+Operations with `text/event-stream` responses have `.send_events()`, a stream of typed server-sent
+events (feature `sse`, on by default for such APIs).
 */
+#![allow(clippy::tabs_in_doc_comments)]
 #![allow(
     rustdoc::broken_intra_doc_links,
     rustdoc::bare_urls,
@@ -52,6 +117,8 @@ pub use runtime::{
     Error, InvalidRequest, Multipart, Part, RequestOptions, Response, RetryPolicy,
     TimeoutError, TransportError, UnexpectedResponse,
 };
+#[cfg(feature = "sse")]
+pub use runtime::{EventStream, EventStreamError, ServerEvent};
 pub mod operations;
 pub mod types;
 /// The base URL used when none is configured: the spec's first server, `https://api.modbox.run`.

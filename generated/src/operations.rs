@@ -10,6 +10,16 @@ impl Client {
     /// Create a new sandbox image. Requires authentication.
     ///
     /// `POST /sandbox-images`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &modbox::Client, body: &modbox::types::SandboxImageCreate) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.create_sandbox_image(body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_sandbox_image<'a>(
         &'a self,
         body: &'a crate::types::SandboxImageCreate,

@@ -20,6 +20,9 @@ pub struct CorpusArgs {
     /// Only these specs (file names with or without extension).
     #[arg(long, num_args = 1..)]
     only: Vec<String>,
+    /// Skip these specs (file names with or without extension).
+    #[arg(long, num_args = 1..)]
+    exclude: Vec<String>,
     /// Generate only; do not compile.
     #[arg(long)]
     no_build: bool,
@@ -70,11 +73,13 @@ pub fn run(args: CorpusArgs) -> anyhow::Result<ExitCode> {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml" || x == "json"))
         .filter(|p| {
-            args.only.is_empty()
-                || args.only.iter().any(|o| {
+            let named = |list: &[String]| {
+                list.iter().any(|o| {
                     p.file_name().is_some_and(|n| n.to_string_lossy() == *o)
                         || p.file_stem().is_some_and(|n| n.to_string_lossy() == *o)
                 })
+            };
+            (args.only.is_empty() || named(&args.only)) && !named(&args.exclude)
         })
         .collect();
     specs.sort();

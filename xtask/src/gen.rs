@@ -3,9 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{bail, Context as _};
 use clap::Args;
 use codegen::write::Change;
+use codegen::Location;
 
 const LONG_ABOUT: &str = "\
 Without --spec, regenerates every client listed in clients.toml at the repository root
@@ -20,8 +20,17 @@ with status 2 if anything differs. CI runs `cargo xtask gen --check`.
 Files are only written after the whole crate was generated in memory, each atomically; files that
 carry the generated-file header but are no longer produced are removed; other files are left alone.
 
-Exit status: 0 success, 1 error (the spec could not be read or generated; nothing was written),
-2 drift found by --check.";
+Every error and warning names the spec file, a JSON pointer into it and the line and column, and
+shows the lines of the spec it is about. --report adds the \"lost in translation\" report: every
+place, by JSON pointer, where the generated code means less than the spec (ignored `not`,
+constraints the types do not enforce, `serde_json::Value` fallbacks, callbacks without a method).
+
+Exit status:
+  0  success (or no drift with --check)
+  1  the spec could not be read or generated, or --deny-warnings saw a warning; nothing was written
+  2  drift found by --check
+  3  the files could not be written (I/O error) or the generator failed internally; files already
+     on disk are left as they were";
 
 #[derive(Args)]
 #[command(long_about = LONG_ABOUT)]
@@ -44,7 +53,13 @@ pub struct GenArgs {
     /// Do not print warnings.
     #[arg(long, short)]
     quiet: bool,
+    /// Also print the "lost in translation" report: every approximation, by JSON pointer.
+    #[arg(long)]
+    report: bool,
 }
+
+/// Exit status for a write or internal failure (see the long help).
+const EXIT_WRITE_FAILED: u8 = 3;
 
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -93,35 +108,59 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
     // Generate everything in memory before writing anything.
     let mut outputs = Vec::new();
     let mut failed = false;
+    let mut internal = false;
     for mut job in jobs {
         job.config.deny_warnings = args.deny_warnings;
-        match codegen::generate(&job.config) {
-            Ok(out) => {
+        let spec = job.config.spec_display.clone();
+        let bytes = match std::fs::read(&job.config.spec_path) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("error: {spec}: cannot read: {e}");
+                failed = true;
+                continue;
+            }
+        };
+        match codegen::generate_from_bytes(&job.config, &bytes) {
+            Ok(mut out) => {
+                if !args.quiet || args.report {
+                    out.locate(&spec, &bytes);
+                }
                 if !args.quiet {
                     for w in &out.warnings {
-                        eprintln!("{w}");
+                        print_diagnostic(&w.to_string(), &w.location, &spec, &bytes);
                     }
+                }
+                if args.report {
+                    print_report(&job, &out);
                 }
                 outputs.push((job, out));
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                print_diagnostic(&format!("error: {e}"), e.location().unwrap_or(&NOWHERE), &spec, &bytes);
                 if let codegen::Error::DeniedWarnings(ws) = &e {
                     for w in ws {
-                        eprintln!("{w}");
+                        print_diagnostic(&w.to_string(), &w.location, &spec, &bytes);
                     }
                 }
+                internal |= matches!(e, codegen::Error::Internal(_));
                 failed = true;
             }
         }
     }
     if failed {
-        bail!("generation failed; no file was written");
+        eprintln!("error: generation failed; no file was written");
+        return Ok(ExitCode::from(if internal { EXIT_WRITE_FAILED } else { 1 }));
     }
     let mut drift = false;
     for (job, out) in &outputs {
-        let report = codegen::write::sync(&job.out, &out.files, args.check)
-            .with_context(|| format!("writing {}", job.out_display))?;
+        let report = match codegen::write::sync(&job.out, &out.files, args.check) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("error: writing {}: {e}", job.out_display);
+                eprintln!("error: {} was left as it was", job.out_display);
+                return Ok(ExitCode::from(EXIT_WRITE_FAILED));
+            }
+        };
         let verb = if args.check { "is stale" } else { "updated" };
         for (file, change) in &report.changes {
             let what = match (change, args.check) {
@@ -178,4 +217,89 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
 /// Whether the root manifest lists `dir` as a workspace member (a plain text check is enough here).
 fn is_workspace_member(dir: &str) -> bool {
     std::fs::read_to_string(repo_root().join("Cargo.toml")).is_ok_and(|m| m.contains(&format!("\"{dir}\"")))
+}
+
+static NOWHERE: Location = Location {
+    file: String::new(),
+    pointer: String::new(),
+    line_col: None,
+};
+
+/// Prints a message and, when it points into `bytes`, the spec's lines around that place.
+fn print_diagnostic(message: &str, location: &Location, spec: &str, bytes: &[u8]) {
+    eprintln!("{message}");
+    if location.file != spec {
+        return;
+    }
+    if let Some((line, col)) = location.line_col {
+        eprint!("{}", excerpt(&String::from_utf8_lossy(bytes), line, col));
+    }
+}
+
+/// Up to two lines of text ending at `line`, with a caret under `col` (both 1-based). Long lines
+/// (minified JSON) are cut to a window around the column.
+pub fn excerpt(text: &str, line: usize, col: usize) -> String {
+    const WIDTH: usize = 100;
+    let mut lines: Vec<&str> = text.lines().collect();
+    if line == 0 || line > lines.len() + 1 {
+        return String::new();
+    }
+    if line > lines.len() {
+        lines.push("<end of file>");
+    }
+    let gutter = line.to_string().len();
+    let mut out = format!("{:gutter$} |\n", "");
+    let chars = lines[line - 1].chars().count();
+    let start = col.saturating_sub(WIDTH / 2).min(chars.saturating_sub(WIDTH));
+    for n in line.saturating_sub(1).max(1)..=line {
+        let full = lines[n - 1];
+        let cut: String = full.chars().skip(start).take(WIDTH).collect();
+        let cut = cut.replace('\t', " ");
+        let more = if full.chars().count() > start + WIDTH {
+            " ..."
+        } else {
+            ""
+        };
+        let less = if start > 0 { "... " } else { "" };
+        out.push_str(&format!("{n:>gutter$} | {less}{cut}{more}\n"));
+    }
+    let ellipsis = if start > 0 { 4 } else { 0 };
+    let pad = ellipsis + col.saturating_sub(1).saturating_sub(start);
+    out.push_str(&format!("{:gutter$} | {}^\n", "", " ".repeat(pad)));
+    out
+}
+
+/// The "lost in translation" report: every approximation, grouped by kind, by JSON pointer.
+fn print_report(job: &codegen::project::Client, out: &codegen::Output) {
+    let mut items: Vec<&codegen::Diagnostic> = out
+        .warnings
+        .iter()
+        .chain(&out.notes)
+        .filter(|d| d.approx.is_some())
+        .collect();
+    items.sort_by(|a, b| (a.approx, &a.location.pointer).cmp(&(b.approx, &b.location.pointer)));
+    println!(
+        "lost in translation: {} -> {}: {} approximation(s)",
+        job.config.spec_display,
+        job.out_display,
+        items.len()
+    );
+    let mut current = None;
+    for d in items {
+        if current != d.approx {
+            current = d.approx;
+            let n = out
+                .warnings
+                .iter()
+                .chain(&out.notes)
+                .filter(|x| x.approx == current)
+                .count();
+            println!("  {} ({n}):", current.map(codegen::Approx::label).unwrap_or_default());
+        }
+        let at = match d.location.line_col {
+            Some((l, c)) => format!(" (line {l}, column {c})"),
+            None => String::new(),
+        };
+        println!("    #{}{at}: {}", d.location.pointer, d.message);
+    }
 }

@@ -1,5 +1,7 @@
 //! `cargo xtask`: the project's command line. See `cargo xtask --help`.
 
+mod bench;
+mod contract;
 mod corpus;
 mod gen;
 
@@ -23,6 +25,15 @@ enum Command {
     /// Generate and build a crate for every spec of a directory (default: the shared corpus) and
     /// print a table; ends with `N passed, M failed`.
     Corpus(corpus::CorpusArgs),
+    /// Contract tests against Stoplight Prism: call every operation of the configured specs through
+    /// the generated client; ends with `contract: N passed, M failed, K skipped`.
+    Contract(contract::ContractArgs),
+    /// Measure generation time per stage, generated code size, build time of the generated crates
+    /// and client overhead; print the tables BENCHMARKS.md records.
+    Bench(bench::BenchArgs),
+    /// One spec's generation measurement (the child process of `bench`).
+    #[command(hide = true)]
+    BenchOne(bench::generate::BenchOneArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -30,6 +41,9 @@ fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Command::Gen(args) => gen::run(args),
         Command::Corpus(args) => corpus::run(args),
+        Command::Contract(args) => contract::run(args),
+        Command::Bench(args) => bench::run(args),
+        Command::BenchOne(args) => bench::run_one(args),
     };
     match result {
         Ok(code) => code,

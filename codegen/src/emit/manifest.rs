@@ -23,7 +23,14 @@ pub fn manifest(api: &Api, config: &Config) -> String {
     out.push_str("edition = \"2021\"\nrust-version = \"1.80\"\n");
     out.push_str(&format!("description = {}\n", toml_str(&description)));
     out.push_str("publish = false\n\n");
-    out.push_str("[features]\ndefault = [\"rustls\"]\n");
+    let sse = api.operations.iter().any(|op| op.event_stream.is_some());
+    out.push_str(if sse {
+        "[features]\ndefault = [\"rustls\", \"sse\"]\n"
+    } else {
+        "[features]\ndefault = [\"rustls\"]\n"
+    });
+    out.push_str("# `text/event-stream` responses as typed event streams (on by default when the API has them).\n");
+    out.push_str("sse = [\"dep:eventsource-stream\"]\n");
     out.push_str("# TLS through rustls with the ring provider: pure Rust plus a C compiler, no system OpenSSL.\n");
     out.push_str("rustls = [\"reqwest/rustls-tls\"]\n");
     out.push_str("# The platform's TLS library instead (OpenSSL on Linux).\n");
@@ -33,6 +40,7 @@ pub fn manifest(api: &Api, config: &Config) -> String {
     if chrono {
         out.push_str("chrono = { version = \"0.4.38\", default-features = false, features = [\"serde\", \"std\"] }\n");
     }
+    out.push_str("eventsource-stream = { version = \"0.2\", optional = true }\n");
     out.push_str("fastrand = \"2\"\n");
     out.push_str("futures-util = { version = \"0.3\", default-features = false }\n");
     out.push_str("httpdate = \"1\"\n");

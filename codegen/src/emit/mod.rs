@@ -3,6 +3,7 @@
 //! Spec text only ever enters the output as string literals (docs, wire names) or through the
 //! naming module (identifiers).
 
+pub mod contract;
 mod docs;
 mod manifest;
 mod operations;
@@ -34,7 +35,7 @@ pub fn emit(api: &Api, config: &Config) -> Vec<RustFile> {
         },
         RustFile {
             path: "src/operations.rs".into(),
-            tokens: operations::emit(api),
+            tokens: operations::emit(api, &config.crate_name.replace('-', "_")),
         },
     ]
 }
@@ -155,9 +156,13 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
     let reexports = crate::runtime::reexports();
     quote! {
         #![doc = #guide]
+        // Doc text comes from the spec verbatim (tabs, bare URLs, markdown that is not rustdoc's).
+        #![allow(clippy::tabs_in_doc_comments)]
         #![allow(rustdoc::broken_intra_doc_links, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
         mod runtime;
         pub use runtime::{#(#reexports),*};
+        #[cfg(feature = "sse")]
+        pub use runtime::{EventStream, EventStreamError, ServerEvent};
         pub mod operations;
         pub mod types;
         #base_doc

@@ -47,11 +47,16 @@ fn default_fn_name(field: &Field) -> proc_macro2::Ident {
 /// Does the value hold base64 bytes in a shape `crate::runtime::base64` encodes (`Vec<u8>` inside
 /// `Option`, `Vec`, `BTreeMap` or `Box`, through aliases)?
 pub(crate) fn is_base64(api: &Api, ty: &Ty) -> bool {
-    match crate::lower::resolve_alias(api, ty) {
-        Ty::Bytes => true,
-        Ty::Vec(t) | Ty::Map(t) | Ty::Option(t) | Ty::Boxed(t) => is_base64(api, t),
-        _ => false,
+    // Bounded: an alias can contain itself (`Patch = Vec<Patch>`), and this walk goes through aliases.
+    let mut cur = ty;
+    for _ in 0..=api.types.len() + 64 {
+        match crate::lower::resolve_alias(api, cur) {
+            Ty::Bytes => return true,
+            Ty::Vec(t) | Ty::Map(t) | Ty::Option(t) | Ty::Boxed(t) => cur = t,
+            _ => return false,
+        }
     }
+    false
 }
 
 /// A required field that one direction leaves out: `readOnly` (never sent) or `writeOnly` (never

@@ -23,6 +23,10 @@ pub struct Lowerer<'a> {
     /// Component schema name -> (id, whether the schema itself is nullable).
     components: BTreeMap<String, (TypeId, bool)>,
     depth: usize,
+    /// Pointers of the inline schemas being lowered right now: meeting one again means the schema
+    /// contains itself without a `$ref` in between (through `allOf` of its own component), which
+    /// would otherwise expand into ever new inline types.
+    in_progress: std::collections::BTreeSet<String>,
 }
 
 /// Looks up `#/components/schemas/<name>` (after normalization every schema `$ref` has that form).
@@ -75,6 +79,7 @@ pub fn lower(spec: &OpenAPI, diags: &mut Diagnostics) -> Result<Api, Error> {
         type_names: Namespace::new(),
         components: BTreeMap::new(),
         depth: 0,
+        in_progress: Default::default(),
     };
     // Components first and in sorted order: which name wins a collision must not depend on the
     // order of keys in the file.

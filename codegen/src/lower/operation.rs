@@ -7,7 +7,7 @@ use openapiv3::{
 };
 
 use super::{Lowerer, Slot};
-use crate::diag::{escape, join, Diagnostics};
+use crate::diag::{escape, join, Approx, Diagnostics};
 use crate::ir::{
     BodyKind, Docs, FileField, Operation, Param, ParamLocation, ParamStyle, PathPart, RequestBody as IrBody, Response,
     ResponseBody, SecurityKind, SecurityScheme, StatusMatch, Ty, TypeKind,
@@ -40,6 +40,7 @@ const BUILDER_MEMBERS: &[&str] = &[
     "idempotency_key",
     "raw_body",
     "send_streaming",
+    "send_events",
     "request",
     "error_of",
 ];
@@ -52,8 +53,11 @@ pub fn security_schemes(l: &mut Lowerer<'_>) -> Vec<SecurityScheme> {
     for (key, scheme) in &components.security_schemes {
         let pointer = format!("/components/securitySchemes/{}", escape(key));
         let ReferenceOr::Item(scheme) = scheme else {
-            l.diags
-                .warn(pointer, "referenced security schemes are not supported; skipped");
+            l.diags.approx(
+                Approx::Simplified,
+                pointer,
+                "referenced security schemes are not supported; skipped",
+            );
             continue;
         };
         let (kind, description) = match scheme {
@@ -63,8 +67,11 @@ pub fn security_schemes(l: &mut Lowerer<'_>) -> Vec<SecurityScheme> {
                 "bearer" => (SecurityKind::Bearer, description),
                 "basic" => (SecurityKind::Basic, description),
                 other => {
-                    l.diags
-                        .warn(pointer, format!("HTTP auth scheme `{other}` is not supported; skipped"));
+                    l.diags.approx(
+                        Approx::Simplified,
+                        pointer,
+                        format!("HTTP auth scheme `{other}` is not supported; skipped"),
+                    );
                     continue;
                 }
             },
@@ -203,6 +210,7 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
                 responses: Vec::new(),
                 security: Vec::new(),
                 idempotency_header: None,
+                event_stream: None,
                 origin: pointer.clone(),
             };
             let mut authorization_param = false;
@@ -373,6 +381,19 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
                         ty,
                     }
                 });
+                if status.is_success() && op_ir.event_stream.is_none() {
+                    let events = resp
+                        .content
+                        .iter()
+                        .find(|(m, _)| m.to_ascii_lowercase().starts_with("text/event-stream"));
+                    if let Some((media, mt)) = events {
+                        let eptr = join(&join(&join(&ptr, "content"), media), "schema");
+                        op_ir.event_stream = Some(match &mt.schema {
+                            Some(s) => l.lower_schema(s, Slot::Hint(format!("{builder_name} event")), &eptr),
+                            None => Ty::String,
+                        });
+                    }
+                }
                 op_ir.responses.push(Response {
                     status,
                     variant,
@@ -557,7 +578,10 @@ fn security_for(
             let mut out = Vec::new();
             for req in reqs {
                 let mut alt = Vec::new();
-                for key in req.keys() {
+                // The schemes of one requirement all apply together: their order in the file means nothing.
+                let mut keys: Vec<&String> = req.keys().collect();
+                keys.sort();
+                for key in keys {
                     match schemes.iter().position(|s| &s.key == key) {
                         Some(i) => alt.push(i),
                         None => l.diags.warn(

@@ -86,7 +86,8 @@ fn break_alias_cycles(api: &mut Api, diags: &mut Diagnostics) {
         loop {
             if !seen.insert(cur) {
                 if cur == start {
-                    diags.warn(
+                    diags.approx(
+                        crate::diag::Approx::JsonValue,
                         api.types[start].origin.clone(),
                         "this schema is defined only in terms of itself; using a JSON value",
                     );

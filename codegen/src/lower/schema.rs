@@ -13,7 +13,7 @@ use openapiv3::{
 use serde_json::Value;
 
 use super::Lowerer;
-use crate::diag::join;
+use crate::diag::{join, Approx};
 use crate::ir::{DefaultValue, Docs, Field, FloatTy, IntTy, Presence, StructDef, Ty, TypeId, TypeKind};
 use crate::naming::{self, Namespace};
 
@@ -82,7 +82,8 @@ impl<'a> Lowerer<'a> {
                 }
             }
             None => {
-                self.diags.warn(
+                self.diags.approx(
+                    Approx::JsonValue,
                     pointer,
                     format!("`$ref: {reference}` is not a component schema; using a JSON value"),
                 );
@@ -95,14 +96,36 @@ impl<'a> Lowerer<'a> {
     where
         'a: 's,
     {
+        if !self.in_progress.insert(pointer.to_owned()) {
+            self.diags.approx(
+                Approx::JsonValue,
+                pointer,
+                "schema contains itself without a `$ref` in between; using a JSON value",
+            );
+            return Ty::Any;
+        }
         self.depth += 1;
         let ty = if self.depth > MAX_DEPTH {
-            self.diags.warn(pointer, "schema nests too deeply; using a JSON value");
+            self.diags.approx(
+                Approx::JsonValue,
+                pointer,
+                "schema nests too deeply; using a JSON value",
+            );
             Ty::Any
         } else {
             self.lower_kind(schema, slot, pointer)
         };
         self.depth -= 1;
+        self.in_progress.remove(pointer);
+        let dropped = dropped_constraints(&schema.schema_kind);
+        if !dropped.is_empty() {
+            let list = dropped.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+            self.diags.note(
+                Approx::DroppedConstraint,
+                pointer,
+                format!("not enforced by the generated type: {list}"),
+            );
+        }
         if schema.schema_data.nullable {
             ty.option()
         } else {
@@ -173,7 +196,8 @@ impl<'a> Lowerer<'a> {
                 self.lower_union("anyOf", list, d, slot, pointer, docs)
             }
             SchemaKind::Not { .. } => {
-                self.diags.warn(
+                self.diags.approx(
+                    Approx::IgnoredNot,
                     join(pointer, "not"),
                     "`not` cannot be expressed in Rust types; using a JSON value",
                 );
@@ -356,8 +380,11 @@ impl<'a> Lowerer<'a> {
         'a: 's,
     {
         if depth > MAX_DEPTH {
-            self.diags
-                .warn(pointer, "`allOf` nests too deeply; inner parts ignored");
+            self.diags.approx(
+                Approx::Simplified,
+                pointer,
+                "`allOf` nests too deeply; inner parts ignored",
+            );
             return;
         }
         let (props, required, additional, all_of) = match &schema.schema_kind {
@@ -422,12 +449,16 @@ impl<'a> Lowerer<'a> {
     fn tuple(&mut self, prefix: &Value, has_items: bool, slot: &Slot, pointer: &str) -> Ty {
         let p = join(pointer, "prefixItems");
         let Some(list) = prefix.as_array().filter(|l| !l.is_empty()) else {
-            self.diags
-                .warn(p, "`prefixItems` is not a non-empty array; using a list of JSON values");
+            self.diags.approx(
+                Approx::JsonValue,
+                p,
+                "`prefixItems` is not a non-empty array; using a list of JSON values",
+            );
             return Ty::Vec(Box::new(Ty::Any));
         };
         if has_items {
-            self.diags.warn(
+            self.diags.approx(
+                Approx::Simplified,
                 join(pointer, "items"),
                 "items after `prefixItems` are not kept: the tuple holds exactly the prefix",
             );
@@ -450,7 +481,8 @@ impl<'a> Lowerer<'a> {
             },
             Some(map) if map.is_empty() => Ty::Any,
             _ => {
-                self.diags.warn(
+                self.diags.approx(
+                    Approx::JsonValue,
                     pointer,
                     "several `patternProperties` patterns: their values are kept as JSON values, keys unchecked",
                 );
@@ -464,8 +496,11 @@ impl<'a> Lowerer<'a> {
         match serde_json::from_value::<ReferenceOr<Schema>>(value.clone()) {
             Ok(schema) => self.lower_schema(&schema, Slot::Hint(hint), pointer),
             Err(e) => {
-                self.diags
-                    .warn(pointer, format!("schema not understood ({e}); using a JSON value"));
+                self.diags.approx(
+                    Approx::JsonValue,
+                    pointer,
+                    format!("schema not understood ({e}); using a JSON value"),
+                );
                 Ty::Any
             }
         }
@@ -548,4 +583,46 @@ fn integer_format(format: &str) -> Ty {
         "uint64" | "uint" => IntTy::U64,
         _ => IntTy::I64,
     })
+}
+
+/// Validation keywords of a schema that the generated Rust type does not check.
+fn dropped_constraints(kind: &SchemaKind) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    let mut add = |present: bool, name: &'static str| {
+        if present {
+            out.push(name);
+        }
+    };
+    match kind {
+        SchemaKind::Type(Type::String(t)) => {
+            add(t.pattern.is_some(), "pattern");
+            add(t.min_length.is_some(), "minLength");
+            add(t.max_length.is_some(), "maxLength");
+        }
+        SchemaKind::Type(Type::Number(t)) => {
+            add(t.minimum.is_some(), "minimum");
+            add(t.maximum.is_some(), "maximum");
+            add(t.exclusive_minimum, "exclusiveMinimum");
+            add(t.exclusive_maximum, "exclusiveMaximum");
+            add(t.multiple_of.is_some(), "multipleOf");
+        }
+        SchemaKind::Type(Type::Integer(t)) => {
+            add(t.minimum.is_some(), "minimum");
+            add(t.maximum.is_some(), "maximum");
+            add(t.exclusive_minimum, "exclusiveMinimum");
+            add(t.exclusive_maximum, "exclusiveMaximum");
+            add(t.multiple_of.is_some(), "multipleOf");
+        }
+        SchemaKind::Type(Type::Array(t)) => {
+            add(t.min_items.is_some(), "minItems");
+            add(t.max_items.is_some(), "maxItems");
+            add(t.unique_items, "uniqueItems");
+        }
+        SchemaKind::Type(Type::Object(t)) => {
+            add(t.min_properties.is_some(), "minProperties");
+            add(t.max_properties.is_some(), "maxProperties");
+        }
+        _ => {}
+    }
+    out
 }

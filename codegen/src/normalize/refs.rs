@@ -364,6 +364,9 @@ fn hoisted_name(target: &[String], taken: &BTreeSet<String>) -> String {
 /// Checks and simplifies every `$ref` of the document.
 pub fn resolve(doc: &mut Value, diags: &mut Diagnostics, ext: &mut External<'_>) -> Result<(), Error> {
     let mut hoisted: BTreeMap<Vec<String>, String> = BTreeMap::new();
+    // Inlining copies; references among copied parts can double the document every round.
+    let mut inlined = 0usize;
+    let max_inlined = count_nodes(doc).saturating_mul(4).max(1_000_000);
     for _ in 0..MAX_ROUNDS {
         let sites = collect(doc, diags, ext)?;
         let mut rewrites: Vec<(String, Rewrite)> = Vec::new();
@@ -419,11 +422,28 @@ pub fn resolve(doc: &mut Value, diags: &mut Diagnostics, ext: &mut External<'_>)
                 if target.get("$ref").is_some() && site.target.is_empty() && site.external.is_none() {
                     return Err(diags.error(format!("{}/$ref", site.at), "`$ref` to the document root"));
                 }
+                let target_ptr = to_pointer(&site.target);
+                if site.external.is_none() && (site.at == target_ptr || site.at.starts_with(&format!("{target_ptr}/")))
+                {
+                    // The copy would contain the `$ref` again, and so on without end.
+                    return Err(diags.error(
+                        format!("{}/$ref", site.at),
+                        format!("`$ref` target `#{target_ptr}` contains this `$ref` itself"),
+                    ));
+                }
+                inlined += count_nodes(&target);
+                if inlined > max_inlined {
+                    return Err(diags.error(
+                        format!("{}/$ref", site.at),
+                        "`$ref`s expand without bound: inlined copies keep referring to each other",
+                    ));
+                }
                 rewrites.push((site.at, Rewrite::Inline(target)));
             }
         }
         if rewrites.is_empty() {
-            return check_chains(doc, diags);
+            check_chains(doc, diags)?;
+            return check_depth(doc, diags);
         }
         for (at, rewrite) in rewrites {
             if let Some(slot) = doc.pointer_mut(&at) {
@@ -487,6 +507,43 @@ fn check_chains(doc: &Value, diags: &Diagnostics) -> Result<(), Error> {
                     Err(_) => break,
                 }
             }
+        }
+    }
+    Ok(())
+}
+
+/// Nodes in a JSON tree (without recursion: trees here can be arbitrarily deep).
+fn count_nodes(v: &Value) -> usize {
+    let mut n = 0;
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        n += 1;
+        match v {
+            Value::Object(m) => stack.extend(m.values()),
+            Value::Array(a) => stack.extend(a.iter()),
+            _ => {}
+        }
+    }
+    n
+}
+
+/// Deepest nesting the later (recursive) stages accept. The parsers stop at 128 levels, but inlining
+/// a `$ref` puts one deep part inside another.
+const MAX_DOC_DEPTH: usize = 256;
+
+fn check_depth(doc: &Value, diags: &Diagnostics) -> Result<(), Error> {
+    let mut stack: Vec<(&Value, usize)> = vec![(doc, 0)];
+    while let Some((v, depth)) = stack.pop() {
+        if depth > MAX_DOC_DEPTH {
+            return Err(diags.error(
+                "",
+                format!("after inlining `$ref`s the document nests more than {MAX_DOC_DEPTH} levels deep"),
+            ));
+        }
+        match v {
+            Value::Object(m) => stack.extend(m.values().map(|c| (c, depth + 1))),
+            Value::Array(a) => stack.extend(a.iter().map(|c| (c, depth + 1))),
+            _ => {}
         }
     }
     Ok(())

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::walk;
-use crate::diag::{join, Diagnostics};
+use crate::diag::{join, Approx, Diagnostics};
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
@@ -65,7 +65,8 @@ fn document(doc: &mut Value, diags: &mut Diagnostics, strict_responses: bool) {
             let ty = scheme.get("type").and_then(Value::as_str).unwrap_or("");
             let known = matches!(ty, "apiKey" | "http" | "oauth2" | "openIdConnect") || scheme.get("$ref").is_some();
             if !known {
-                diags.warn(
+                diags.approx(
+                    Approx::Simplified,
                     join("/components/securitySchemes", key),
                     format!("security scheme type `{ty}` is not supported; skipped"),
                 );

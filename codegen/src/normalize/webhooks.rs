@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::diag::{join, Diagnostics};
+use crate::diag::{join, Approx, Diagnostics};
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
@@ -16,7 +16,8 @@ pub fn extract(doc: &mut Value, diags: &mut Diagnostics) {
         for (name, item) in hooks {
             let pointer = join("/webhooks", &name);
             collect_payloads(&item, &name, &pointer, &mut payloads);
-            diags.warn(
+            diags.approx(
+                Approx::SkippedCallback,
                 pointer,
                 "webhook: its payload types are generated; the client has no method for it",
             );
@@ -40,7 +41,8 @@ pub fn extract(doc: &mut Value, diags: &mut Diagnostics) {
                             collect_payloads(cb_item, &name, &join(&pointer, expr), &mut payloads);
                         }
                     }
-                    diags.warn(
+                    diags.approx(
+                        Approx::SkippedCallback,
                         pointer,
                         "callback: its payload types are generated; the client has no method for it",
                     );

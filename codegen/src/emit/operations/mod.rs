@@ -11,8 +11,12 @@ use quote::quote;
 use super::{docs, ident, ty_tokens};
 use crate::ir::{Api, BodyKind, Docs, Operation, Param, ParamLocation, Ty, TypeKind};
 
-pub fn emit(api: &Api) -> TokenStream {
-    let ops: Vec<TokenStream> = api.operations.iter().map(|op| operation(api, op)).collect();
+pub fn emit(api: &Api, crate_ident: &str) -> TokenStream {
+    let ops: Vec<TokenStream> = api
+        .operations
+        .iter()
+        .map(|op| operation(api, op, crate_ident))
+        .collect();
     let imports = if ops.is_empty() {
         quote!()
     } else {
@@ -38,7 +42,43 @@ fn param_ty(api: &Api, p: &Param) -> (TokenStream, TokenStream, bool) {
     }
 }
 
-fn operation(api: &Api, op: &Operation) -> TokenStream {
+/// A compile-checked usage example: the inputs are (hidden) parameters of the example function, so
+/// it needs no made-up values.
+fn example(api: &Api, op: &Operation, body_required: bool, crate_ident: &str) -> String {
+    let type_text = |t: TokenStream| {
+        t.to_string()
+            .replace(" :: ", "::")
+            .replace(":: ", "::")
+            .replace(" < ", "<")
+            .replace(" >", ">")
+            .replace("& ", "&")
+            .replace("crate::", &format!("{crate_ident}::"))
+    };
+    let mut inputs = vec![format!("client: &{crate_ident}::Client")];
+    let mut args = Vec::new();
+    for p in op.params.iter().filter(|p| p.required) {
+        let name = p.name.clone();
+        let ty = if p.ty == Ty::String {
+            "&str".to_owned()
+        } else {
+            type_text(ty_tokens(api, &p.ty, false))
+        };
+        inputs.push(format!("{name}: {ty}"));
+        args.push(name);
+    }
+    if let (Some(body), true) = (&op.body, body_required) {
+        inputs.push(format!("body: &{}", type_text(request::body_ty(api, body))));
+        args.push("body".to_owned());
+    }
+    format!(
+        "# Example\n\n```no_run\n# async fn example({}) -> Result<(), Box<dyn std::error::Error>> {{\nlet response = client.{}({}).send().await?;\n# let _ = response;\n# Ok(())\n# }}\n```",
+        inputs.join(", "),
+        op.fn_name,
+        args.join(", ")
+    )
+}
+
+fn operation(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream {
     let fn_name = ident(&op.fn_name);
     let builder = ident(&op.builder_name);
     let error = ident(&op.error_name);
@@ -150,6 +190,28 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         quote!()
     };
 
+    let send_events = match &op.event_stream {
+        Some(ty) => {
+            let ty = ty_tokens(api, ty, false);
+            let patterns = &success.patterns;
+            quote! {
+                /// Sends the request asking for `text/event-stream` and returns the events as they
+                /// arrive, each `data` decoded. Error responses are read and decoded as with `send`.
+                #[cfg(feature = "sse")]
+                pub async fn send_events(mut self) -> Result<Response<runtime::EventStream<#ty>>, Error<#error>> {
+                    self.options = self.options.header("accept", "text/event-stream");
+                    let req = self.request();
+                    let resp = self.client.execute_stream(req, self.options).await?;
+                    match resp.status().as_u16() {
+                        #(#patterns)|* => resp.into_events(),
+                        _ => Err(Self::error_of(resp.buffer().await?)),
+                    }
+                }
+            }
+        }
+        None => quote!(),
+    };
+
     let error_doc = docs::lines(&format!("Documented error responses of [`Client::{plain_fn}`]."));
     let op_doc = if op.docs == Docs::default() {
         quote!()
@@ -157,7 +219,12 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         let attrs = docs::attrs(&op.docs);
         quote!(#attrs #[doc = ""])
     };
-    let summary = docs::lines(&format!("`{} {}`", op.method, op.path));
+    let summary = docs::lines(&format!(
+        "`{} {}`\n\n{}",
+        op.method,
+        op.path,
+        example(api, op, body_required, crate_ident)
+    ));
     let builder_doc = docs::lines(&format!(
         "Request builder for [`Client::{plain_fn}`]: set optional parameters, then `.send().await` (or `.await` it).{builder_notes}"
     ));
@@ -201,6 +268,8 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             }
 
             #send_streaming
+
+            #send_events
 
             fn request(&self) -> ApiRequest {
                 let mut req = ApiRequest::new(::reqwest::Method::#method, #template);

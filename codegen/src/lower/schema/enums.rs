@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::Slot;
+use crate::diag::Approx;
 use crate::ir::{Docs, EnumDef, EnumRepr, EnumVariant, Ty, TypeKind};
 use crate::lower::Lowerer;
 use crate::naming::{self, Namespace};
@@ -105,7 +106,8 @@ impl Lowerer<'_> {
                 Value::Number(n) => match n.as_i64() {
                     Some(i) => integer_variant(i),
                     None => {
-                        self.diags.warn(
+                        self.diags.approx(
+                            Approx::Simplified,
                             pointer,
                             format!("enum value {v} is not a string, integer or boolean; it decodes as `Unknown`"),
                         );
@@ -115,7 +117,8 @@ impl Lowerer<'_> {
                 Value::Bool(true) => "True".to_owned(),
                 Value::Bool(false) => "False".to_owned(),
                 _ => {
-                    self.diags.warn(
+                    self.diags.approx(
+                        Approx::Simplified,
                         pointer,
                         format!("enum value {v} is not a string, integer or boolean; it decodes as `Unknown`"),
                     );

@@ -3,7 +3,7 @@
 use openapiv3::{Discriminator, ReferenceOr, Schema, SchemaKind, Type};
 
 use super::{ObjectParts, Slot};
-use crate::diag::join;
+use crate::diag::{join, Approx};
 use crate::ir::{Docs, Ty, TypeKind, UnionDef, UnionVariant};
 use crate::lower::{component_schema, Lowerer};
 use crate::naming::{self, Namespace};
@@ -81,7 +81,8 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             if tagging.is_some() && tag_values.is_empty() {
-                self.diags.warn(
+                self.diags.approx(
+                    Approx::Simplified,
                     &p,
                     format!(
                         "no value of the tag property `{}` selects this variant; the union is decoded untagged",

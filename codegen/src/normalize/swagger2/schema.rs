@@ -40,7 +40,8 @@ fn convert_at(ctx: &Ctx, value: Value, pointer: &str, depth: usize, diags: &mut 
         return value;
     };
     if depth >= MAX_DEPTH {
-        diags.warn(
+        diags.approx(
+            crate::diag::Approx::Simplified,
             pointer,
             format!("schema nested more than {MAX_DEPTH} levels deep; left unconverted"),
         );

@@ -6,6 +6,16 @@ use crate::runtime::{
 };
 impl Client {
     /// `GET /query`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &ops_wire::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.query_styles().send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn query_styles<'a>(&'a self) -> QueryStyles<'a> {
         QueryStyles {
             client: self,
@@ -139,6 +149,16 @@ impl<'a> ::std::future::IntoFuture for QueryStyles<'a> {
 pub enum QueryStylesError {}
 impl Client {
     /// `GET /items/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &ops_wire::Client, id: &str) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_item(id).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_item<'a>(&'a self, id: impl Into<String>) -> GetItem<'a> {
         GetItem {
             client: self,
@@ -203,6 +223,16 @@ impl<'a> ::std::future::IntoFuture for GetItem<'a> {
 pub enum GetItemError {}
 impl Client {
     /// `GET /headers`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &ops_wire::Client, x_required: &str, session_id: &str) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.header_params(x_required, session_id).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn header_params<'a>(
         &'a self,
         x_required: impl Into<String>,
@@ -290,6 +320,16 @@ impl<'a> ::std::future::IntoFuture for HeaderParams<'a> {
 pub enum HeaderParamsError {}
 impl Client {
     /// `POST /upload`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &ops_wire::Client, body: &ops_wire::types::UploadBody) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.upload(body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload<'a>(&'a self, body: &'a crate::types::UploadBody) -> Upload<'a> {
         Upload {
             client: self,
@@ -358,6 +398,16 @@ impl<'a> ::std::future::IntoFuture for Upload<'a> {
 pub enum UploadError {}
 impl Client {
     /// `POST /form`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &ops_wire::Client, body: &ops_wire::types::Pet) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.post_form(body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn post_form<'a>(&'a self, body: &'a crate::types::Pet) -> PostForm<'a> {
         PostForm {
             client: self,
@@ -413,6 +463,16 @@ impl<'a> ::std::future::IntoFuture for PostForm<'a> {
 pub enum PostFormError {}
 impl Client {
     /// `PUT /octet`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &ops_wire::Client, body: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.put_octet(body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn put_octet<'a>(&'a self, body: &'a [u8]) -> PutOctet<'a> {
         PutOctet {
             client: self,
@@ -468,6 +528,16 @@ impl<'a> ::std::future::IntoFuture for PutOctet<'a> {
 pub enum PutOctetError {}
 impl Client {
     /// `PUT /text`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &ops_wire::Client, body: &str) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.put_text(body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn put_text<'a>(&'a self, body: &'a str) -> PutText<'a> {
         PutText {
             client: self,
@@ -523,6 +593,16 @@ impl<'a> ::std::future::IntoFuture for PutText<'a> {
 pub enum PutTextError {}
 impl Client {
     /// `POST /patch`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &ops_wire::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.optional_body().send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn optional_body<'a>(&'a self) -> OptionalBody<'a> {
         OptionalBody {
             client: self,
@@ -586,6 +666,16 @@ impl<'a> ::std::future::IntoFuture for OptionalBody<'a> {
 pub enum OptionalBodyError {}
 impl Client {
     /// `PATCH /patch`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &ops_wire::Client, body: &ops_wire::types::Patch) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.merge_patch(body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn merge_patch<'a>(&'a self, body: &'a crate::types::Patch) -> MergePatch<'a> {
         MergePatch {
             client: self,
@@ -643,6 +733,16 @@ impl<'a> ::std::future::IntoFuture for MergePatch<'a> {
 pub enum MergePatchError {}
 impl Client {
     /// `POST /several`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &ops_wire::Client, body: &ops_wire::types::Pet) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.several(body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn several<'a>(&'a self, body: &'a crate::types::Pet) -> Several<'a> {
         Several {
             client: self,
@@ -700,6 +800,16 @@ impl<'a> ::std::future::IntoFuture for Several<'a> {
 pub enum SeveralError {}
 impl Client {
     /// `GET /auth/global`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &ops_wire::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.auth_global().send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn auth_global<'a>(&'a self) -> AuthGlobal<'a> {
         AuthGlobal {
             client: self,
@@ -753,6 +863,16 @@ impl<'a> ::std::future::IntoFuture for AuthGlobal<'a> {
 pub enum AuthGlobalError {}
 impl Client {
     /// `GET /auth/public`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &ops_wire::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.auth_public().send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn auth_public<'a>(&'a self) -> AuthPublic<'a> {
         AuthPublic {
             client: self,
@@ -806,6 +926,16 @@ impl<'a> ::std::future::IntoFuture for AuthPublic<'a> {
 pub enum AuthPublicError {}
 impl Client {
     /// `GET /auth/basic`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &ops_wire::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.auth_basic().send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn auth_basic<'a>(&'a self) -> AuthBasic<'a> {
         AuthBasic {
             client: self,
@@ -859,6 +989,16 @@ impl<'a> ::std::future::IntoFuture for AuthBasic<'a> {
 pub enum AuthBasicError {}
 impl Client {
     /// `GET /auth/keys`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &ops_wire::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.auth_keys().send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn auth_keys<'a>(&'a self) -> AuthKeys<'a> {
         AuthKeys {
             client: self,
@@ -895,6 +1035,11 @@ impl<'a> AuthKeys<'a> {
             &[
                 &[
                     runtime::AuthScheme::ApiKey {
+                        name: "cookieKey",
+                        location: runtime::ApiKeyLocation::Cookie,
+                        param: "session",
+                    },
+                    runtime::AuthScheme::ApiKey {
                         name: "headerKey",
                         location: runtime::ApiKeyLocation::Header,
                         param: "X-API-Key",
@@ -903,11 +1048,6 @@ impl<'a> AuthKeys<'a> {
                         name: "queryKey",
                         location: runtime::ApiKeyLocation::Query,
                         param: "api_key",
-                    },
-                    runtime::AuthScheme::ApiKey {
-                        name: "cookieKey",
-                        location: runtime::ApiKeyLocation::Cookie,
-                        param: "session",
                     },
                 ],
             ],
@@ -930,6 +1070,16 @@ impl<'a> ::std::future::IntoFuture for AuthKeys<'a> {
 pub enum AuthKeysError {}
 impl Client {
     /// `GET /auth/oauth`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &ops_wire::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.auth_oauth().send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn auth_oauth<'a>(&'a self) -> AuthOauth<'a> {
         AuthOauth {
             client: self,
@@ -983,6 +1133,16 @@ impl<'a> ::std::future::IntoFuture for AuthOauth<'a> {
 pub enum AuthOauthError {}
 impl Client {
     /// `GET /things/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &ops_wire::Client, id: &str) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_thing(id).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_thing<'a>(&'a self, id: impl Into<String>) -> GetThing<'a> {
         GetThing {
             client: self,
@@ -1062,6 +1222,16 @@ pub enum GetThingResponse {
 }
 impl Client {
     /// `DELETE /things/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &ops_wire::Client, id: &str) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.delete_thing(id).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_thing<'a>(&'a self, id: impl Into<String>) -> DeleteThing<'a> {
         DeleteThing {
             client: self,
@@ -1118,6 +1288,16 @@ impl<'a> ::std::future::IntoFuture for DeleteThing<'a> {
 pub enum DeleteThingError {}
 impl Client {
     /// `GET /range`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &ops_wire::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_range().send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_range<'a>(&'a self) -> GetRange<'a> {
         GetRange {
             client: self,
@@ -1171,6 +1351,16 @@ impl<'a> ::std::future::IntoFuture for GetRange<'a> {
 pub enum GetRangeError {}
 impl Client {
     /// `GET /download`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &ops_wire::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.download().send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn download<'a>(&'a self) -> Download<'a> {
         Download {
             client: self,
@@ -1241,7 +1431,162 @@ pub enum DownloadError {
     NotFound(crate::types::NotFound),
 }
 impl Client {
+    /// `GET /events`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &ops_wire::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.events().send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn events<'a>(&'a self) -> Events<'a> {
+        Events {
+            client: self,
+            options: RequestOptions::default(),
+        }
+    }
+}
+/// Request builder for [`Client::events`]: set optional parameters, then `.send().await` (or `.await` it).
+#[must_use = "a request builder does nothing until it is sent"]
+#[derive(Debug)]
+pub struct Events<'a> {
+    client: &'a Client,
+    options: RequestOptions,
+}
+runtime::request_options!(Events < '_ >);
+impl<'a> Events<'a> {
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<String, Error<EventsError>> {
+        self.send_with_response().await.map(Response::into_body)
+    }
+    /// Sends the request; the result also carries the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<String>, Error<EventsError>> {
+        let req = self.request();
+        let resp = self.client.execute(req, self.options).await?;
+        match resp.status().as_u16() {
+            200 => resp.text(),
+            _ => Err(Self::error_of(resp)),
+        }
+    }
+    /// Sends the request asking for `text/event-stream` and returns the events as they
+    /// arrive, each `data` decoded. Error responses are read and decoded as with `send`.
+    #[cfg(feature = "sse")]
+    pub async fn send_events(
+        mut self,
+    ) -> Result<
+        Response<runtime::EventStream<crate::types::Progress>>,
+        Error<EventsError>,
+    > {
+        self.options = self.options.header("accept", "text/event-stream");
+        let req = self.request();
+        let resp = self.client.execute_stream(req, self.options).await?;
+        match resp.status().as_u16() {
+            200 => resp.into_events(),
+            _ => Err(Self::error_of(resp.buffer().await?)),
+        }
+    }
+    fn request(&self) -> ApiRequest {
+        let mut req = ApiRequest::new(::reqwest::Method::GET, "/events");
+        req.push_path("/events");
+        req.auth(&[]);
+        req
+    }
+    fn error_of(resp: RawResponse) -> Error<EventsError> {
+        resp.unexpected()
+    }
+}
+impl<'a> ::std::future::IntoFuture for Events<'a> {
+    type Output = Result<String, Error<EventsError>>;
+    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Documented error responses of [`Client::events`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventsError {}
+impl Client {
+    /// `GET /status`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &ops_wire::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_status().send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_status<'a>(&'a self) -> GetStatus<'a> {
+        GetStatus {
+            client: self,
+            options: RequestOptions::default(),
+        }
+    }
+}
+/// Request builder for [`Client::get_status`]: set optional parameters, then `.send().await` (or `.await` it).
+#[must_use = "a request builder does nothing until it is sent"]
+#[derive(Debug)]
+pub struct GetStatus<'a> {
+    client: &'a Client,
+    options: RequestOptions,
+}
+runtime::request_options!(GetStatus < '_ >);
+impl<'a> GetStatus<'a> {
+    /// Sends the request and decodes the response body.
+    pub async fn send(
+        self,
+    ) -> Result<crate::types::GetStatusResponse, Error<GetStatusError>> {
+        self.send_with_response().await.map(Response::into_body)
+    }
+    /// Sends the request; the result also carries the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::types::GetStatusResponse>, Error<GetStatusError>> {
+        let req = self.request();
+        let resp = self.client.execute(req, self.options).await?;
+        match resp.status().as_u16() {
+            200 => resp.json(),
+            _ => Err(Self::error_of(resp)),
+        }
+    }
+    fn request(&self) -> ApiRequest {
+        let mut req = ApiRequest::new(::reqwest::Method::GET, "/status");
+        req.push_path("/status");
+        req.auth(&[]);
+        req
+    }
+    fn error_of(resp: RawResponse) -> Error<GetStatusError> {
+        resp.unexpected()
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetStatus<'a> {
+    type Output = Result<crate::types::GetStatusResponse, Error<GetStatusError>>;
+    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Documented error responses of [`Client::get_status`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetStatusError {}
+impl Client {
     /// `GET /readme`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &ops_wire::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.readme().send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn readme<'a>(&'a self) -> Readme<'a> {
         Readme {
             client: self,

@@ -96,6 +96,16 @@ impl Point {
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Progress {
+    pub done: i64,
+}
+impl Progress {
+    /// Creates a value from the required fields; the others start absent or at the spec's defaults.
+    pub fn new(done: i64) -> Self {
+        Self { done }
+    }
+}
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Thing {
     pub id: String,
 }
@@ -126,5 +136,17 @@ impl UploadBody {
             meta: None,
             note: None,
         }
+    }
+}
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GetStatusResponse {
+    pub kind: Kind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+impl GetStatusResponse {
+    /// Creates a value from the required fields; the others start absent or at the spec's defaults.
+    pub fn new(kind: Kind) -> Self {
+        Self { kind, label: None }
     }
 }

@@ -8,6 +8,16 @@ impl Client {
     /// Create Sandbox Image
     ///
     /// `POST /sandbox-images`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &runtime_wire::Client, body: &runtime_wire::types::SandboxImageCreate) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.create_sandbox_image(body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_sandbox_image<'a>(
         &'a self,
         body: &'a crate::types::SandboxImageCreate,
@@ -97,6 +107,16 @@ impl Client {
     /// Get Sandbox Image
     ///
     /// `GET /sandbox-images/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &runtime_wire::Client, id: &str) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_sandbox_image(id).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_sandbox_image<'a>(
         &'a self,
         id: impl Into<String>,
@@ -201,6 +221,16 @@ impl Client {
     /// Delete Sandbox Image
     ///
     /// `DELETE /sandbox-images/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &runtime_wire::Client, id: &str) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.delete_sandbox_image(id).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_sandbox_image<'a>(
         &'a self,
         id: impl Into<String>,
@@ -273,6 +303,16 @@ impl Client {
     /// Create Sandbox
     ///
     /// `POST /sandboxes`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &runtime_wire::Client, body: &runtime_wire::types::SandboxImageCreate) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.create_sandbox(body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_sandbox<'a>(
         &'a self,
         body: &'a crate::types::SandboxImageCreate,
@@ -338,6 +378,16 @@ impl Client {
     /// Issue Token
     ///
     /// `POST /token`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &runtime_wire::Client, body: &runtime_wire::types::TokenForm) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.issue_token(body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn issue_token<'a>(
         &'a self,
         body: &'a crate::types::TokenForm,
@@ -400,6 +450,16 @@ impl Client {
     /// Download Image Archive
     ///
     /// `GET /sandbox-images/{id}/archive`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &runtime_wire::Client, id: &str) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.download_archive(id).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn download_archive<'a>(&'a self, id: impl Into<String>) -> DownloadArchive<'a> {
         DownloadArchive {
             client: self,
@@ -480,6 +540,16 @@ impl Client {
     /// Upload Image Archive
     ///
     /// `PUT /sandbox-images/{id}/archive`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &runtime_wire::Client, id: &str, body: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.upload_archive(id, body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_archive<'a>(
         &'a self,
         id: impl Into<String>,
@@ -572,6 +642,16 @@ impl Client {
     /// Put Logs
     ///
     /// `PUT /sandbox-images/{id}/logs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &runtime_wire::Client, id: &str, body: &str) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.put_logs(id, body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn put_logs<'a>(&'a self, id: impl Into<String>, body: &'a str) -> PutLogs<'a> {
         PutLogs {
             client: self,

@@ -6,6 +6,16 @@ use crate::runtime::{
 };
 impl Client {
     /// `POST /echo`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &types_fixture::Client, body: &types_fixture::types::Envelope) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.echo(body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn echo<'a>(&'a self, body: &'a crate::types::Envelope) -> Echo<'a> {
         Echo {
             client: self,
@@ -63,6 +73,16 @@ impl<'a> ::std::future::IntoFuture for Echo<'a> {
 pub enum EchoError {}
 impl Client {
     /// `PATCH /patch`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &types_fixture::Client, body: &types_fixture::types::Patch) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.patch(body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch<'a>(&'a self, body: &'a crate::types::Patch) -> Patch<'a> {
         Patch {
             client: self,

@@ -32,6 +32,8 @@ pub(crate) mod nullable;
 mod request;
 mod response;
 mod retry;
+#[cfg(feature = "sse")]
+mod sse;
 pub(crate) mod union;
 
 use std::future::Future;
@@ -56,6 +58,8 @@ pub use response::{ByteStream, Response};
 #[allow(unused_imports)]
 pub(crate) use response::{RawResponse, StreamingResponse};
 pub use retry::RetryPolicy;
+#[cfg(feature = "sse")]
+pub use sse::{EventStream, EventStreamError, ServerEvent};
 
 /// The future type of operation builders' `IntoFuture` implementations, so
 /// that `client.some_operation(..).await` works without calling `.send()`.

@@ -6,7 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, USER_AGENT};
 use reqwest::Url;
 
 use super::auth::{Credentials, Secret};
@@ -16,6 +16,10 @@ use super::retry::RetryPolicy;
 
 const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Operations decode JSON whenever the spec offers it, so ask for it: a server that can answer in
+/// several media types (`application/xml` listed first, say) otherwise picks its own. Any other
+/// type is still accepted for operations that return text or bytes.
+const DEFAULT_ACCEPT: &str = "application/json, */*;q=0.8";
 
 /// Configures a [`Client`].
 ///
@@ -225,6 +229,7 @@ impl ClientBuilder {
             self.user_agent
                 .unwrap_or_else(|| HeaderValue::from_static(DEFAULT_USER_AGENT)),
         );
+        default_headers.insert(ACCEPT, HeaderValue::from_static(DEFAULT_ACCEPT));
         default_headers.extend(self.default_headers);
         Ok(Client {
             inner: Arc::new(Inner {

@@ -67,6 +67,9 @@ impl<T> Response<T> {
     pub fn attempts(&self) -> u32 {
         self.attempts
     }
+    pub(crate) fn from_parts(status: StatusCode, headers: HeaderMap, body: T, attempts: u32) -> Self {
+        Response { status, headers, body, attempts }
+    }
     /// The same response with its body transformed.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
         Response {
