@@ -153,8 +153,9 @@ fn run(seeds: &[Seed], cases: &[Case], progress: bool) -> Vec<Failure> {
     let next = AtomicUsize::new(0);
     let failures = Mutex::new(Vec::new());
     let started = Instant::now();
+    let threads = env_number("HARDENING_THREADS").unwrap_or(2).max(1);
     std::thread::scope(|s| {
-        for _ in 0..2 {
+        for _ in 0..threads {
             std::thread::Builder::new()
                 .stack_size(STACK)
                 .spawn_scoped(s, || loop {
@@ -221,6 +222,10 @@ fn report(failures: &[Failure]) -> String {
         .collect()
 }
 
+fn env_number<T: std::str::FromStr>(name: &str) -> Option<T> {
+    std::env::var(name).ok().and_then(|s| s.parse().ok())
+}
+
 fn base_seed() -> u64 {
     std::env::var("HARDENING_SEED")
         .ok()
@@ -278,14 +283,10 @@ fn mutated_specs_give_ok_or_a_located_error() {
 #[test]
 #[ignore = "long: run by hand, see the README's Hardening section"]
 fn long_fuzz() {
-    let execs: usize = std::env::var("HARDENING_EXECS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(100_000);
-    let max_ms: u64 = std::env::var("HARDENING_MAX_MS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(300);
+    let execs: usize = env_number("HARDENING_EXECS").unwrap_or(100_000);
+    let max_ms: u64 = env_number("HARDENING_MAX_MS").unwrap_or(300);
+    // The share of structural mutants (the rest are byte mutants); structural ones cost ~100x more.
+    let structural: f64 = env_number("HARDENING_STRUCTURAL").unwrap_or(0.5);
     let seeds = load_seeds(true, Some(Duration::from_millis(max_ms)));
     let base = base_seed();
     let mut rng = fastrand::Rng::with_seed(base);
@@ -293,7 +294,7 @@ fn long_fuzz() {
         .map(|_| Case {
             seed: rng.usize(0..seeds.len()),
             rng_seed: rng.u64(..),
-            bytes_only: rng.bool(),
+            bytes_only: rng.f64() >= structural,
         })
         .collect();
     let start = Instant::now();
