@@ -39,6 +39,9 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// Reachable from a request (body or parameter). Decides how optional nullable fields are modelled.
     pub in_request: bool,
+    /// Reachable from a response body (success, error or event stream) or from a default value
+    /// given as JSON: the type is decoded.
+    pub in_response: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -13,6 +13,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("error.rs", include_str!("../runtime/error.rs")),
     ("mod.rs", include_str!("../runtime/mod.rs")),
     ("nullable.rs", include_str!("../runtime/nullable.rs")),
+    ("operation.rs", include_str!("../runtime/operation.rs")),
     ("request.rs", include_str!("../runtime/request.rs")),
     ("response.rs", include_str!("../runtime/response.rs")),
     ("retry.rs", include_str!("../runtime/retry.rs")),
@@ -24,7 +25,6 @@ pub const FILES: &[(&str, &str)] = &[
 pub fn reexports() -> Vec<proc_macro2::Ident> {
     [
         "ApiError",
-        "BoxFuture",
         "BuildError",
         "ByteStream",
         "Client",
@@ -37,6 +37,7 @@ pub fn reexports() -> Vec<proc_macro2::Ident> {
         "RequestOptions",
         "Response",
         "RetryPolicy",
+        "SendFuture",
         "TimeoutError",
         "TransportError",
         "UnexpectedResponse",

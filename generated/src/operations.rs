@@ -42,33 +42,14 @@ pub struct CreateSandboxImage<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(CreateSandboxImage < '_ >);
-impl<'a> CreateSandboxImage<'a> {
-    /// `x-workspace-id` (header parameter).
-    pub fn x_workspace_id(mut self, value: impl Into<String>) -> Self {
-        self.x_workspace_id = Some(value.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::types::SandboxImageDetail, Error<CreateSandboxImageError>> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        Response<crate::types::SandboxImageDetail>,
-        Error<CreateSandboxImageError>,
-    > {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
-        match resp.status().as_u16() {
-            201 => resp.json(),
-            _ => Err(Self::error_of(resp)),
-        }
-    }
-    fn request(&self) -> ApiRequest {
+runtime::operation!(
+    CreateSandboxImage, crate ::types::SandboxImageDetail, CreateSandboxImageError
+);
+impl runtime::Operation for CreateSandboxImage<'_> {
+    type Output = crate::types::SandboxImageDetail;
+    type Error = CreateSandboxImageError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::POST, "/sandbox-images");
         req.push_path("/sandbox-images");
         req.header_param(
@@ -80,23 +61,26 @@ impl<'a> CreateSandboxImage<'a> {
         let body = self.body;
         req.json(body);
         req.auth(&[&[runtime::AuthScheme::Bearer]]);
-        req
+        (req, self.options)
     }
-    fn error_of(resp: RawResponse) -> Error<CreateSandboxImageError> {
+    #[inline]
+    fn decode(
+        resp: RawResponse,
+    ) -> Result<
+        Response<crate::types::SandboxImageDetail>,
+        Error<CreateSandboxImageError>,
+    > {
         match resp.status().as_u16() {
-            422 => resp.api_error(CreateSandboxImageError::UnprocessableEntity),
-            _ => resp.unexpected(),
+            201 => resp.json(),
+            _ => Err(CreateSandboxImageError::from_response(resp)),
         }
     }
 }
-impl<'a> ::std::future::IntoFuture for CreateSandboxImage<'a> {
-    type Output = Result<
-        crate::types::SandboxImageDetail,
-        Error<CreateSandboxImageError>,
-    >;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+impl<'a> CreateSandboxImage<'a> {
+    /// `x-workspace-id` (header parameter).
+    pub fn x_workspace_id(mut self, value: impl Into<String>) -> Self {
+        self.x_workspace_id = Some(value.into());
+        self
     }
 }
 /// Documented error responses of [`Client::create_sandbox_image`].
@@ -104,4 +88,13 @@ impl<'a> ::std::future::IntoFuture for CreateSandboxImage<'a> {
 pub enum CreateSandboxImageError {
     /// 422: Validation Error
     UnprocessableEntity(crate::types::HttpValidationError),
+}
+impl CreateSandboxImageError {
+    #[inline]
+    fn from_response(resp: RawResponse) -> Error<Self> {
+        match resp.status().as_u16() {
+            422 => resp.api_error(CreateSandboxImageError::UnprocessableEntity),
+            _ => resp.unexpected(),
+        }
+    }
 }

@@ -203,7 +203,7 @@ fn generate(root: &Path, ws: &Path, spec: &Spec) -> anyhow::Result<()> {
         format!(
             "# This file is {marker} `cargo xtask contract`. Do not edit it by hand.\n\
              [package]\nname = \"{crate_name}-driver\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
-             [dependencies]\n{crate_name} = {{ path = \"../client\" }}\n\
+             [dependencies]\n{crate_name} = {{ path = \"../client\", features = [\"serde-all\"] }}\n\
              chrono = {{ version = \"0.4.38\", default-features = false, features = [\"serde\", \"std\"] }}\n\
              reqwest = {{ version = \"0.12\", default-features = false }}\n\
              serde = \"1.0.200\"\nserde_json = \"1\"\n\

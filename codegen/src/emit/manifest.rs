@@ -31,6 +31,9 @@ pub fn manifest(api: &Api, config: &Config) -> String {
     });
     out.push_str("# `text/event-stream` responses as typed event streams (on by default when the API has them).\n");
     out.push_str("sse = [\"dep:eventsource-stream\"]\n");
+    out.push_str("# `Serialize` and `Deserialize` on every type. Without it, types that are only sent implement\n");
+    out.push_str("# `Serialize` and types that are only received `Deserialize` (less code to compile).\n");
+    out.push_str("serde-all = []\n");
     out.push_str("# TLS through rustls with the ring provider: pure Rust plus a C compiler, no system OpenSSL.\n");
     out.push_str("rustls = [\"reqwest/rustls-tls\"]\n");
     out.push_str("# The platform's TLS library instead (OpenSSL on Linux).\n");

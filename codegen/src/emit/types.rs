@@ -18,13 +18,70 @@ pub fn emit(api: &Api) -> TokenStream {
     }
 }
 
+/// The serde traits a type implements: a type that is only sent implements `Serialize`, one that
+/// is only received `Deserialize`, any other both. The generated crate's `serde-all` feature adds
+/// the missing one everywhere (for users who store, log or mock API values).
+#[derive(Clone, Copy)]
+pub(crate) struct SerdeTraits {
+    ser: bool,
+    de: bool,
+}
+
+impl SerdeTraits {
+    fn of(t: &TypeDef) -> Self {
+        Self {
+            ser: t.in_request || !t.in_response,
+            de: t.in_response || !t.in_request,
+        }
+    }
+
+    /// The `derive` attribute: the given traits, then the serde traits.
+    fn derive(self, traits: TokenStream) -> TokenStream {
+        let ser = self.ser.then(|| quote!(, ::serde::Serialize));
+        let de = self.de.then(|| quote!(, ::serde::Deserialize));
+        let missing = self.feature_only();
+        quote! {
+            #[derive(#traits #ser #de)]
+            #missing
+        }
+    }
+
+    /// `cfg_attr` deriving the traits left out, under the `serde-all` feature.
+    fn feature_only(self) -> TokenStream {
+        match (self.ser, self.de) {
+            (true, true) => quote!(),
+            (false, _) => quote!(#[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]),
+            (_, false) => quote!(#[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]),
+        }
+    }
+
+    /// `cfg` on a hand-written `Serialize` impl.
+    fn ser_gate(self) -> TokenStream {
+        if self.ser {
+            quote!()
+        } else {
+            quote!(#[cfg(feature = "serde-all")])
+        }
+    }
+
+    /// `cfg` on a hand-written `Deserialize` impl.
+    fn de_gate(self) -> TokenStream {
+        if self.de {
+            quote!()
+        } else {
+            quote!(#[cfg(feature = "serde-all")])
+        }
+    }
+}
+
 fn type_def(api: &Api, t: &TypeDef) -> TokenStream {
     let doc = docs::attrs(&t.docs);
     let name = ident(&t.name);
+    let serde = SerdeTraits::of(t);
     match &t.kind {
-        TypeKind::Struct(s) => struct_def(api, t, s, doc),
-        TypeKind::Enum(e) => enums::enum_def(&name, e, doc),
-        TypeKind::Union(u) => unions::union_def(api, &name, u, doc),
+        TypeKind::Struct(s) => struct_def(api, t, s, doc, serde),
+        TypeKind::Enum(e) => enums::enum_def(&name, e, doc, serde),
+        TypeKind::Union(u) => unions::union_def(api, &name, u, doc, serde),
         TypeKind::Alias(ty) => {
             let ty = ty_tokens(api, ty, true);
             quote! { #doc pub type #name = #ty; }
@@ -107,7 +164,7 @@ fn default_expr(api: &Api, ty: &Ty, d: &DefaultValue) -> TokenStream {
     }
 }
 
-fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, doc: TokenStream) -> TokenStream {
+fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, doc: TokenStream, serde: SerdeTraits) -> TokenStream {
     let name = ident(&t.name);
     let mut fields = Vec::new();
     let mut default_fns = Vec::new();
@@ -251,11 +308,11 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, doc: TokenStream) -> TokenS
     } else {
         quote! { impl #name { #inherent_ctor #(#default_fns)* } }
     };
-    let derives = if derive_default {
-        quote!(#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)])
+    let derives = serde.derive(if derive_default {
+        quote!(Debug, Clone, Default, PartialEq)
     } else {
-        quote!(#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)])
-    };
+        quote!(Debug, Clone, PartialEq)
+    });
     quote! {
         #doc
         #derives

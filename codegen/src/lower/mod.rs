@@ -56,6 +56,7 @@ impl<'a> Lowerer<'a> {
             docs,
             kind,
             in_request: false,
+            in_response: false,
         });
     }
 

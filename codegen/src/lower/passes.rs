@@ -3,10 +3,11 @@
 use std::collections::BTreeSet;
 
 use crate::diag::{Diagnostics, Error};
-use crate::ir::{Api, Presence, Ty, TypeId, TypeKind};
+use crate::ir::{Api, DefaultValue, Presence, Ty, TypeId, TypeKind};
 
 pub fn run(api: &mut Api, diags: &mut Diagnostics) -> Result<(), Error> {
     mark_request_types(api);
+    mark_response_types(api);
     loosen_response_nullables(api);
     break_alias_cycles(api, diags);
     box_recursion(api);
@@ -57,6 +58,38 @@ fn mark_request_types(api: &mut Api) {
             continue;
         }
         t.in_request = true;
+        stack.extend(children(&t.kind));
+    }
+}
+
+fn mark_response_types(api: &mut Api) {
+    let mut stack = Vec::new();
+    for op in &api.operations {
+        for r in &op.responses {
+            if let Some(b) = &r.body {
+                named_in(&b.ty, &mut stack);
+            }
+        }
+        if let Some(t) = &op.event_stream {
+            named_in(t, &mut stack);
+        }
+    }
+    // Default values given as JSON are decoded at run time.
+    for t in &api.types {
+        if let TypeKind::Struct(s) = &t.kind {
+            for f in &s.fields {
+                if matches!(f.presence, Presence::Defaulted(DefaultValue::Json(_))) {
+                    named_in(&f.ty, &mut stack);
+                }
+            }
+        }
+    }
+    while let Some(id) = stack.pop() {
+        let t = &mut api.types[id.0];
+        if t.in_response {
+            continue;
+        }
+        t.in_response = true;
         stack.extend(children(&t.kind));
     }
 }

@@ -5,6 +5,8 @@
 mod request;
 mod responses;
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -12,11 +14,14 @@ use super::{docs, ident, ty_tokens};
 use crate::ir::{Api, BodyKind, Docs, Operation, Param, ParamLocation, Ty, TypeKind};
 
 pub fn emit(api: &Api, crate_ident: &str) -> TokenStream {
+    let errors = ErrorTypes::new(api);
     let ops: Vec<TokenStream> = api
         .operations
         .iter()
-        .map(|op| operation(api, op, crate_ident))
+        .enumerate()
+        .map(|(i, op)| operation(api, op, errors.of[i].map(|g| errors.shared[g].name.as_str()), crate_ident))
         .collect();
+    let shared: Vec<TokenStream> = errors.shared.iter().map(|g| shared_error(api, g)).collect();
     let imports = if ops.is_empty() {
         quote!()
     } else {
@@ -29,6 +34,109 @@ pub fn emit(api: &Api, crate_ident: &str) -> TokenStream {
         #![allow(deprecated)]
         #imports
         #(#ops)*
+        #(#shared)*
+    }
+}
+
+/// Which error enum each operation uses. Operations whose documented errors are the same (same
+/// statuses, variants, bodies and descriptions) share one enum, named after its variants
+/// (`ClientErrorOrServerError`); each operation keeps its own name as a type alias of it.
+struct ErrorTypes {
+    /// Per operation (index into `Api::operations`): the shared enum, if any.
+    of: Vec<Option<usize>>,
+    shared: Vec<SharedError>,
+}
+
+struct SharedError {
+    name: String,
+    /// The operations using it, in spec order; the first one's responses define it.
+    ops: Vec<usize>,
+}
+
+/// Names of the `operations` module that shared enums must not take.
+const MODULE_NAMES: &[&str] = &["ApiRequest", "Client", "Error", "RawResponse", "RequestOptions", "Response"];
+
+impl ErrorTypes {
+    fn new(api: &Api) -> Self {
+        let placeholder = ident("SharedErrorPlaceholder");
+        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, op) in api.operations.iter().enumerate() {
+            let variants = responses::error_variants(api, op);
+            let body = responses::error_of_body(api, op, &placeholder);
+            groups
+                .entry(quote!(#(#variants)* #body).to_string())
+                .or_default()
+                .push(i);
+        }
+        let mut taken: BTreeSet<String> = MODULE_NAMES.iter().map(|s| (*s).to_owned()).collect();
+        for op in &api.operations {
+            taken.extend([op.builder_name.clone(), op.error_name.clone(), op.success_name.clone()]);
+        }
+        // Name the groups in the order of their first operation, so that names do not depend on
+        // the signature text.
+        let mut ordered: Vec<Vec<usize>> = groups.into_values().filter(|ops| ops.len() > 1).collect();
+        ordered.sort_by_key(|ops| ops[0]);
+        let mut of = vec![None; api.operations.len()];
+        let mut shared = Vec::new();
+        for ops in ordered {
+            let op = &api.operations[ops[0]];
+            let variants: Vec<&str> = op
+                .responses
+                .iter()
+                .filter(|r| !responses::is_success(op, r))
+                .map(|r| r.variant.trim_start_matches("r#"))
+                .collect();
+            let mut name = if variants.is_empty() {
+                "NoDocumentedError".to_owned()
+            } else {
+                variants.join("Or")
+            };
+            if !name.ends_with("Error") {
+                name.push_str("Error");
+            }
+            // A long or taken name: the operations keep enums of their own.
+            if name.len() > 64 || !taken.insert(name.clone()) {
+                continue;
+            }
+            for &i in &ops {
+                of[i] = Some(shared.len());
+            }
+            shared.push(SharedError { name, ops });
+        }
+        Self { of, shared }
+    }
+}
+
+/// A shared error enum with its `from_response`.
+fn shared_error(api: &Api, group: &SharedError) -> TokenStream {
+    let op = &api.operations[group.ops[0]];
+    let name = ident(&group.name);
+    let variants = responses::error_variants(api, op);
+    let from_response = responses::error_of_body(api, op, &name);
+    const LISTED: usize = 8;
+    let mut users: Vec<String> = group
+        .ops
+        .iter()
+        .take(LISTED)
+        .map(|&i| format!("[`Client::{}`]", api.operations[i].fn_name.trim_start_matches("r#")))
+        .collect();
+    if group.ops.len() > LISTED {
+        users.push(format!("and {} more", group.ops.len() - LISTED));
+    }
+    let doc = docs::lines(&format!(
+        "Documented error responses shared by {} operations: {}.",
+        group.ops.len(),
+        users.join(", ")
+    ));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name { #(#variants)* }
+
+        impl #name {
+            #[inline]
+            fn from_response(resp: RawResponse) -> Error<Self> { #from_response }
+        }
     }
 }
 
@@ -78,7 +186,7 @@ fn example(api: &Api, op: &Operation, body_required: bool, crate_ident: &str) ->
     )
 }
 
-fn operation(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream {
+fn operation(api: &Api, op: &Operation, shared_error: Option<&str>, crate_ident: &str) -> TokenStream {
     let fn_name = ident(&op.fn_name);
     let builder = ident(&op.builder_name);
     let error = ident(&op.error_name);
@@ -166,8 +274,6 @@ fn operation(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream {
     let build = request::build(api, op, body_required);
     let success = responses::success(api, op);
     let (success_ty, success_enum, arms) = (&success.ty, &success.enum_def, &success.arms);
-    let error_variants = responses::error_variants(api, op);
-    let error_of = responses::error_of_body(api, op);
     let streaming = op
         .responses
         .iter()
@@ -178,11 +284,12 @@ fn operation(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream {
             /// Sends the request and hands a success body over as a stream, unread, instead of buffering it.
             /// Error responses are read and decoded as with `send`.
             pub async fn send_streaming(self) -> Result<Response<runtime::ByteStream>, Error<#error>> {
-                let req = self.request();
-                let resp = self.client.execute_stream(req, self.options).await?;
+                let client = self.client;
+                let (req, options) = runtime::Operation::into_parts(self);
+                let resp = client.execute_stream(req, options).await?;
                 match resp.status().as_u16() {
                     #(#patterns)|* => resp.into_stream(),
-                    _ => Err(Self::error_of(resp.buffer().await?)),
+                    _ => Err(#error::from_response(resp.buffer().await?)),
                 }
             }
         }
@@ -200,11 +307,12 @@ fn operation(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream {
                 #[cfg(feature = "sse")]
                 pub async fn send_events(mut self) -> Result<Response<runtime::EventStream<#ty>>, Error<#error>> {
                     self.options = self.options.header("accept", "text/event-stream");
-                    let req = self.request();
-                    let resp = self.client.execute_stream(req, self.options).await?;
+                    let client = self.client;
+                    let (req, options) = runtime::Operation::into_parts(self);
+                    let resp = client.execute_stream(req, options).await?;
                     match resp.status().as_u16() {
                         #(#patterns)|* => resp.into_events(),
-                        _ => Err(Self::error_of(resp.buffer().await?)),
+                        _ => Err(#error::from_response(resp.buffer().await?)),
                     }
                 }
             }
@@ -212,7 +320,41 @@ fn operation(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream {
         None => quote!(),
     };
 
+    let methods = if setters.is_empty() && send_streaming.is_empty() && send_events.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            impl<'a> #builder<'a> {
+                #(#setters)*
+                #send_streaming
+                #send_events
+            }
+        }
+    };
     let error_doc = docs::lines(&format!("Documented error responses of [`Client::{plain_fn}`]."));
+    let error_def = match shared_error {
+        Some(target) => {
+            let target = ident(target);
+            quote! {
+                #error_doc
+                pub type #error = #target;
+            }
+        }
+        None => {
+            let variants = responses::error_variants(api, op);
+            let from_response = responses::error_of_body(api, op, &error);
+            quote! {
+                #error_doc
+                #[derive(Debug, Clone, PartialEq)]
+                pub enum #error { #(#variants)* }
+
+                impl #error {
+                    #[inline]
+            fn from_response(resp: RawResponse) -> Error<Self> { #from_response }
+                }
+            }
+        }
+    };
     let op_doc = if op.docs == Docs::default() {
         quote!()
     } else {
@@ -248,49 +390,31 @@ fn operation(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream {
         }
 
         runtime::request_options!(#builder<'_>);
+        runtime::operation!(#builder, #success_ty, #error);
 
-        impl<'a> #builder<'a> {
-            #(#setters)*
+        impl runtime::Operation for #builder<'_> {
+            type Output = #success_ty;
+            type Error = #error;
 
-            /// Sends the request and decodes the response body.
-            pub async fn send(self) -> Result<#success_ty, Error<#error>> {
-                self.send_with_response().await.map(Response::into_body)
-            }
-
-            /// Sends the request; the result also carries the status and headers.
-            pub async fn send_with_response(self) -> Result<Response<#success_ty>, Error<#error>> {
-                let req = self.request();
-                let resp = self.client.execute(req, self.options).await?;
-                match resp.status().as_u16() {
-                    #(#arms)*
-                    _ => Err(Self::error_of(resp)),
-                }
-            }
-
-            #send_streaming
-
-            #send_events
-
-            fn request(&self) -> ApiRequest {
+            #[inline]
+            fn into_parts(self) -> (ApiRequest, RequestOptions) {
                 let mut req = ApiRequest::new(::reqwest::Method::#method, #template);
                 #(#build)*
-                req
+                (req, self.options)
             }
 
-            fn error_of(resp: RawResponse) -> Error<#error> {
-                #error_of
+            #[inline]
+            fn decode(resp: RawResponse) -> Result<Response<#success_ty>, Error<#error>> {
+                match resp.status().as_u16() {
+                    #(#arms)*
+                    _ => Err(#error::from_response(resp)),
+                }
             }
         }
 
-        impl<'a> ::std::future::IntoFuture for #builder<'a> {
-            type Output = Result<#success_ty, Error<#error>>;
-            type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-            fn into_future(self) -> Self::IntoFuture { Box::pin(self.send()) }
-        }
+        #methods
 
-        #error_doc
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum #error { #(#error_variants)* }
+        #error_def
 
         #success_enum
     }

@@ -1,5 +1,5 @@
 //! Response handling of a builder: the success type (or enum), the error enum's variants, the match
-//! arms of `send_with_response`, and the shared `error_of` that turns a non-success response into
+//! arms of `decode`, and the error enum's `from_response` that turns a non-success response into
 //! the operation's error.
 
 use proc_macro2::{Literal, TokenStream};
@@ -93,7 +93,7 @@ pub struct Success {
     pub ty: TokenStream,
     /// The success enum, when 2xx bodies differ.
     pub enum_def: TokenStream,
-    /// Match arms of `send_with_response` for the success statuses.
+    /// Match arms of `decode` for the success statuses.
     pub arms: Vec<TokenStream>,
     /// Patterns of the success statuses, for `send_streaming`.
     pub patterns: Vec<TokenStream>,
@@ -166,9 +166,9 @@ pub fn error_variants(api: &Api, op: &Operation) -> Vec<TokenStream> {
         .collect()
 }
 
-/// The body of `error_of(resp)`: the documented error for the status, else `UnexpectedStatus`.
-pub fn error_of_body(api: &Api, op: &Operation) -> TokenStream {
-    let error = ident(&op.error_name);
+/// The body of the error enum's `from_response(resp)`: the documented error for the status, else
+/// `UnexpectedStatus`.
+pub fn error_of_body(api: &Api, op: &Operation, error: &proc_macro2::Ident) -> TokenStream {
     let mut arms = Vec::new();
     let mut fallback = quote!(resp.unexpected());
     for r in ordered(op).into_iter().filter(|r| !is_success(op, r)) {

@@ -4,24 +4,33 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
+use super::SerdeTraits;
 use crate::emit::{docs, ident};
 use crate::ir::{EnumDef, EnumRepr};
 
-pub(super) fn enum_def(name: &Ident, e: &EnumDef, doc: TokenStream) -> TokenStream {
+pub(super) fn enum_def(name: &Ident, e: &EnumDef, doc: TokenStream, serde: SerdeTraits) -> TokenStream {
     let vnames: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let vdocs: Vec<_> = e.variants.iter().map(|v| docs::attrs(&v.docs)).collect();
     match e.repr {
-        EnumRepr::String => string_enum(name, e, doc, &vnames, &vdocs),
-        EnumRepr::Integer => integer_enum(name, e, doc, &vnames, &vdocs),
-        EnumRepr::Mixed => mixed_enum(name, e, doc, &vnames, &vdocs),
+        EnumRepr::String => string_enum(name, e, doc, &vnames, &vdocs, serde),
+        EnumRepr::Integer => integer_enum(name, e, doc, &vnames, &vdocs, serde),
+        EnumRepr::Mixed => mixed_enum(name, e, doc, &vnames, &vdocs, serde),
     }
 }
 
-fn string_enum(name: &Ident, e: &EnumDef, doc: TokenStream, vnames: &[Ident], vdocs: &[TokenStream]) -> TokenStream {
+fn string_enum(
+    name: &Ident,
+    e: &EnumDef,
+    doc: TokenStream,
+    vnames: &[Ident],
+    vdocs: &[TokenStream],
+    serde: SerdeTraits,
+) -> TokenStream {
     let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str()).collect();
+    let derive = serde.derive(quote!(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+        #derive
         pub enum #name {
             #( #vdocs #[serde(rename = #values)] #vnames, )*
             /// A value this version of the client does not know; kept as sent.
@@ -45,15 +54,23 @@ fn string_enum(name: &Ident, e: &EnumDef, doc: TokenStream, vnames: &[Ident], vd
     }
 }
 
-fn integer_enum(name: &Ident, e: &EnumDef, doc: TokenStream, vnames: &[Ident], vdocs: &[TokenStream]) -> TokenStream {
+fn integer_enum(
+    name: &Ident,
+    e: &EnumDef,
+    doc: TokenStream,
+    vnames: &[Ident],
+    vdocs: &[TokenStream],
+    serde: SerdeTraits,
+) -> TokenStream {
     let values: Vec<Literal> = e
         .variants
         .iter()
         .map(|v| Literal::i64_unsuffixed(v.value.parse::<i64>().unwrap_or_default()))
         .collect();
+    let derive = serde.derive(quote!(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord));
     quote! {
         #doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+        #derive
         #[serde(from = "i64", into = "i64")]
         pub enum #name {
             #( #vdocs #vnames, )*
@@ -86,7 +103,14 @@ fn integer_enum(name: &Ident, e: &EnumDef, doc: TokenStream, vnames: &[Ident], v
 
 /// Values of several JSON types. Conversions go through `serde_json::Value`; `Display` shows strings
 /// without quotes, like the other enums, so the value can be a parameter.
-fn mixed_enum(name: &Ident, e: &EnumDef, doc: TokenStream, vnames: &[Ident], vdocs: &[TokenStream]) -> TokenStream {
+fn mixed_enum(
+    name: &Ident,
+    e: &EnumDef,
+    doc: TokenStream,
+    vnames: &[Ident],
+    vdocs: &[TokenStream],
+    serde: SerdeTraits,
+) -> TokenStream {
     let mut patterns = Vec::new();
     let mut builds = Vec::new();
     let mut texts = Vec::new();
@@ -118,9 +142,10 @@ fn mixed_enum(name: &Ident, e: &EnumDef, doc: TokenStream, vnames: &[Ident], vdo
         builds.push(build);
         texts.push(text);
     }
+    let derive = serde.derive(quote!(Debug, Clone, PartialEq));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #derive
         #[serde(from = "::serde_json::Value", into = "::serde_json::Value")]
         pub enum #name {
             #( #vdocs #vnames, )*

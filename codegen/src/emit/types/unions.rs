@@ -3,18 +3,18 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::is_base64;
+use super::{is_base64, SerdeTraits};
 use crate::emit::{ident, ty_tokens};
 use crate::ir::{Api, UnionDef};
 
-pub(super) fn union_def(api: &Api, name: &Ident, u: &UnionDef, doc: TokenStream) -> TokenStream {
+pub(super) fn union_def(api: &Api, name: &Ident, u: &UnionDef, doc: TokenStream, serde: SerdeTraits) -> TokenStream {
     match &u.tag {
-        Some(tag) => tagged(api, name, u, tag, doc),
-        None => untagged(api, name, u, doc),
+        Some(tag) => tagged(api, name, u, tag, doc, serde),
+        None => untagged(api, name, u, doc, serde),
     }
 }
 
-fn untagged(api: &Api, name: &Ident, u: &UnionDef, doc: TokenStream) -> TokenStream {
+fn untagged(api: &Api, name: &Ident, u: &UnionDef, doc: TokenStream, serde: SerdeTraits) -> TokenStream {
     let variants = u.variants.iter().map(|v| {
         let vname = ident(&v.name);
         let ty = ty_tokens(api, &v.ty, true);
@@ -25,9 +25,10 @@ fn untagged(api: &Api, name: &Ident, u: &UnionDef, doc: TokenStream) -> TokenStr
         };
         quote!(#vname(#with #ty),)
     });
+    let derive = serde.derive(quote!(Debug, Clone, PartialEq));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #derive
         #[serde(untagged)]
         pub enum #name { #(#variants)* }
     }
@@ -36,7 +37,7 @@ fn untagged(api: &Api, name: &Ident, u: &UnionDef, doc: TokenStream) -> TokenStr
 /// Decoding reads a JSON value, picks the variant by the tag and decodes the whole value (tag
 /// included) into it; an unknown or missing tag keeps the value in `Unknown`. Encoding writes the
 /// variant as it is, adding the tag when the variant's type does not declare it.
-fn tagged(api: &Api, name: &Ident, u: &UnionDef, tag: &str, doc: TokenStream) -> TokenStream {
+fn tagged(api: &Api, name: &Ident, u: &UnionDef, tag: &str, doc: TokenStream, serde: SerdeTraits) -> TokenStream {
     let mut defs = Vec::new();
     let mut de_arms = Vec::new();
     let mut ser_arms = Vec::new();
@@ -57,6 +58,7 @@ fn tagged(api: &Api, name: &Ident, u: &UnionDef, tag: &str, doc: TokenStream) ->
             _ => quote!(Self::#vname(v) => ::serde::Serialize::serialize(v, serializer),),
         });
     }
+    let (ser_gate, de_gate) = (serde.ser_gate(), serde.de_gate());
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
@@ -65,6 +67,7 @@ fn tagged(api: &Api, name: &Ident, u: &UnionDef, tag: &str, doc: TokenStream) ->
             /// A tag value this version of the client does not know; the object is kept as sent.
             Unknown(::serde_json::Value),
         }
+        #de_gate
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
@@ -74,6 +77,7 @@ fn tagged(api: &Api, name: &Ident, u: &UnionDef, tag: &str, doc: TokenStream) ->
                 }
             }
         }
+        #ser_gate
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {

@@ -51,6 +51,35 @@ pub struct QueryStyles<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(QueryStyles < '_ >);
+runtime::operation!(QueryStyles, (), QueryStylesError);
+impl runtime::Operation for QueryStyles<'_> {
+    type Output = ();
+    type Error = QueryStylesError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
+        let mut req = ApiRequest::new(::reqwest::Method::GET, "/query");
+        req.push_path("/query");
+        req.query_param("tags", &self.tags, runtime::Style::Form, true);
+        req.query_param("ids", &self.ids, runtime::Style::Form, false);
+        req.query_param("point", &self.point, runtime::Style::Form, true);
+        req.query_param("box", &self.r#box, runtime::Style::Form, false);
+        req.query_param("filter", &self.filter, runtime::Style::DeepObject, true);
+        req.query_param("words", &self.words, runtime::Style::SpaceDelimited, false);
+        req.query_param("pipes", &self.pipes, runtime::Style::PipeDelimited, false);
+        req.query_param("where", &self.r#where, runtime::Style::Json, false);
+        req.query_param("kind", &self.kind, runtime::Style::Form, true);
+        req.query_param("flag", &self.flag, runtime::Style::Form, true);
+        req.auth(&[]);
+        (req, self.options)
+    }
+    #[inline]
+    fn decode(resp: RawResponse) -> Result<Response<()>, Error<QueryStylesError>> {
+        match resp.status().as_u16() {
+            204 => resp.empty(),
+            _ => Err(QueryStylesError::from_response(resp)),
+        }
+    }
+}
 impl<'a> QueryStyles<'a> {
     /// `tags` (query parameter).
     pub fn tags(mut self, value: Vec<String>) -> Self {
@@ -102,51 +131,9 @@ impl<'a> QueryStyles<'a> {
         self.flag = Some(value);
         self
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error<QueryStylesError>> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<()>, Error<QueryStylesError>> {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
-        match resp.status().as_u16() {
-            204 => resp.empty(),
-            _ => Err(Self::error_of(resp)),
-        }
-    }
-    fn request(&self) -> ApiRequest {
-        let mut req = ApiRequest::new(::reqwest::Method::GET, "/query");
-        req.push_path("/query");
-        req.query_param("tags", &self.tags, runtime::Style::Form, true);
-        req.query_param("ids", &self.ids, runtime::Style::Form, false);
-        req.query_param("point", &self.point, runtime::Style::Form, true);
-        req.query_param("box", &self.r#box, runtime::Style::Form, false);
-        req.query_param("filter", &self.filter, runtime::Style::DeepObject, true);
-        req.query_param("words", &self.words, runtime::Style::SpaceDelimited, false);
-        req.query_param("pipes", &self.pipes, runtime::Style::PipeDelimited, false);
-        req.query_param("where", &self.r#where, runtime::Style::Json, false);
-        req.query_param("kind", &self.kind, runtime::Style::Form, true);
-        req.query_param("flag", &self.flag, runtime::Style::Form, true);
-        req.auth(&[]);
-        req
-    }
-    fn error_of(resp: RawResponse) -> Error<QueryStylesError> {
-        resp.unexpected()
-    }
-}
-impl<'a> ::std::future::IntoFuture for QueryStyles<'a> {
-    type Output = Result<(), Error<QueryStylesError>>;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
 }
 /// Documented error responses of [`Client::query_styles`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum QueryStylesError {}
+pub type QueryStylesError = NoDocumentedError;
 impl Client {
     /// `GET /items/{id}`
     ///
@@ -178,6 +165,27 @@ pub struct GetItem<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(GetItem < '_ >);
+runtime::operation!(GetItem, (), GetItemError);
+impl runtime::Operation for GetItem<'_> {
+    type Output = ();
+    type Error = GetItemError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
+        let mut req = ApiRequest::new(::reqwest::Method::GET, "/items/{id}");
+        req.push_path("/items/");
+        req.path_param("id", &self.id, runtime::Style::Simple, false);
+        req.query_param("verbose", &self.verbose, runtime::Style::Form, true);
+        req.auth(&[]);
+        (req, self.options)
+    }
+    #[inline]
+    fn decode(resp: RawResponse) -> Result<Response<()>, Error<GetItemError>> {
+        match resp.status().as_u16() {
+            204 => resp.empty(),
+            _ => Err(GetItemError::from_response(resp)),
+        }
+    }
+}
 impl<'a> GetItem<'a> {
     /// `verbose` (query parameter).
     ///
@@ -186,41 +194,9 @@ impl<'a> GetItem<'a> {
         self.verbose = Some(value);
         self
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error<GetItemError>> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error<GetItemError>> {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
-        match resp.status().as_u16() {
-            204 => resp.empty(),
-            _ => Err(Self::error_of(resp)),
-        }
-    }
-    fn request(&self) -> ApiRequest {
-        let mut req = ApiRequest::new(::reqwest::Method::GET, "/items/{id}");
-        req.push_path("/items/");
-        req.path_param("id", &self.id, runtime::Style::Simple, false);
-        req.query_param("verbose", &self.verbose, runtime::Style::Form, true);
-        req.auth(&[]);
-        req
-    }
-    fn error_of(resp: RawResponse) -> Error<GetItemError> {
-        resp.unexpected()
-    }
-}
-impl<'a> ::std::future::IntoFuture for GetItem<'a> {
-    type Output = Result<(), Error<GetItemError>>;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
 }
 /// Documented error responses of [`Client::get_item`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum GetItemError {}
+pub type GetItemError = NoDocumentedError;
 impl Client {
     /// `GET /headers`
     ///
@@ -262,6 +238,30 @@ pub struct HeaderParams<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(HeaderParams < '_ >);
+runtime::operation!(HeaderParams, (), HeaderParamsError);
+impl runtime::Operation for HeaderParams<'_> {
+    type Output = ();
+    type Error = HeaderParamsError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
+        let mut req = ApiRequest::new(::reqwest::Method::GET, "/headers");
+        req.push_path("/headers");
+        req.header_param("x-required", &self.x_required, runtime::Style::Simple, false);
+        req.header_param("x-maybe", &self.x_maybe, runtime::Style::Simple, false);
+        req.header_param("x-list", &self.x_list, runtime::Style::Simple, false);
+        req.cookie_param("session-id", &self.session_id, runtime::Style::Form, true);
+        req.cookie_param("theme", &self.theme, runtime::Style::Form, true);
+        req.auth(&[]);
+        (req, self.options)
+    }
+    #[inline]
+    fn decode(resp: RawResponse) -> Result<Response<()>, Error<HeaderParamsError>> {
+        match resp.status().as_u16() {
+            204 => resp.empty(),
+            _ => Err(HeaderParamsError::from_response(resp)),
+        }
+    }
+}
 impl<'a> HeaderParams<'a> {
     /// `x-maybe` (header parameter).
     pub fn x_maybe(mut self, value: impl Into<String>) -> Self {
@@ -278,46 +278,9 @@ impl<'a> HeaderParams<'a> {
         self.theme = Some(value.into());
         self
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error<HeaderParamsError>> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<()>, Error<HeaderParamsError>> {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
-        match resp.status().as_u16() {
-            204 => resp.empty(),
-            _ => Err(Self::error_of(resp)),
-        }
-    }
-    fn request(&self) -> ApiRequest {
-        let mut req = ApiRequest::new(::reqwest::Method::GET, "/headers");
-        req.push_path("/headers");
-        req.header_param("x-required", &self.x_required, runtime::Style::Simple, false);
-        req.header_param("x-maybe", &self.x_maybe, runtime::Style::Simple, false);
-        req.header_param("x-list", &self.x_list, runtime::Style::Simple, false);
-        req.cookie_param("session-id", &self.session_id, runtime::Style::Form, true);
-        req.cookie_param("theme", &self.theme, runtime::Style::Form, true);
-        req.auth(&[]);
-        req
-    }
-    fn error_of(resp: RawResponse) -> Error<HeaderParamsError> {
-        resp.unexpected()
-    }
-}
-impl<'a> ::std::future::IntoFuture for HeaderParams<'a> {
-    type Output = Result<(), Error<HeaderParamsError>>;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
 }
 /// Documented error responses of [`Client::header_params`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum HeaderParamsError {}
+pub type HeaderParamsError = NoDocumentedError;
 impl Client {
     /// `POST /upload`
     ///
@@ -349,26 +312,12 @@ pub struct Upload<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(Upload < '_ >);
-impl<'a> Upload<'a> {
-    /// File name sent with the `file` part (default: `file`).
-    pub fn file_file_name(mut self, value: impl Into<String>) -> Self {
-        self.file_file_name = Some(value.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error<UploadError>> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error<UploadError>> {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
-        match resp.status().as_u16() {
-            204 => resp.empty(),
-            _ => Err(Self::error_of(resp)),
-        }
-    }
-    fn request(&self) -> ApiRequest {
+runtime::operation!(Upload, (), UploadError);
+impl runtime::Operation for Upload<'_> {
+    type Output = ();
+    type Error = UploadError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::POST, "/upload");
         req.push_path("/upload");
         let body = self.body;
@@ -380,22 +329,25 @@ impl<'a> Upload<'a> {
         form.add_value("note", &body.note);
         req.multipart(&form);
         req.auth(&[]);
-        req
+        (req, self.options)
     }
-    fn error_of(resp: RawResponse) -> Error<UploadError> {
-        resp.unexpected()
+    #[inline]
+    fn decode(resp: RawResponse) -> Result<Response<()>, Error<UploadError>> {
+        match resp.status().as_u16() {
+            204 => resp.empty(),
+            _ => Err(UploadError::from_response(resp)),
+        }
     }
 }
-impl<'a> ::std::future::IntoFuture for Upload<'a> {
-    type Output = Result<(), Error<UploadError>>;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+impl<'a> Upload<'a> {
+    /// File name sent with the `file` part (default: `file`).
+    pub fn file_file_name(mut self, value: impl Into<String>) -> Self {
+        self.file_file_name = Some(value.into());
+        self
     }
 }
 /// Documented error responses of [`Client::upload`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum UploadError {}
+pub type UploadError = NoDocumentedError;
 impl Client {
     /// `POST /form`
     ///
@@ -425,42 +377,29 @@ pub struct PostForm<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(PostForm < '_ >);
-impl<'a> PostForm<'a> {
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error<PostFormError>> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error<PostFormError>> {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
-        match resp.status().as_u16() {
-            204 => resp.empty(),
-            _ => Err(Self::error_of(resp)),
-        }
-    }
-    fn request(&self) -> ApiRequest {
+runtime::operation!(PostForm, (), PostFormError);
+impl runtime::Operation for PostForm<'_> {
+    type Output = ();
+    type Error = PostFormError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::POST, "/form");
         req.push_path("/form");
         let body = self.body;
         req.form(body);
         req.auth(&[]);
-        req
+        (req, self.options)
     }
-    fn error_of(resp: RawResponse) -> Error<PostFormError> {
-        resp.unexpected()
-    }
-}
-impl<'a> ::std::future::IntoFuture for PostForm<'a> {
-    type Output = Result<(), Error<PostFormError>>;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    #[inline]
+    fn decode(resp: RawResponse) -> Result<Response<()>, Error<PostFormError>> {
+        match resp.status().as_u16() {
+            204 => resp.empty(),
+            _ => Err(PostFormError::from_response(resp)),
+        }
     }
 }
 /// Documented error responses of [`Client::post_form`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum PostFormError {}
+pub type PostFormError = NoDocumentedError;
 impl Client {
     /// `PUT /octet`
     ///
@@ -490,42 +429,29 @@ pub struct PutOctet<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(PutOctet < '_ >);
-impl<'a> PutOctet<'a> {
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error<PutOctetError>> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error<PutOctetError>> {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
-        match resp.status().as_u16() {
-            204 => resp.empty(),
-            _ => Err(Self::error_of(resp)),
-        }
-    }
-    fn request(&self) -> ApiRequest {
+runtime::operation!(PutOctet, (), PutOctetError);
+impl runtime::Operation for PutOctet<'_> {
+    type Output = ();
+    type Error = PutOctetError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::PUT, "/octet");
         req.push_path("/octet");
         let body = self.body;
         req.bytes("application/octet-stream", body.to_vec());
         req.auth(&[]);
-        req
+        (req, self.options)
     }
-    fn error_of(resp: RawResponse) -> Error<PutOctetError> {
-        resp.unexpected()
-    }
-}
-impl<'a> ::std::future::IntoFuture for PutOctet<'a> {
-    type Output = Result<(), Error<PutOctetError>>;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    #[inline]
+    fn decode(resp: RawResponse) -> Result<Response<()>, Error<PutOctetError>> {
+        match resp.status().as_u16() {
+            204 => resp.empty(),
+            _ => Err(PutOctetError::from_response(resp)),
+        }
     }
 }
 /// Documented error responses of [`Client::put_octet`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum PutOctetError {}
+pub type PutOctetError = NoDocumentedError;
 impl Client {
     /// `PUT /text`
     ///
@@ -555,42 +481,29 @@ pub struct PutText<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(PutText < '_ >);
-impl<'a> PutText<'a> {
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error<PutTextError>> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error<PutTextError>> {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
-        match resp.status().as_u16() {
-            204 => resp.empty(),
-            _ => Err(Self::error_of(resp)),
-        }
-    }
-    fn request(&self) -> ApiRequest {
+runtime::operation!(PutText, (), PutTextError);
+impl runtime::Operation for PutText<'_> {
+    type Output = ();
+    type Error = PutTextError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::PUT, "/text");
         req.push_path("/text");
         let body = self.body;
         req.text("text/plain", body.to_owned());
         req.auth(&[]);
-        req
+        (req, self.options)
     }
-    fn error_of(resp: RawResponse) -> Error<PutTextError> {
-        resp.unexpected()
-    }
-}
-impl<'a> ::std::future::IntoFuture for PutText<'a> {
-    type Output = Result<(), Error<PutTextError>>;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    #[inline]
+    fn decode(resp: RawResponse) -> Result<Response<()>, Error<PutTextError>> {
+        match resp.status().as_u16() {
+            204 => resp.empty(),
+            _ => Err(PutTextError::from_response(resp)),
+        }
     }
 }
 /// Documented error responses of [`Client::put_text`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum PutTextError {}
+pub type PutTextError = NoDocumentedError;
 impl Client {
     /// `POST /patch`
     ///
@@ -620,50 +533,37 @@ pub struct OptionalBody<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(OptionalBody < '_ >);
-impl<'a> OptionalBody<'a> {
-    /// Sets the (optional) request body.
-    pub fn body(mut self, value: &'a crate::types::Patch) -> Self {
-        self.body = Some(value);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error<OptionalBodyError>> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<()>, Error<OptionalBodyError>> {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
-        match resp.status().as_u16() {
-            204 => resp.empty(),
-            _ => Err(Self::error_of(resp)),
-        }
-    }
-    fn request(&self) -> ApiRequest {
+runtime::operation!(OptionalBody, (), OptionalBodyError);
+impl runtime::Operation for OptionalBody<'_> {
+    type Output = ();
+    type Error = OptionalBodyError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::POST, "/patch");
         req.push_path("/patch");
         if let Some(body) = self.body {
             req.json(body);
         }
         req.auth(&[]);
-        req
+        (req, self.options)
     }
-    fn error_of(resp: RawResponse) -> Error<OptionalBodyError> {
-        resp.unexpected()
+    #[inline]
+    fn decode(resp: RawResponse) -> Result<Response<()>, Error<OptionalBodyError>> {
+        match resp.status().as_u16() {
+            204 => resp.empty(),
+            _ => Err(OptionalBodyError::from_response(resp)),
+        }
     }
 }
-impl<'a> ::std::future::IntoFuture for OptionalBody<'a> {
-    type Output = Result<(), Error<OptionalBodyError>>;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+impl<'a> OptionalBody<'a> {
+    /// Sets the (optional) request body.
+    pub fn body(mut self, value: &'a crate::types::Patch) -> Self {
+        self.body = Some(value);
+        self
     }
 }
 /// Documented error responses of [`Client::optional_body`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum OptionalBodyError {}
+pub type OptionalBodyError = NoDocumentedError;
 impl Client {
     /// `PATCH /patch`
     ///
@@ -693,44 +593,29 @@ pub struct MergePatch<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(MergePatch < '_ >);
-impl<'a> MergePatch<'a> {
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error<MergePatchError>> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<()>, Error<MergePatchError>> {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
-        match resp.status().as_u16() {
-            204 => resp.empty(),
-            _ => Err(Self::error_of(resp)),
-        }
-    }
-    fn request(&self) -> ApiRequest {
+runtime::operation!(MergePatch, (), MergePatchError);
+impl runtime::Operation for MergePatch<'_> {
+    type Output = ();
+    type Error = MergePatchError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::PATCH, "/patch");
         req.push_path("/patch");
         let body = self.body;
         req.json_as("application/merge-patch+json", body);
         req.auth(&[]);
-        req
+        (req, self.options)
     }
-    fn error_of(resp: RawResponse) -> Error<MergePatchError> {
-        resp.unexpected()
-    }
-}
-impl<'a> ::std::future::IntoFuture for MergePatch<'a> {
-    type Output = Result<(), Error<MergePatchError>>;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    #[inline]
+    fn decode(resp: RawResponse) -> Result<Response<()>, Error<MergePatchError>> {
+        match resp.status().as_u16() {
+            204 => resp.empty(),
+            _ => Err(MergePatchError::from_response(resp)),
+        }
     }
 }
 /// Documented error responses of [`Client::merge_patch`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum MergePatchError {}
+pub type MergePatchError = NoDocumentedError;
 impl Client {
     /// `POST /several`
     ///
@@ -762,42 +647,29 @@ pub struct Several<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(Several < '_ >);
-impl<'a> Several<'a> {
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error<SeveralError>> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error<SeveralError>> {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
-        match resp.status().as_u16() {
-            204 => resp.empty(),
-            _ => Err(Self::error_of(resp)),
-        }
-    }
-    fn request(&self) -> ApiRequest {
+runtime::operation!(Several, (), SeveralError);
+impl runtime::Operation for Several<'_> {
+    type Output = ();
+    type Error = SeveralError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::POST, "/several");
         req.push_path("/several");
         let body = self.body;
         req.json(body);
         req.auth(&[]);
-        req
+        (req, self.options)
     }
-    fn error_of(resp: RawResponse) -> Error<SeveralError> {
-        resp.unexpected()
-    }
-}
-impl<'a> ::std::future::IntoFuture for Several<'a> {
-    type Output = Result<(), Error<SeveralError>>;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    #[inline]
+    fn decode(resp: RawResponse) -> Result<Response<()>, Error<SeveralError>> {
+        match resp.status().as_u16() {
+            204 => resp.empty(),
+            _ => Err(SeveralError::from_response(resp)),
+        }
     }
 }
 /// Documented error responses of [`Client::several`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum SeveralError {}
+pub type SeveralError = NoDocumentedError;
 impl Client {
     /// `GET /auth/global`
     ///
@@ -825,42 +697,27 @@ pub struct AuthGlobal<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(AuthGlobal < '_ >);
-impl<'a> AuthGlobal<'a> {
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error<AuthGlobalError>> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<()>, Error<AuthGlobalError>> {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
-        match resp.status().as_u16() {
-            204 => resp.empty(),
-            _ => Err(Self::error_of(resp)),
-        }
-    }
-    fn request(&self) -> ApiRequest {
+runtime::operation!(AuthGlobal, (), AuthGlobalError);
+impl runtime::Operation for AuthGlobal<'_> {
+    type Output = ();
+    type Error = AuthGlobalError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::GET, "/auth/global");
         req.push_path("/auth/global");
         req.auth(&[&[runtime::AuthScheme::Bearer]]);
-        req
+        (req, self.options)
     }
-    fn error_of(resp: RawResponse) -> Error<AuthGlobalError> {
-        resp.unexpected()
-    }
-}
-impl<'a> ::std::future::IntoFuture for AuthGlobal<'a> {
-    type Output = Result<(), Error<AuthGlobalError>>;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    #[inline]
+    fn decode(resp: RawResponse) -> Result<Response<()>, Error<AuthGlobalError>> {
+        match resp.status().as_u16() {
+            204 => resp.empty(),
+            _ => Err(AuthGlobalError::from_response(resp)),
+        }
     }
 }
 /// Documented error responses of [`Client::auth_global`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum AuthGlobalError {}
+pub type AuthGlobalError = NoDocumentedError;
 impl Client {
     /// `GET /auth/public`
     ///
@@ -888,42 +745,27 @@ pub struct AuthPublic<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(AuthPublic < '_ >);
-impl<'a> AuthPublic<'a> {
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error<AuthPublicError>> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<()>, Error<AuthPublicError>> {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
-        match resp.status().as_u16() {
-            204 => resp.empty(),
-            _ => Err(Self::error_of(resp)),
-        }
-    }
-    fn request(&self) -> ApiRequest {
+runtime::operation!(AuthPublic, (), AuthPublicError);
+impl runtime::Operation for AuthPublic<'_> {
+    type Output = ();
+    type Error = AuthPublicError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::GET, "/auth/public");
         req.push_path("/auth/public");
         req.auth(&[]);
-        req
+        (req, self.options)
     }
-    fn error_of(resp: RawResponse) -> Error<AuthPublicError> {
-        resp.unexpected()
-    }
-}
-impl<'a> ::std::future::IntoFuture for AuthPublic<'a> {
-    type Output = Result<(), Error<AuthPublicError>>;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    #[inline]
+    fn decode(resp: RawResponse) -> Result<Response<()>, Error<AuthPublicError>> {
+        match resp.status().as_u16() {
+            204 => resp.empty(),
+            _ => Err(AuthPublicError::from_response(resp)),
+        }
     }
 }
 /// Documented error responses of [`Client::auth_public`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum AuthPublicError {}
+pub type AuthPublicError = NoDocumentedError;
 impl Client {
     /// `GET /auth/basic`
     ///
@@ -951,42 +793,27 @@ pub struct AuthBasic<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(AuthBasic < '_ >);
-impl<'a> AuthBasic<'a> {
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error<AuthBasicError>> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<()>, Error<AuthBasicError>> {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
-        match resp.status().as_u16() {
-            204 => resp.empty(),
-            _ => Err(Self::error_of(resp)),
-        }
-    }
-    fn request(&self) -> ApiRequest {
+runtime::operation!(AuthBasic, (), AuthBasicError);
+impl runtime::Operation for AuthBasic<'_> {
+    type Output = ();
+    type Error = AuthBasicError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::GET, "/auth/basic");
         req.push_path("/auth/basic");
         req.auth(&[&[runtime::AuthScheme::Basic]]);
-        req
+        (req, self.options)
     }
-    fn error_of(resp: RawResponse) -> Error<AuthBasicError> {
-        resp.unexpected()
-    }
-}
-impl<'a> ::std::future::IntoFuture for AuthBasic<'a> {
-    type Output = Result<(), Error<AuthBasicError>>;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    #[inline]
+    fn decode(resp: RawResponse) -> Result<Response<()>, Error<AuthBasicError>> {
+        match resp.status().as_u16() {
+            204 => resp.empty(),
+            _ => Err(AuthBasicError::from_response(resp)),
+        }
     }
 }
 /// Documented error responses of [`Client::auth_basic`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum AuthBasicError {}
+pub type AuthBasicError = NoDocumentedError;
 impl Client {
     /// `GET /auth/keys`
     ///
@@ -1014,21 +841,12 @@ pub struct AuthKeys<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(AuthKeys < '_ >);
-impl<'a> AuthKeys<'a> {
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error<AuthKeysError>> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error<AuthKeysError>> {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
-        match resp.status().as_u16() {
-            204 => resp.empty(),
-            _ => Err(Self::error_of(resp)),
-        }
-    }
-    fn request(&self) -> ApiRequest {
+runtime::operation!(AuthKeys, (), AuthKeysError);
+impl runtime::Operation for AuthKeys<'_> {
+    type Output = ();
+    type Error = AuthKeysError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::GET, "/auth/keys");
         req.push_path("/auth/keys");
         req.auth(
@@ -1052,22 +870,18 @@ impl<'a> AuthKeys<'a> {
                 ],
             ],
         );
-        req
+        (req, self.options)
     }
-    fn error_of(resp: RawResponse) -> Error<AuthKeysError> {
-        resp.unexpected()
-    }
-}
-impl<'a> ::std::future::IntoFuture for AuthKeys<'a> {
-    type Output = Result<(), Error<AuthKeysError>>;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    #[inline]
+    fn decode(resp: RawResponse) -> Result<Response<()>, Error<AuthKeysError>> {
+        match resp.status().as_u16() {
+            204 => resp.empty(),
+            _ => Err(AuthKeysError::from_response(resp)),
+        }
     }
 }
 /// Documented error responses of [`Client::auth_keys`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum AuthKeysError {}
+pub type AuthKeysError = NoDocumentedError;
 impl Client {
     /// `GET /auth/oauth`
     ///
@@ -1095,42 +909,27 @@ pub struct AuthOauth<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(AuthOauth < '_ >);
-impl<'a> AuthOauth<'a> {
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error<AuthOauthError>> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<()>, Error<AuthOauthError>> {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
-        match resp.status().as_u16() {
-            204 => resp.empty(),
-            _ => Err(Self::error_of(resp)),
-        }
-    }
-    fn request(&self) -> ApiRequest {
+runtime::operation!(AuthOauth, (), AuthOauthError);
+impl runtime::Operation for AuthOauth<'_> {
+    type Output = ();
+    type Error = AuthOauthError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::GET, "/auth/oauth");
         req.push_path("/auth/oauth");
         req.auth(&[&[runtime::AuthScheme::Bearer]]);
-        req
+        (req, self.options)
     }
-    fn error_of(resp: RawResponse) -> Error<AuthOauthError> {
-        resp.unexpected()
-    }
-}
-impl<'a> ::std::future::IntoFuture for AuthOauth<'a> {
-    type Output = Result<(), Error<AuthOauthError>>;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    #[inline]
+    fn decode(resp: RawResponse) -> Result<Response<()>, Error<AuthOauthError>> {
+        match resp.status().as_u16() {
+            204 => resp.empty(),
+            _ => Err(AuthOauthError::from_response(resp)),
+        }
     }
 }
 /// Documented error responses of [`Client::auth_oauth`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum AuthOauthError {}
+pub type AuthOauthError = NoDocumentedError;
 impl Client {
     /// `GET /things/{id}`
     ///
@@ -1160,44 +959,27 @@ pub struct GetThing<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(GetThing < '_ >);
-impl<'a> GetThing<'a> {
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<GetThingResponse, Error<GetThingError>> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<GetThingResponse>, Error<GetThingError>> {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
-        match resp.status().as_u16() {
-            200 => resp.json().map(|r| r.map(GetThingResponse::Ok)),
-            202 => resp.json().map(|r| r.map(GetThingResponse::Accepted)),
-            _ => Err(Self::error_of(resp)),
-        }
-    }
-    fn request(&self) -> ApiRequest {
+runtime::operation!(GetThing, GetThingResponse, GetThingError);
+impl runtime::Operation for GetThing<'_> {
+    type Output = GetThingResponse;
+    type Error = GetThingError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::GET, "/things/{id}");
         req.push_path("/things/");
         req.path_param("id", &self.id, runtime::Style::Simple, false);
         req.auth(&[]);
-        req
+        (req, self.options)
     }
-    fn error_of(resp: RawResponse) -> Error<GetThingError> {
+    #[inline]
+    fn decode(
+        resp: RawResponse,
+    ) -> Result<Response<GetThingResponse>, Error<GetThingError>> {
         match resp.status().as_u16() {
-            404 => resp.api_error(GetThingError::NotFound),
-            429 => resp.api_error_text(GetThingError::TooManyRequests),
-            400..=499 => resp.api_error(GetThingError::ClientError),
-            _ => resp.api_error(GetThingError::Default),
+            200 => resp.json().map(|r| r.map(GetThingResponse::Ok)),
+            202 => resp.json().map(|r| r.map(GetThingResponse::Accepted)),
+            _ => Err(GetThingError::from_response(resp)),
         }
-    }
-}
-impl<'a> ::std::future::IntoFuture for GetThing<'a> {
-    type Output = Result<GetThingResponse, Error<GetThingError>>;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
     }
 }
 /// Documented error responses of [`Client::get_thing`].
@@ -1211,6 +993,17 @@ pub enum GetThingError {
     ClientError(crate::types::Conflict),
     /// Any other status: Anything else
     Default(crate::types::NotFound),
+}
+impl GetThingError {
+    #[inline]
+    fn from_response(resp: RawResponse) -> Error<Self> {
+        match resp.status().as_u16() {
+            404 => resp.api_error(GetThingError::NotFound),
+            429 => resp.api_error_text(GetThingError::TooManyRequests),
+            400..=499 => resp.api_error(GetThingError::ClientError),
+            _ => resp.api_error(GetThingError::Default),
+        }
+    }
 }
 /// The success responses of [`Client::get_thing`], which carry different bodies.
 #[derive(Debug, Clone, PartialEq)]
@@ -1249,43 +1042,28 @@ pub struct DeleteThing<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(DeleteThing < '_ >);
-impl<'a> DeleteThing<'a> {
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error<DeleteThingError>> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<()>, Error<DeleteThingError>> {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
-        match resp.status().as_u16() {
-            204 => resp.empty(),
-            _ => Err(Self::error_of(resp)),
-        }
-    }
-    fn request(&self) -> ApiRequest {
+runtime::operation!(DeleteThing, (), DeleteThingError);
+impl runtime::Operation for DeleteThing<'_> {
+    type Output = ();
+    type Error = DeleteThingError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::DELETE, "/things/{id}");
         req.push_path("/things/");
         req.path_param("id", &self.id, runtime::Style::Simple, false);
         req.auth(&[]);
-        req
+        (req, self.options)
     }
-    fn error_of(resp: RawResponse) -> Error<DeleteThingError> {
-        resp.unexpected()
-    }
-}
-impl<'a> ::std::future::IntoFuture for DeleteThing<'a> {
-    type Output = Result<(), Error<DeleteThingError>>;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    #[inline]
+    fn decode(resp: RawResponse) -> Result<Response<()>, Error<DeleteThingError>> {
+        match resp.status().as_u16() {
+            204 => resp.empty(),
+            _ => Err(DeleteThingError::from_response(resp)),
+        }
     }
 }
 /// Documented error responses of [`Client::delete_thing`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum DeleteThingError {}
+pub type DeleteThingError = NoDocumentedError;
 impl Client {
     /// `GET /range`
     ///
@@ -1313,42 +1091,29 @@ pub struct GetRange<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(GetRange < '_ >);
-impl<'a> GetRange<'a> {
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::types::Thing, Error<GetRangeError>> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<crate::types::Thing>, Error<GetRangeError>> {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
-        match resp.status().as_u16() {
-            200..=299 => resp.json(),
-            _ => Err(Self::error_of(resp)),
-        }
-    }
-    fn request(&self) -> ApiRequest {
+runtime::operation!(GetRange, crate ::types::Thing, GetRangeError);
+impl runtime::Operation for GetRange<'_> {
+    type Output = crate::types::Thing;
+    type Error = GetRangeError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::GET, "/range");
         req.push_path("/range");
         req.auth(&[]);
-        req
+        (req, self.options)
     }
-    fn error_of(resp: RawResponse) -> Error<GetRangeError> {
-        resp.unexpected()
-    }
-}
-impl<'a> ::std::future::IntoFuture for GetRange<'a> {
-    type Output = Result<crate::types::Thing, Error<GetRangeError>>;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    #[inline]
+    fn decode(
+        resp: RawResponse,
+    ) -> Result<Response<crate::types::Thing>, Error<GetRangeError>> {
+        match resp.status().as_u16() {
+            200..=299 => resp.json(),
+            _ => Err(GetRangeError::from_response(resp)),
+        }
     }
 }
 /// Documented error responses of [`Client::get_range`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum GetRangeError {}
+pub type GetRangeError = NoDocumentedError;
 impl Client {
     /// `GET /download`
     ///
@@ -1376,52 +1141,40 @@ pub struct Download<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(Download < '_ >);
-impl<'a> Download<'a> {
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<::bytes::Bytes, Error<DownloadError>> {
-        self.send_with_response().await.map(Response::into_body)
+runtime::operation!(Download, ::bytes::Bytes, DownloadError);
+impl runtime::Operation for Download<'_> {
+    type Output = ::bytes::Bytes;
+    type Error = DownloadError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
+        let mut req = ApiRequest::new(::reqwest::Method::GET, "/download");
+        req.push_path("/download");
+        req.auth(&[]);
+        (req, self.options)
     }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        resp: RawResponse,
     ) -> Result<Response<::bytes::Bytes>, Error<DownloadError>> {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
         match resp.status().as_u16() {
             200 => resp.bytes(),
-            _ => Err(Self::error_of(resp)),
+            _ => Err(DownloadError::from_response(resp)),
         }
     }
+}
+impl<'a> Download<'a> {
     /// Sends the request and hands a success body over as a stream, unread, instead of buffering it.
     /// Error responses are read and decoded as with `send`.
     pub async fn send_streaming(
         self,
     ) -> Result<Response<runtime::ByteStream>, Error<DownloadError>> {
-        let req = self.request();
-        let resp = self.client.execute_stream(req, self.options).await?;
+        let client = self.client;
+        let (req, options) = runtime::Operation::into_parts(self);
+        let resp = client.execute_stream(req, options).await?;
         match resp.status().as_u16() {
             200 => resp.into_stream(),
-            _ => Err(Self::error_of(resp.buffer().await?)),
+            _ => Err(DownloadError::from_response(resp.buffer().await?)),
         }
-    }
-    fn request(&self) -> ApiRequest {
-        let mut req = ApiRequest::new(::reqwest::Method::GET, "/download");
-        req.push_path("/download");
-        req.auth(&[]);
-        req
-    }
-    fn error_of(resp: RawResponse) -> Error<DownloadError> {
-        match resp.status().as_u16() {
-            404 => resp.api_error(DownloadError::NotFound),
-            _ => resp.unexpected(),
-        }
-    }
-}
-impl<'a> ::std::future::IntoFuture for Download<'a> {
-    type Output = Result<::bytes::Bytes, Error<DownloadError>>;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
     }
 }
 /// Documented error responses of [`Client::download`].
@@ -1429,6 +1182,15 @@ impl<'a> ::std::future::IntoFuture for Download<'a> {
 pub enum DownloadError {
     /// 404: Missing
     NotFound(crate::types::NotFound),
+}
+impl DownloadError {
+    #[inline]
+    fn from_response(resp: RawResponse) -> Error<Self> {
+        match resp.status().as_u16() {
+            404 => resp.api_error(DownloadError::NotFound),
+            _ => resp.unexpected(),
+        }
+    }
 }
 impl Client {
     /// `GET /events`
@@ -1457,22 +1219,26 @@ pub struct Events<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(Events < '_ >);
-impl<'a> Events<'a> {
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<String, Error<EventsError>> {
-        self.send_with_response().await.map(Response::into_body)
+runtime::operation!(Events, String, EventsError);
+impl runtime::Operation for Events<'_> {
+    type Output = String;
+    type Error = EventsError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
+        let mut req = ApiRequest::new(::reqwest::Method::GET, "/events");
+        req.push_path("/events");
+        req.auth(&[]);
+        (req, self.options)
     }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<String>, Error<EventsError>> {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
+    #[inline]
+    fn decode(resp: RawResponse) -> Result<Response<String>, Error<EventsError>> {
         match resp.status().as_u16() {
             200 => resp.text(),
-            _ => Err(Self::error_of(resp)),
+            _ => Err(EventsError::from_response(resp)),
         }
     }
+}
+impl<'a> Events<'a> {
     /// Sends the request asking for `text/event-stream` and returns the events as they
     /// arrive, each `data` decoded. Error responses are read and decoded as with `send`.
     #[cfg(feature = "sse")]
@@ -1483,33 +1249,17 @@ impl<'a> Events<'a> {
         Error<EventsError>,
     > {
         self.options = self.options.header("accept", "text/event-stream");
-        let req = self.request();
-        let resp = self.client.execute_stream(req, self.options).await?;
+        let client = self.client;
+        let (req, options) = runtime::Operation::into_parts(self);
+        let resp = client.execute_stream(req, options).await?;
         match resp.status().as_u16() {
             200 => resp.into_events(),
-            _ => Err(Self::error_of(resp.buffer().await?)),
+            _ => Err(EventsError::from_response(resp.buffer().await?)),
         }
-    }
-    fn request(&self) -> ApiRequest {
-        let mut req = ApiRequest::new(::reqwest::Method::GET, "/events");
-        req.push_path("/events");
-        req.auth(&[]);
-        req
-    }
-    fn error_of(resp: RawResponse) -> Error<EventsError> {
-        resp.unexpected()
-    }
-}
-impl<'a> ::std::future::IntoFuture for Events<'a> {
-    type Output = Result<String, Error<EventsError>>;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
     }
 }
 /// Documented error responses of [`Client::events`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum EventsError {}
+pub type EventsError = NoDocumentedError;
 impl Client {
     /// `GET /status`
     ///
@@ -1537,44 +1287,29 @@ pub struct GetStatus<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(GetStatus < '_ >);
-impl<'a> GetStatus<'a> {
-    /// Sends the request and decodes the response body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::types::GetStatusResponse, Error<GetStatusError>> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<crate::types::GetStatusResponse>, Error<GetStatusError>> {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
-        match resp.status().as_u16() {
-            200 => resp.json(),
-            _ => Err(Self::error_of(resp)),
-        }
-    }
-    fn request(&self) -> ApiRequest {
+runtime::operation!(GetStatus, crate ::types::GetStatusResponse, GetStatusError);
+impl runtime::Operation for GetStatus<'_> {
+    type Output = crate::types::GetStatusResponse;
+    type Error = GetStatusError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::GET, "/status");
         req.push_path("/status");
         req.auth(&[]);
-        req
+        (req, self.options)
     }
-    fn error_of(resp: RawResponse) -> Error<GetStatusError> {
-        resp.unexpected()
-    }
-}
-impl<'a> ::std::future::IntoFuture for GetStatus<'a> {
-    type Output = Result<crate::types::GetStatusResponse, Error<GetStatusError>>;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    #[inline]
+    fn decode(
+        resp: RawResponse,
+    ) -> Result<Response<crate::types::GetStatusResponse>, Error<GetStatusError>> {
+        match resp.status().as_u16() {
+            200 => resp.json(),
+            _ => Err(GetStatusError::from_response(resp)),
+        }
     }
 }
 /// Documented error responses of [`Client::get_status`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum GetStatusError {}
+pub type GetStatusError = NoDocumentedError;
 impl Client {
     /// `GET /readme`
     ///
@@ -1602,39 +1337,33 @@ pub struct Readme<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(Readme < '_ >);
-impl<'a> Readme<'a> {
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<String, Error<ReadmeError>> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<String>, Error<ReadmeError>> {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
-        match resp.status().as_u16() {
-            200 => resp.text(),
-            _ => Err(Self::error_of(resp)),
-        }
-    }
-    fn request(&self) -> ApiRequest {
+runtime::operation!(Readme, String, ReadmeError);
+impl runtime::Operation for Readme<'_> {
+    type Output = String;
+    type Error = ReadmeError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::GET, "/readme");
         req.push_path("/readme");
         req.auth(&[]);
-        req
+        (req, self.options)
     }
-    fn error_of(resp: RawResponse) -> Error<ReadmeError> {
-        resp.unexpected()
-    }
-}
-impl<'a> ::std::future::IntoFuture for Readme<'a> {
-    type Output = Result<String, Error<ReadmeError>>;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    #[inline]
+    fn decode(resp: RawResponse) -> Result<Response<String>, Error<ReadmeError>> {
+        match resp.status().as_u16() {
+            200 => resp.text(),
+            _ => Err(ReadmeError::from_response(resp)),
+        }
     }
 }
 /// Documented error responses of [`Client::readme`].
+pub type ReadmeError = NoDocumentedError;
+/// Documented error responses shared by 20 operations: [`Client::query_styles`], [`Client::get_item`], [`Client::header_params`], [`Client::upload`], [`Client::post_form`], [`Client::put_octet`], [`Client::put_text`], [`Client::optional_body`], and 12 more.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ReadmeError {}
+pub enum NoDocumentedError {}
+impl NoDocumentedError {
+    #[inline]
+    fn from_response(resp: RawResponse) -> Error<Self> {
+        resp.unexpected()
+    }
+}

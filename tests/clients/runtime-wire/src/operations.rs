@@ -40,33 +40,14 @@ pub struct CreateSandboxImage<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(CreateSandboxImage < '_ >);
-impl<'a> CreateSandboxImage<'a> {
-    /// `x-workspace-id` (header parameter).
-    pub fn x_workspace_id(mut self, value: impl Into<String>) -> Self {
-        self.x_workspace_id = Some(value.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::types::SandboxImageDetail, Error<CreateSandboxImageError>> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        Response<crate::types::SandboxImageDetail>,
-        Error<CreateSandboxImageError>,
-    > {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
-        match resp.status().as_u16() {
-            201 => resp.json(),
-            _ => Err(Self::error_of(resp)),
-        }
-    }
-    fn request(&self) -> ApiRequest {
+runtime::operation!(
+    CreateSandboxImage, crate ::types::SandboxImageDetail, CreateSandboxImageError
+);
+impl runtime::Operation for CreateSandboxImage<'_> {
+    type Output = crate::types::SandboxImageDetail;
+    type Error = CreateSandboxImageError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::POST, "/sandbox-images");
         req.push_path("/sandbox-images");
         req.header_param(
@@ -78,23 +59,26 @@ impl<'a> CreateSandboxImage<'a> {
         let body = self.body;
         req.json(body);
         req.auth(&[&[runtime::AuthScheme::Bearer]]);
-        req
+        (req, self.options)
     }
-    fn error_of(resp: RawResponse) -> Error<CreateSandboxImageError> {
+    #[inline]
+    fn decode(
+        resp: RawResponse,
+    ) -> Result<
+        Response<crate::types::SandboxImageDetail>,
+        Error<CreateSandboxImageError>,
+    > {
         match resp.status().as_u16() {
-            422 => resp.api_error(CreateSandboxImageError::UnprocessableEntity),
-            _ => resp.unexpected(),
+            201 => resp.json(),
+            _ => Err(CreateSandboxImageError::from_response(resp)),
         }
     }
 }
-impl<'a> ::std::future::IntoFuture for CreateSandboxImage<'a> {
-    type Output = Result<
-        crate::types::SandboxImageDetail,
-        Error<CreateSandboxImageError>,
-    >;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+impl<'a> CreateSandboxImage<'a> {
+    /// `x-workspace-id` (header parameter).
+    pub fn x_workspace_id(mut self, value: impl Into<String>) -> Self {
+        self.x_workspace_id = Some(value.into());
+        self
     }
 }
 /// Documented error responses of [`Client::create_sandbox_image`].
@@ -102,6 +86,15 @@ impl<'a> ::std::future::IntoFuture for CreateSandboxImage<'a> {
 pub enum CreateSandboxImageError {
     /// 422: Validation Error
     UnprocessableEntity(crate::types::HttpValidationError),
+}
+impl CreateSandboxImageError {
+    #[inline]
+    fn from_response(resp: RawResponse) -> Error<Self> {
+        match resp.status().as_u16() {
+            422 => resp.api_error(CreateSandboxImageError::UnprocessableEntity),
+            _ => resp.unexpected(),
+        }
+    }
 }
 impl Client {
     /// Get Sandbox Image
@@ -145,6 +138,37 @@ pub struct GetSandboxImage<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(GetSandboxImage < '_ >);
+runtime::operation!(
+    GetSandboxImage, crate ::types::SandboxImageDetail, GetSandboxImageError
+);
+impl runtime::Operation for GetSandboxImage<'_> {
+    type Output = crate::types::SandboxImageDetail;
+    type Error = GetSandboxImageError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
+        let mut req = ApiRequest::new(::reqwest::Method::GET, "/sandbox-images/{id}");
+        req.push_path("/sandbox-images/");
+        req.path_param("id", &self.id, runtime::Style::Simple, false);
+        req.query_param("include", &self.include, runtime::Style::Form, true);
+        req.query_param("tag", &self.tag, runtime::Style::Form, true);
+        req.query_param("fields", &self.fields, runtime::Style::Form, false);
+        req.query_param("limit", &self.limit, runtime::Style::Form, true);
+        req.auth(&[&[runtime::AuthScheme::Bearer], &[]]);
+        (req, self.options)
+    }
+    #[inline]
+    fn decode(
+        resp: RawResponse,
+    ) -> Result<
+        Response<crate::types::SandboxImageDetail>,
+        Error<GetSandboxImageError>,
+    > {
+        match resp.status().as_u16() {
+            200 => resp.json(),
+            _ => Err(GetSandboxImageError::from_response(resp)),
+        }
+    }
+}
 impl<'a> GetSandboxImage<'a> {
     /// `include` (query parameter).
     pub fn include(mut self, value: impl Into<String>) -> Self {
@@ -166,57 +190,9 @@ impl<'a> GetSandboxImage<'a> {
         self.limit = Some(value);
         self
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::types::SandboxImageDetail, Error<GetSandboxImageError>> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        Response<crate::types::SandboxImageDetail>,
-        Error<GetSandboxImageError>,
-    > {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
-        match resp.status().as_u16() {
-            200 => resp.json(),
-            _ => Err(Self::error_of(resp)),
-        }
-    }
-    fn request(&self) -> ApiRequest {
-        let mut req = ApiRequest::new(::reqwest::Method::GET, "/sandbox-images/{id}");
-        req.push_path("/sandbox-images/");
-        req.path_param("id", &self.id, runtime::Style::Simple, false);
-        req.query_param("include", &self.include, runtime::Style::Form, true);
-        req.query_param("tag", &self.tag, runtime::Style::Form, true);
-        req.query_param("fields", &self.fields, runtime::Style::Form, false);
-        req.query_param("limit", &self.limit, runtime::Style::Form, true);
-        req.auth(&[&[runtime::AuthScheme::Bearer], &[]]);
-        req
-    }
-    fn error_of(resp: RawResponse) -> Error<GetSandboxImageError> {
-        match resp.status().as_u16() {
-            404 => resp.api_error_empty(|| GetSandboxImageError::NotFound),
-            _ => resp.unexpected(),
-        }
-    }
-}
-impl<'a> ::std::future::IntoFuture for GetSandboxImage<'a> {
-    type Output = Result<crate::types::SandboxImageDetail, Error<GetSandboxImageError>>;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
 }
 /// Documented error responses of [`Client::get_sandbox_image`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum GetSandboxImageError {
-    /// 404: Not found
-    NotFound,
-}
+pub type GetSandboxImageError = NotFoundError;
 impl Client {
     /// Delete Sandbox Image
     ///
@@ -251,23 +227,12 @@ pub struct DeleteSandboxImage<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(DeleteSandboxImage < '_ >);
-impl<'a> DeleteSandboxImage<'a> {
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error<DeleteSandboxImageError>> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<()>, Error<DeleteSandboxImageError>> {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
-        match resp.status().as_u16() {
-            204 => resp.empty(),
-            _ => Err(Self::error_of(resp)),
-        }
-    }
-    fn request(&self) -> ApiRequest {
+runtime::operation!(DeleteSandboxImage, (), DeleteSandboxImageError);
+impl runtime::Operation for DeleteSandboxImage<'_> {
+    type Output = ();
+    type Error = DeleteSandboxImageError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::DELETE, "/sandbox-images/{id}");
         req.push_path("/sandbox-images/");
         req.path_param("id", &self.id, runtime::Style::Simple, false);
@@ -283,22 +248,20 @@ impl<'a> DeleteSandboxImage<'a> {
                 &[runtime::AuthScheme::Bearer],
             ],
         );
-        req
+        (req, self.options)
     }
-    fn error_of(resp: RawResponse) -> Error<DeleteSandboxImageError> {
-        resp.unexpected()
-    }
-}
-impl<'a> ::std::future::IntoFuture for DeleteSandboxImage<'a> {
-    type Output = Result<(), Error<DeleteSandboxImageError>>;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    #[inline]
+    fn decode(
+        resp: RawResponse,
+    ) -> Result<Response<()>, Error<DeleteSandboxImageError>> {
+        match resp.status().as_u16() {
+            204 => resp.empty(),
+            _ => Err(DeleteSandboxImageError::from_response(resp)),
+        }
     }
 }
 /// Documented error responses of [`Client::delete_sandbox_image`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum DeleteSandboxImageError {}
+pub type DeleteSandboxImageError = NoDocumentedError;
 impl Client {
     /// Create Sandbox
     ///
@@ -333,47 +296,34 @@ pub struct CreateSandbox<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(CreateSandbox < '_ >);
-impl<'a> CreateSandbox<'a> {
-    /// Sends the request and decodes the response body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::types::SandboxImageDetail, Error<CreateSandboxError>> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<crate::types::SandboxImageDetail>, Error<CreateSandboxError>> {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
-        match resp.status().as_u16() {
-            201 => resp.json(),
-            _ => Err(Self::error_of(resp)),
-        }
-    }
-    fn request(&self) -> ApiRequest {
+runtime::operation!(
+    CreateSandbox, crate ::types::SandboxImageDetail, CreateSandboxError
+);
+impl runtime::Operation for CreateSandbox<'_> {
+    type Output = crate::types::SandboxImageDetail;
+    type Error = CreateSandboxError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::POST, "/sandboxes");
         req.push_path("/sandboxes");
         let body = self.body;
         req.json(body);
         req.auth(&[&[runtime::AuthScheme::Bearer]]);
         req.idempotency_header("Idempotency-Key");
-        req
+        (req, self.options)
     }
-    fn error_of(resp: RawResponse) -> Error<CreateSandboxError> {
-        resp.unexpected()
-    }
-}
-impl<'a> ::std::future::IntoFuture for CreateSandbox<'a> {
-    type Output = Result<crate::types::SandboxImageDetail, Error<CreateSandboxError>>;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    #[inline]
+    fn decode(
+        resp: RawResponse,
+    ) -> Result<Response<crate::types::SandboxImageDetail>, Error<CreateSandboxError>> {
+        match resp.status().as_u16() {
+            201 => resp.json(),
+            _ => Err(CreateSandboxError::from_response(resp)),
+        }
     }
 }
 /// Documented error responses of [`Client::create_sandbox`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum CreateSandboxError {}
+pub type CreateSandboxError = NoDocumentedError;
 impl Client {
     /// Issue Token
     ///
@@ -408,44 +358,29 @@ pub struct IssueToken<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(IssueToken < '_ >);
-impl<'a> IssueToken<'a> {
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<String, Error<IssueTokenError>> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<String>, Error<IssueTokenError>> {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
-        match resp.status().as_u16() {
-            200 => resp.text(),
-            _ => Err(Self::error_of(resp)),
-        }
-    }
-    fn request(&self) -> ApiRequest {
+runtime::operation!(IssueToken, String, IssueTokenError);
+impl runtime::Operation for IssueToken<'_> {
+    type Output = String;
+    type Error = IssueTokenError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::POST, "/token");
         req.push_path("/token");
         let body = self.body;
         req.form(body);
         req.auth(&[&[runtime::AuthScheme::Basic]]);
-        req
+        (req, self.options)
     }
-    fn error_of(resp: RawResponse) -> Error<IssueTokenError> {
-        resp.unexpected()
-    }
-}
-impl<'a> ::std::future::IntoFuture for IssueToken<'a> {
-    type Output = Result<String, Error<IssueTokenError>>;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    #[inline]
+    fn decode(resp: RawResponse) -> Result<Response<String>, Error<IssueTokenError>> {
+        match resp.status().as_u16() {
+            200 => resp.text(),
+            _ => Err(IssueTokenError::from_response(resp)),
+        }
     }
 }
 /// Documented error responses of [`Client::issue_token`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum IssueTokenError {}
+pub type IssueTokenError = NoDocumentedError;
 impl Client {
     /// Download Image Archive
     ///
@@ -477,35 +412,12 @@ pub struct DownloadArchive<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(DownloadArchive < '_ >);
-impl<'a> DownloadArchive<'a> {
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<::bytes::Bytes, Error<DownloadArchiveError>> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<::bytes::Bytes>, Error<DownloadArchiveError>> {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
-        match resp.status().as_u16() {
-            200 => resp.bytes(),
-            _ => Err(Self::error_of(resp)),
-        }
-    }
-    /// Sends the request and hands a success body over as a stream, unread, instead of buffering it.
-    /// Error responses are read and decoded as with `send`.
-    pub async fn send_streaming(
-        self,
-    ) -> Result<Response<runtime::ByteStream>, Error<DownloadArchiveError>> {
-        let req = self.request();
-        let resp = self.client.execute_stream(req, self.options).await?;
-        match resp.status().as_u16() {
-            200 => resp.into_stream(),
-            _ => Err(Self::error_of(resp.buffer().await?)),
-        }
-    }
-    fn request(&self) -> ApiRequest {
+runtime::operation!(DownloadArchive, ::bytes::Bytes, DownloadArchiveError);
+impl runtime::Operation for DownloadArchive<'_> {
+    type Output = ::bytes::Bytes;
+    type Error = DownloadArchiveError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(
             ::reqwest::Method::GET,
             "/sandbox-images/{id}/archive",
@@ -514,28 +426,35 @@ impl<'a> DownloadArchive<'a> {
         req.path_param("id", &self.id, runtime::Style::Simple, false);
         req.push_path("/archive");
         req.auth(&[&[runtime::AuthScheme::Bearer]]);
-        req
+        (req, self.options)
     }
-    fn error_of(resp: RawResponse) -> Error<DownloadArchiveError> {
+    #[inline]
+    fn decode(
+        resp: RawResponse,
+    ) -> Result<Response<::bytes::Bytes>, Error<DownloadArchiveError>> {
         match resp.status().as_u16() {
-            404 => resp.api_error_empty(|| DownloadArchiveError::NotFound),
-            _ => resp.unexpected(),
+            200 => resp.bytes(),
+            _ => Err(DownloadArchiveError::from_response(resp)),
         }
     }
 }
-impl<'a> ::std::future::IntoFuture for DownloadArchive<'a> {
-    type Output = Result<::bytes::Bytes, Error<DownloadArchiveError>>;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+impl<'a> DownloadArchive<'a> {
+    /// Sends the request and hands a success body over as a stream, unread, instead of buffering it.
+    /// Error responses are read and decoded as with `send`.
+    pub async fn send_streaming(
+        self,
+    ) -> Result<Response<runtime::ByteStream>, Error<DownloadArchiveError>> {
+        let client = self.client;
+        let (req, options) = runtime::Operation::into_parts(self);
+        let resp = client.execute_stream(req, options).await?;
+        match resp.status().as_u16() {
+            200 => resp.into_stream(),
+            _ => Err(DownloadArchiveError::from_response(resp.buffer().await?)),
+        }
     }
 }
 /// Documented error responses of [`Client::download_archive`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum DownloadArchiveError {
-    /// 404: Not found
-    NotFound,
-}
+pub type DownloadArchiveError = NotFoundError;
 impl Client {
     /// Upload Image Archive
     ///
@@ -573,35 +492,12 @@ pub struct UploadArchive<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(UploadArchive < '_ >);
-impl<'a> UploadArchive<'a> {
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<::bytes::Bytes, Error<UploadArchiveError>> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<::bytes::Bytes>, Error<UploadArchiveError>> {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
-        match resp.status().as_u16() {
-            200 => resp.bytes(),
-            _ => Err(Self::error_of(resp)),
-        }
-    }
-    /// Sends the request and hands a success body over as a stream, unread, instead of buffering it.
-    /// Error responses are read and decoded as with `send`.
-    pub async fn send_streaming(
-        self,
-    ) -> Result<Response<runtime::ByteStream>, Error<UploadArchiveError>> {
-        let req = self.request();
-        let resp = self.client.execute_stream(req, self.options).await?;
-        match resp.status().as_u16() {
-            200 => resp.into_stream(),
-            _ => Err(Self::error_of(resp.buffer().await?)),
-        }
-    }
-    fn request(&self) -> ApiRequest {
+runtime::operation!(UploadArchive, ::bytes::Bytes, UploadArchiveError);
+impl runtime::Operation for UploadArchive<'_> {
+    type Output = ::bytes::Bytes;
+    type Error = UploadArchiveError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(
             ::reqwest::Method::PUT,
             "/sandbox-images/{id}/archive",
@@ -622,22 +518,35 @@ impl<'a> UploadArchive<'a> {
                 ],
             ],
         );
-        req
+        (req, self.options)
     }
-    fn error_of(resp: RawResponse) -> Error<UploadArchiveError> {
-        resp.unexpected()
+    #[inline]
+    fn decode(
+        resp: RawResponse,
+    ) -> Result<Response<::bytes::Bytes>, Error<UploadArchiveError>> {
+        match resp.status().as_u16() {
+            200 => resp.bytes(),
+            _ => Err(UploadArchiveError::from_response(resp)),
+        }
     }
 }
-impl<'a> ::std::future::IntoFuture for UploadArchive<'a> {
-    type Output = Result<::bytes::Bytes, Error<UploadArchiveError>>;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+impl<'a> UploadArchive<'a> {
+    /// Sends the request and hands a success body over as a stream, unread, instead of buffering it.
+    /// Error responses are read and decoded as with `send`.
+    pub async fn send_streaming(
+        self,
+    ) -> Result<Response<runtime::ByteStream>, Error<UploadArchiveError>> {
+        let client = self.client;
+        let (req, options) = runtime::Operation::into_parts(self);
+        let resp = client.execute_stream(req, options).await?;
+        match resp.status().as_u16() {
+            200 => resp.into_stream(),
+            _ => Err(UploadArchiveError::from_response(resp.buffer().await?)),
+        }
     }
 }
 /// Documented error responses of [`Client::upload_archive`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum UploadArchiveError {}
+pub type UploadArchiveError = NoDocumentedError;
 impl Client {
     /// Put Logs
     ///
@@ -673,26 +582,12 @@ pub struct PutLogs<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(PutLogs < '_ >);
-impl<'a> PutLogs<'a> {
-    /// `trace` (cookie parameter).
-    pub fn trace(mut self, value: impl Into<String>) -> Self {
-        self.trace = Some(value.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error<PutLogsError>> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error<PutLogsError>> {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
-        match resp.status().as_u16() {
-            204 => resp.empty(),
-            _ => Err(Self::error_of(resp)),
-        }
-    }
-    fn request(&self) -> ApiRequest {
+runtime::operation!(PutLogs, (), PutLogsError);
+impl runtime::Operation for PutLogs<'_> {
+    type Output = ();
+    type Error = PutLogsError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(
             ::reqwest::Method::PUT,
             "/sandbox-images/{id}/logs",
@@ -714,19 +609,46 @@ impl<'a> PutLogs<'a> {
                 ],
             ],
         );
-        req
+        (req, self.options)
     }
-    fn error_of(resp: RawResponse) -> Error<PutLogsError> {
-        resp.unexpected()
+    #[inline]
+    fn decode(resp: RawResponse) -> Result<Response<()>, Error<PutLogsError>> {
+        match resp.status().as_u16() {
+            204 => resp.empty(),
+            _ => Err(PutLogsError::from_response(resp)),
+        }
     }
 }
-impl<'a> ::std::future::IntoFuture for PutLogs<'a> {
-    type Output = Result<(), Error<PutLogsError>>;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+impl<'a> PutLogs<'a> {
+    /// `trace` (cookie parameter).
+    pub fn trace(mut self, value: impl Into<String>) -> Self {
+        self.trace = Some(value.into());
+        self
     }
 }
 /// Documented error responses of [`Client::put_logs`].
+pub type PutLogsError = NoDocumentedError;
+/// Documented error responses shared by 2 operations: [`Client::get_sandbox_image`], [`Client::download_archive`].
 #[derive(Debug, Clone, PartialEq)]
-pub enum PutLogsError {}
+pub enum NotFoundError {
+    /// 404: Not found
+    NotFound,
+}
+impl NotFoundError {
+    #[inline]
+    fn from_response(resp: RawResponse) -> Error<Self> {
+        match resp.status().as_u16() {
+            404 => resp.api_error_empty(|| NotFoundError::NotFound),
+            _ => resp.unexpected(),
+        }
+    }
+}
+/// Documented error responses shared by 5 operations: [`Client::delete_sandbox_image`], [`Client::create_sandbox`], [`Client::issue_token`], [`Client::upload_archive`], [`Client::put_logs`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum NoDocumentedError {}
+impl NoDocumentedError {
+    #[inline]
+    fn from_response(resp: RawResponse) -> Error<Self> {
+        resp.unexpected()
+    }
+}

@@ -113,8 +113,8 @@ events (feature `sse`, on by default for such APIs).
 )]
 mod runtime;
 pub use runtime::{
-    ApiError, BoxFuture, BuildError, ByteStream, Client, ClientBuilder, DecodeError,
-    Error, InvalidRequest, Multipart, Part, RequestOptions, Response, RetryPolicy,
+    ApiError, BuildError, ByteStream, Client, ClientBuilder, DecodeError, Error,
+    InvalidRequest, Multipart, Part, RequestOptions, Response, RetryPolicy, SendFuture,
     TimeoutError, TransportError, UnexpectedResponse,
 };
 #[cfg(feature = "sse")]

@@ -33,44 +33,31 @@ pub struct Echo<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(Echo < '_ >);
-impl<'a> Echo<'a> {
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::types::Envelope, Error<EchoError>> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<crate::types::Envelope>, Error<EchoError>> {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
-        match resp.status().as_u16() {
-            200 => resp.json(),
-            _ => Err(Self::error_of(resp)),
-        }
-    }
-    fn request(&self) -> ApiRequest {
+runtime::operation!(Echo, crate ::types::Envelope, EchoError);
+impl runtime::Operation for Echo<'_> {
+    type Output = crate::types::Envelope;
+    type Error = EchoError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::POST, "/echo");
         req.push_path("/echo");
         let body = self.body;
         req.json(body);
         req.auth(&[]);
-        req
+        (req, self.options)
     }
-    fn error_of(resp: RawResponse) -> Error<EchoError> {
-        resp.unexpected()
-    }
-}
-impl<'a> ::std::future::IntoFuture for Echo<'a> {
-    type Output = Result<crate::types::Envelope, Error<EchoError>>;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    #[inline]
+    fn decode(
+        resp: RawResponse,
+    ) -> Result<Response<crate::types::Envelope>, Error<EchoError>> {
+        match resp.status().as_u16() {
+            200 => resp.json(),
+            _ => Err(EchoError::from_response(resp)),
+        }
     }
 }
 /// Documented error responses of [`Client::echo`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum EchoError {}
+pub type EchoError = NoDocumentedError;
 impl Client {
     /// `PATCH /patch`
     ///
@@ -100,39 +87,35 @@ pub struct Patch<'a> {
     options: RequestOptions,
 }
 runtime::request_options!(Patch < '_ >);
-impl<'a> Patch<'a> {
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error<PatchError>> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request; the result also carries the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error<PatchError>> {
-        let req = self.request();
-        let resp = self.client.execute(req, self.options).await?;
-        match resp.status().as_u16() {
-            204 => resp.empty(),
-            _ => Err(Self::error_of(resp)),
-        }
-    }
-    fn request(&self) -> ApiRequest {
+runtime::operation!(Patch, (), PatchError);
+impl runtime::Operation for Patch<'_> {
+    type Output = ();
+    type Error = PatchError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::PATCH, "/patch");
         req.push_path("/patch");
         let body = self.body;
         req.json(body);
         req.auth(&[]);
-        req
+        (req, self.options)
     }
-    fn error_of(resp: RawResponse) -> Error<PatchError> {
-        resp.unexpected()
-    }
-}
-impl<'a> ::std::future::IntoFuture for Patch<'a> {
-    type Output = Result<(), Error<PatchError>>;
-    type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    #[inline]
+    fn decode(resp: RawResponse) -> Result<Response<()>, Error<PatchError>> {
+        match resp.status().as_u16() {
+            204 => resp.empty(),
+            _ => Err(PatchError::from_response(resp)),
+        }
     }
 }
 /// Documented error responses of [`Client::patch`].
+pub type PatchError = NoDocumentedError;
+/// Documented error responses shared by 2 operations: [`Client::echo`], [`Client::patch`].
 #[derive(Debug, Clone, PartialEq)]
-pub enum PatchError {}
+pub enum NoDocumentedError {}
+impl NoDocumentedError {
+    #[inline]
+    fn from_response(resp: RawResponse) -> Error<Self> {
+        resp.unexpected()
+    }
+}

@@ -208,7 +208,8 @@ impl ::std::fmt::Display for Mode {
     }
 }
 pub type Pair = (String, i64);
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
 pub struct Patch {
     #[serde(
         default,

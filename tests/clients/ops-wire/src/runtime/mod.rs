@@ -9,9 +9,9 @@
 //!
 //! ```text
 //! pub use runtime::{
-//!     ApiError, BoxFuture, BuildError, ByteStream, Client, ClientBuilder, DecodeError, Error,
+//!     ApiError, BuildError, ByteStream, Client, ClientBuilder, DecodeError, Error,
 //!     InvalidRequest, Multipart, Part, RequestOptions, Response, RetryPolicy,
-//!     TimeoutError, TransportError, UnexpectedResponse,
+//!     SendFuture, TimeoutError, TransportError, UnexpectedResponse,
 //! };
 //! ```
 //!
@@ -29,15 +29,13 @@ mod client;
 mod encoding;
 mod error;
 pub(crate) mod nullable;
+mod operation;
 mod request;
 mod response;
 mod retry;
 #[cfg(feature = "sse")]
 mod sse;
 pub(crate) mod union;
-
-use std::future::Future;
-use std::pin::Pin;
 
 #[allow(unused_imports)]
 pub(crate) use auth::{ApiKeyLocation, AuthScheme};
@@ -58,9 +56,8 @@ pub use response::{ByteStream, Response};
 #[allow(unused_imports)]
 pub(crate) use response::{RawResponse, StreamingResponse};
 pub use retry::RetryPolicy;
+#[allow(unused_imports)]
+pub(crate) use operation::{operation, send, send_with_response, Operation};
+pub use operation::SendFuture;
 #[cfg(feature = "sse")]
 pub use sse::{EventStream, EventStreamError, ServerEvent};
-
-/// The future type of operation builders' `IntoFuture` implementations, so
-/// that `client.some_operation(..).await` works without calling `.send()`.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
