@@ -286,6 +286,22 @@ async fn awaiting_the_builder_sends_the_request() {
     assert_eq!(header(&reqs[0], "x-workspace-id"), "ws-1");
 }
 
+/// The futures of `send`, `send_with_response` and `.await` are `Send`: they run on
+/// `tokio::spawn` from a multi-threaded runtime.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_futures_are_send_and_spawnable() {
+    let server = created_server().await;
+    let client = client(&server.uri());
+    let (c1, c2, c3) = (client.clone(), client.clone(), client);
+    let a = tokio::spawn(async move { c1.create_sandbox_image(&minimal_body()).send().await });
+    let b = tokio::spawn(async move { c2.create_sandbox_image(&minimal_body()).send_with_response().await });
+    let c = tokio::spawn(async move { c3.create_sandbox_image(&minimal_body()).await });
+    assert_eq!(a.await.unwrap().unwrap().id, IMAGE_ID.parse::<Uuid>().unwrap());
+    assert_eq!(b.await.unwrap().unwrap().status(), 201);
+    assert_eq!(c.await.unwrap().unwrap().id, IMAGE_ID.parse::<Uuid>().unwrap());
+    assert_eq!(recorded(&server).await.len(), 3);
+}
+
 #[tokio::test]
 async fn send_with_response_gives_status_and_headers() {
     let server = server_answering(

@@ -42,6 +42,12 @@ pub struct TypeDef {
     /// Reachable from a response body (success, error or event stream) or from a default value
     /// given as JSON: the type is decoded.
     pub in_response: bool,
+    /// Implements `Serialize` (without the generated crate's `serde-all` feature): request types,
+    /// types used in neither direction, and everything they contain.
+    pub serialize: bool,
+    /// Implements `Deserialize` (without `serde-all`): response types, types used in neither
+    /// direction, and everything they contain.
+    pub deserialize: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -11,6 +11,10 @@ impl Client {
     ///
     /// `POST /sandbox-images`
     ///
+    /// # Responses
+    ///
+    /// 201: Successful Response
+    ///
     /// # Example
     ///
     /// ```no_run

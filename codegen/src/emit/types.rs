@@ -30,8 +30,8 @@ pub(crate) struct SerdeTraits {
 impl SerdeTraits {
     fn of(t: &TypeDef) -> Self {
         Self {
-            ser: t.in_request || !t.in_response,
-            de: t.in_response || !t.in_request,
+            ser: t.serialize,
+            de: t.deserialize,
         }
     }
 

@@ -57,6 +57,8 @@ impl<'a> Lowerer<'a> {
             kind,
             in_request: false,
             in_response: false,
+            serialize: false,
+            deserialize: false,
         });
     }
 

@@ -8,8 +8,10 @@ use crate::ir::{Api, DefaultValue, Presence, Ty, TypeId, TypeKind};
 pub fn run(api: &mut Api, diags: &mut Diagnostics) -> Result<(), Error> {
     mark_request_types(api);
     mark_response_types(api);
+    mark_serde_traits(api);
     loosen_response_nullables(api);
     break_alias_cycles(api, diags);
+    break_recursive_aliases(api, diags);
     box_recursion(api);
     order_untagged(api);
     check(api)
@@ -94,6 +96,36 @@ fn mark_response_types(api: &mut Api) {
     }
 }
 
+/// A type that is only sent needs `Serialize`, one only received `Deserialize`; a type used both
+/// ways or neither (webhook payloads, unused components) both. A type needs what any type containing
+/// it needs.
+fn mark_serde_traits(api: &mut Api) {
+    let mut ser: Vec<TypeId> = Vec::new();
+    let mut de: Vec<TypeId> = Vec::new();
+    for (i, t) in api.types.iter().enumerate() {
+        if t.in_request || !t.in_response {
+            ser.push(TypeId(i));
+        }
+        if t.in_response || !t.in_request {
+            de.push(TypeId(i));
+        }
+    }
+    while let Some(id) = ser.pop() {
+        let t = &mut api.types[id.0];
+        if !t.serialize {
+            t.serialize = true;
+            ser.extend(children(&t.kind));
+        }
+    }
+    while let Some(id) = de.pop() {
+        let t = &mut api.types[id.0];
+        if !t.deserialize {
+            t.deserialize = true;
+            de.extend(children(&t.kind));
+        }
+    }
+}
+
 /// Only request types need the three states of an optional nullable field; response-only types read
 /// absent and null the same way, which is easier to use.
 fn loosen_response_nullables(api: &mut Api) {
@@ -137,6 +169,63 @@ fn break_alias_cycles(api: &mut Api, diags: &mut Diagnostics) {
                 _ => break,
             }
         }
+    }
+}
+
+/// Does following aliases only (through `Vec`, maps, `Option`, ...) from `from` lead to `target`?
+fn alias_reaches(api: &Api, from: TypeId, target: TypeId) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![from];
+    while let Some(id) = stack.pop() {
+        if id == target {
+            return true;
+        }
+        if !seen.insert(id) {
+            continue;
+        }
+        if let TypeKind::Alias(t) = &api.types[id.0].kind {
+            named_in(t, &mut stack);
+        }
+    }
+    false
+}
+
+fn replace_named(ty: &mut Ty, replace: &dyn Fn(TypeId) -> bool) -> bool {
+    match ty {
+        Ty::Named(id) if replace(*id) => {
+            *ty = Ty::Any;
+            true
+        }
+        Ty::Vec(t) | Ty::Map(t) | Ty::Option(t) | Ty::Boxed(t) => replace_named(t, replace),
+        Ty::Tuple(items) => items
+            .iter_mut()
+            .fold(false, |changed, t| replace_named(t, replace) || changed),
+        _ => false,
+    }
+}
+
+/// `A = Vec<A>` (an array schema whose items are itself, or a map of itself) would be a type alias
+/// of infinite size, which Rust rejects. The inner reference becomes a JSON value.
+fn break_recursive_aliases(api: &mut Api, diags: &mut Diagnostics) {
+    for i in 0..api.types.len() {
+        let me = TypeId(i);
+        let TypeKind::Alias(body) = &api.types[i].kind else {
+            continue;
+        };
+        let mut inner = Vec::new();
+        named_in(body, &mut inner);
+        let cyclic: BTreeSet<TypeId> = inner.into_iter().filter(|id| alias_reaches(api, *id, me)).collect();
+        if cyclic.is_empty() {
+            continue;
+        }
+        if let TypeKind::Alias(body) = &mut api.types[i].kind {
+            replace_named(body, &|id| cyclic.contains(&id));
+        }
+        diags.approx(
+            crate::diag::Approx::JsonValue,
+            api.types[i].origin.clone(),
+            "this schema contains itself only through arrays or maps; the inner values are JSON values",
+        );
     }
 }
 

@@ -19,7 +19,14 @@ pub fn emit(api: &Api, crate_ident: &str) -> TokenStream {
         .operations
         .iter()
         .enumerate()
-        .map(|(i, op)| operation(api, op, errors.of[i].map(|g| errors.shared[g].name.as_str()), crate_ident))
+        .map(|(i, op)| {
+            operation(
+                api,
+                op,
+                errors.of[i].map(|g| errors.shared[g].name.as_str()),
+                crate_ident,
+            )
+        })
         .collect();
     let shared: Vec<TokenStream> = errors.shared.iter().map(|g| shared_error(api, g)).collect();
     let imports = if ops.is_empty() {
@@ -54,7 +61,14 @@ struct SharedError {
 }
 
 /// Names of the `operations` module that shared enums must not take.
-const MODULE_NAMES: &[&str] = &["ApiRequest", "Client", "Error", "RawResponse", "RequestOptions", "Response"];
+const MODULE_NAMES: &[&str] = &[
+    "ApiRequest",
+    "Client",
+    "Error",
+    "RawResponse",
+    "RequestOptions",
+    "Response",
+];
 
 impl ErrorTypes {
     fn new(api: &Api) -> Self {
@@ -362,9 +376,10 @@ fn operation(api: &Api, op: &Operation, shared_error: Option<&str>, crate_ident:
         quote!(#attrs #[doc = ""])
     };
     let summary = docs::lines(&format!(
-        "`{} {}`\n\n{}",
+        "`{} {}`{}\n\n{}",
         op.method,
         op.path,
+        method_sections(op),
         example(api, op, body_required, crate_ident)
     ));
     let builder_doc = docs::lines(&format!(
@@ -418,6 +433,37 @@ fn operation(api: &Api, op: &Operation, shared_error: Option<&str>, crate_ident:
 
         #success_enum
     }
+}
+
+/// `# Arguments` (the required parameters' descriptions) and `# Responses` (the success
+/// responses' descriptions; error responses are documented on their error enum's variants), so that
+/// no description of the spec is lost.
+fn method_sections(op: &Operation) -> String {
+    let mut out = String::new();
+    let args: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .filter_map(|p| {
+            let d = p.docs.description.as_deref().filter(|d| !d.trim().is_empty())?;
+            Some(format!("`{}`: {}", p.name.trim_start_matches("r#"), docs::sanitize(d)))
+        })
+        .collect();
+    if !args.is_empty() {
+        out.push_str("\n\n# Arguments\n\n");
+        out.push_str(&args.join("\n\n"));
+    }
+    let successes: Vec<String> = op
+        .responses
+        .iter()
+        .filter(|r| responses::is_success(op, r) && r.description.as_deref().is_some_and(|d| !d.trim().is_empty()))
+        .map(|r| docs::sanitize(&responses::response_doc(r)))
+        .collect();
+    if !successes.is_empty() {
+        out.push_str("\n\n# Responses\n\n");
+        out.push_str(&successes.join("\n\n"));
+    }
+    out
 }
 
 /// A body is an argument when the spec requires it, or when its schema requires properties (no

@@ -105,6 +105,14 @@ while let Some(chunk) = stream.next().await {
 
 Operations with `text/event-stream` responses have `.send_events()`, a stream of typed server-sent
 events (feature `sse`, on by default for such APIs).
+
+## Cargo features
+
+- `serde-all`: `Serialize` and `Deserialize` on every type. Without it, a type that is only sent
+  implements `Serialize` and a type that is only received implements `Deserialize`, which keeps the
+  crate quick to compile. Turn it on to store, log or mock API values.
+- `rustls` (default) or `native-tls`: the TLS implementation of `reqwest`.
+- `sse`: typed server-sent events, on by default when the API has them.
 */
 #![allow(clippy::tabs_in_doc_comments)]
 #![allow(

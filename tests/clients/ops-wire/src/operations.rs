@@ -7,6 +7,10 @@ use crate::runtime::{
 impl Client {
     /// `GET /query`
     ///
+    /// # Responses
+    ///
+    /// 204: OK
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -137,6 +141,10 @@ pub type QueryStylesError = NoDocumentedError;
 impl Client {
     /// `GET /items/{id}`
     ///
+    /// # Responses
+    ///
+    /// 204: OK
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -199,6 +207,10 @@ impl<'a> GetItem<'a> {
 pub type GetItemError = NoDocumentedError;
 impl Client {
     /// `GET /headers`
+    ///
+    /// # Responses
+    ///
+    /// 204: OK
     ///
     /// # Example
     ///
@@ -284,6 +296,10 @@ pub type HeaderParamsError = NoDocumentedError;
 impl Client {
     /// `POST /upload`
     ///
+    /// # Responses
+    ///
+    /// 204: OK
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -351,6 +367,10 @@ pub type UploadError = NoDocumentedError;
 impl Client {
     /// `POST /form`
     ///
+    /// # Responses
+    ///
+    /// 204: OK
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -402,6 +422,10 @@ impl runtime::Operation for PostForm<'_> {
 pub type PostFormError = NoDocumentedError;
 impl Client {
     /// `PUT /octet`
+    ///
+    /// # Responses
+    ///
+    /// 204: OK
     ///
     /// # Example
     ///
@@ -455,6 +479,10 @@ pub type PutOctetError = NoDocumentedError;
 impl Client {
     /// `PUT /text`
     ///
+    /// # Responses
+    ///
+    /// 204: OK
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -506,6 +534,10 @@ impl runtime::Operation for PutText<'_> {
 pub type PutTextError = NoDocumentedError;
 impl Client {
     /// `POST /patch`
+    ///
+    /// # Responses
+    ///
+    /// 204: OK
     ///
     /// # Example
     ///
@@ -567,6 +599,10 @@ pub type OptionalBodyError = NoDocumentedError;
 impl Client {
     /// `PATCH /patch`
     ///
+    /// # Responses
+    ///
+    /// 204: OK
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -618,6 +654,10 @@ impl runtime::Operation for MergePatch<'_> {
 pub type MergePatchError = NoDocumentedError;
 impl Client {
     /// `POST /several`
+    ///
+    /// # Responses
+    ///
+    /// 204: OK
     ///
     /// # Example
     ///
@@ -673,6 +713,10 @@ pub type SeveralError = NoDocumentedError;
 impl Client {
     /// `GET /auth/global`
     ///
+    /// # Responses
+    ///
+    /// 204: OK
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -720,6 +764,10 @@ impl runtime::Operation for AuthGlobal<'_> {
 pub type AuthGlobalError = NoDocumentedError;
 impl Client {
     /// `GET /auth/public`
+    ///
+    /// # Responses
+    ///
+    /// 204: OK
     ///
     /// # Example
     ///
@@ -769,6 +817,10 @@ pub type AuthPublicError = NoDocumentedError;
 impl Client {
     /// `GET /auth/basic`
     ///
+    /// # Responses
+    ///
+    /// 204: OK
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -816,6 +868,10 @@ impl runtime::Operation for AuthBasic<'_> {
 pub type AuthBasicError = NoDocumentedError;
 impl Client {
     /// `GET /auth/keys`
+    ///
+    /// # Responses
+    ///
+    /// 204: OK
     ///
     /// # Example
     ///
@@ -885,6 +941,10 @@ pub type AuthKeysError = NoDocumentedError;
 impl Client {
     /// `GET /auth/oauth`
     ///
+    /// # Responses
+    ///
+    /// 204: OK
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -932,6 +992,12 @@ impl runtime::Operation for AuthOauth<'_> {
 pub type AuthOauthError = NoDocumentedError;
 impl Client {
     /// `GET /things/{id}`
+    ///
+    /// # Responses
+    ///
+    /// 200: The thing
+    ///
+    /// 202: Still being made
     ///
     /// # Example
     ///
@@ -1016,6 +1082,10 @@ pub enum GetThingResponse {
 impl Client {
     /// `DELETE /things/{id}`
     ///
+    /// # Responses
+    ///
+    /// 204: Deleted
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1067,6 +1137,10 @@ pub type DeleteThingError = NoDocumentedError;
 impl Client {
     /// `GET /range`
     ///
+    /// # Responses
+    ///
+    /// 2XX: Any success
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1116,6 +1190,10 @@ impl runtime::Operation for GetRange<'_> {
 pub type GetRangeError = NoDocumentedError;
 impl Client {
     /// `GET /download`
+    ///
+    /// # Responses
+    ///
+    /// 200: The file
     ///
     /// # Example
     ///
@@ -1195,6 +1273,10 @@ impl DownloadError {
 impl Client {
     /// `GET /events`
     ///
+    /// # Responses
+    ///
+    /// 200: Progress events
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1263,6 +1345,10 @@ pub type EventsError = NoDocumentedError;
 impl Client {
     /// `GET /status`
     ///
+    /// # Responses
+    ///
+    /// 200: A status that newer servers extend
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1312,6 +1398,10 @@ impl runtime::Operation for GetStatus<'_> {
 pub type GetStatusError = NoDocumentedError;
 impl Client {
     /// `GET /readme`
+    ///
+    /// # Responses
+    ///
+    /// 200: The text
     ///
     /// # Example
     ///

@@ -9,6 +9,10 @@ impl Client {
     ///
     /// `POST /sandbox-images`
     ///
+    /// # Responses
+    ///
+    /// 201: Created
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -100,6 +104,10 @@ impl Client {
     /// Get Sandbox Image
     ///
     /// `GET /sandbox-images/{id}`
+    ///
+    /// # Responses
+    ///
+    /// 200: OK
     ///
     /// # Example
     ///
@@ -198,6 +206,10 @@ impl Client {
     ///
     /// `DELETE /sandbox-images/{id}`
     ///
+    /// # Responses
+    ///
+    /// 204: Deleted
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -267,6 +279,10 @@ impl Client {
     ///
     /// `POST /sandboxes`
     ///
+    /// # Responses
+    ///
+    /// 201: Created
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -329,6 +345,10 @@ impl Client {
     ///
     /// `POST /token`
     ///
+    /// # Responses
+    ///
+    /// 200: The token
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -385,6 +405,10 @@ impl Client {
     /// Download Image Archive
     ///
     /// `GET /sandbox-images/{id}/archive`
+    ///
+    /// # Responses
+    ///
+    /// 200: The archive
     ///
     /// # Example
     ///
@@ -459,6 +483,10 @@ impl Client {
     /// Upload Image Archive
     ///
     /// `PUT /sandbox-images/{id}/archive`
+    ///
+    /// # Responses
+    ///
+    /// 200: Checksum
     ///
     /// # Example
     ///
@@ -551,6 +579,10 @@ impl Client {
     /// Put Logs
     ///
     /// `PUT /sandbox-images/{id}/logs`
+    ///
+    /// # Responses
+    ///
+    /// 204: Stored
     ///
     /// # Example
     ///

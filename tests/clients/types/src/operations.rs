@@ -7,6 +7,10 @@ use crate::runtime::{
 impl Client {
     /// `POST /echo`
     ///
+    /// # Responses
+    ///
+    /// 200: ok
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -60,6 +64,10 @@ impl runtime::Operation for Echo<'_> {
 pub type EchoError = NoDocumentedError;
 impl Client {
     /// `PATCH /patch`
+    ///
+    /// # Responses
+    ///
+    /// 204: ok
     ///
     /// # Example
     ///
