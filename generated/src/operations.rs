@@ -68,12 +68,7 @@ impl runtime::Operation for CreateSandboxImage<'_> {
         (req, self.options)
     }
     #[inline]
-    fn decode(
-        resp: RawResponse,
-    ) -> Result<
-        Response<crate::types::SandboxImageDetail>,
-        Error<CreateSandboxImageError>,
-    > {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             201 => resp.json(),
             _ => Err(CreateSandboxImageError::from_response(resp)),

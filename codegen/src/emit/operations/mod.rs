@@ -419,7 +419,7 @@ fn operation(api: &Api, op: &Operation, shared_error: Option<&str>, crate_ident:
             }
 
             #[inline]
-            fn decode(resp: RawResponse) -> Result<Response<#success_ty>, Error<#error>> {
+            fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
                 match resp.status().as_u16() {
                     #(#arms)*
                     _ => Err(#error::from_response(resp)),

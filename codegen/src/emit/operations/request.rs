@@ -39,8 +39,11 @@ pub fn build(api: &Api, op: &Operation, body_required: bool) -> Vec<TokenStream>
             quote!(if let Some(body) = self.body { #call })
         });
     }
-    let auth = auth_tokens(api, op);
-    build.push(quote!(req.auth(#auth);));
+    // Without security requirements nothing is sent; `ApiRequest::new` starts with none.
+    if !op.security.is_empty() {
+        let auth = auth_tokens(api, op);
+        build.push(quote!(req.auth(#auth);));
+    }
     if let Some(h) = &op.idempotency_header {
         build.push(quote!(req.idempotency_header(#h);));
     }

@@ -73,11 +73,10 @@ impl runtime::Operation for QueryStyles<'_> {
         req.query_param("where", &self.r#where, runtime::Style::Json, false);
         req.query_param("kind", &self.kind, runtime::Style::Form, true);
         req.query_param("flag", &self.flag, runtime::Style::Form, true);
-        req.auth(&[]);
         (req, self.options)
     }
     #[inline]
-    fn decode(resp: RawResponse) -> Result<Response<()>, Error<QueryStylesError>> {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             204 => resp.empty(),
             _ => Err(QueryStylesError::from_response(resp)),
@@ -183,11 +182,10 @@ impl runtime::Operation for GetItem<'_> {
         req.push_path("/items/");
         req.path_param("id", &self.id, runtime::Style::Simple, false);
         req.query_param("verbose", &self.verbose, runtime::Style::Form, true);
-        req.auth(&[]);
         (req, self.options)
     }
     #[inline]
-    fn decode(resp: RawResponse) -> Result<Response<()>, Error<GetItemError>> {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             204 => resp.empty(),
             _ => Err(GetItemError::from_response(resp)),
@@ -263,11 +261,10 @@ impl runtime::Operation for HeaderParams<'_> {
         req.header_param("x-list", &self.x_list, runtime::Style::Simple, false);
         req.cookie_param("session-id", &self.session_id, runtime::Style::Form, true);
         req.cookie_param("theme", &self.theme, runtime::Style::Form, true);
-        req.auth(&[]);
         (req, self.options)
     }
     #[inline]
-    fn decode(resp: RawResponse) -> Result<Response<()>, Error<HeaderParamsError>> {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             204 => resp.empty(),
             _ => Err(HeaderParamsError::from_response(resp)),
@@ -344,11 +341,10 @@ impl runtime::Operation for Upload<'_> {
         form.add_value("meta", &body.meta);
         form.add_value("note", &body.note);
         req.multipart(&form);
-        req.auth(&[]);
         (req, self.options)
     }
     #[inline]
-    fn decode(resp: RawResponse) -> Result<Response<()>, Error<UploadError>> {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             204 => resp.empty(),
             _ => Err(UploadError::from_response(resp)),
@@ -407,11 +403,10 @@ impl runtime::Operation for PostForm<'_> {
         req.push_path("/form");
         let body = self.body;
         req.form(body);
-        req.auth(&[]);
         (req, self.options)
     }
     #[inline]
-    fn decode(resp: RawResponse) -> Result<Response<()>, Error<PostFormError>> {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             204 => resp.empty(),
             _ => Err(PostFormError::from_response(resp)),
@@ -463,11 +458,10 @@ impl runtime::Operation for PutOctet<'_> {
         req.push_path("/octet");
         let body = self.body;
         req.bytes("application/octet-stream", body.to_vec());
-        req.auth(&[]);
         (req, self.options)
     }
     #[inline]
-    fn decode(resp: RawResponse) -> Result<Response<()>, Error<PutOctetError>> {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             204 => resp.empty(),
             _ => Err(PutOctetError::from_response(resp)),
@@ -519,11 +513,10 @@ impl runtime::Operation for PutText<'_> {
         req.push_path("/text");
         let body = self.body;
         req.text("text/plain", body.to_owned());
-        req.auth(&[]);
         (req, self.options)
     }
     #[inline]
-    fn decode(resp: RawResponse) -> Result<Response<()>, Error<PutTextError>> {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             204 => resp.empty(),
             _ => Err(PutTextError::from_response(resp)),
@@ -576,11 +569,10 @@ impl runtime::Operation for OptionalBody<'_> {
         if let Some(body) = self.body {
             req.json(body);
         }
-        req.auth(&[]);
         (req, self.options)
     }
     #[inline]
-    fn decode(resp: RawResponse) -> Result<Response<()>, Error<OptionalBodyError>> {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             204 => resp.empty(),
             _ => Err(OptionalBodyError::from_response(resp)),
@@ -639,11 +631,10 @@ impl runtime::Operation for MergePatch<'_> {
         req.push_path("/patch");
         let body = self.body;
         req.json_as("application/merge-patch+json", body);
-        req.auth(&[]);
         (req, self.options)
     }
     #[inline]
-    fn decode(resp: RawResponse) -> Result<Response<()>, Error<MergePatchError>> {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             204 => resp.empty(),
             _ => Err(MergePatchError::from_response(resp)),
@@ -697,11 +688,10 @@ impl runtime::Operation for Several<'_> {
         req.push_path("/several");
         let body = self.body;
         req.json(body);
-        req.auth(&[]);
         (req, self.options)
     }
     #[inline]
-    fn decode(resp: RawResponse) -> Result<Response<()>, Error<SeveralError>> {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             204 => resp.empty(),
             _ => Err(SeveralError::from_response(resp)),
@@ -753,7 +743,7 @@ impl runtime::Operation for AuthGlobal<'_> {
         (req, self.options)
     }
     #[inline]
-    fn decode(resp: RawResponse) -> Result<Response<()>, Error<AuthGlobalError>> {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             204 => resp.empty(),
             _ => Err(AuthGlobalError::from_response(resp)),
@@ -801,11 +791,10 @@ impl runtime::Operation for AuthPublic<'_> {
     fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::GET, "/auth/public");
         req.push_path("/auth/public");
-        req.auth(&[]);
         (req, self.options)
     }
     #[inline]
-    fn decode(resp: RawResponse) -> Result<Response<()>, Error<AuthPublicError>> {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             204 => resp.empty(),
             _ => Err(AuthPublicError::from_response(resp)),
@@ -857,7 +846,7 @@ impl runtime::Operation for AuthBasic<'_> {
         (req, self.options)
     }
     #[inline]
-    fn decode(resp: RawResponse) -> Result<Response<()>, Error<AuthBasicError>> {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             204 => resp.empty(),
             _ => Err(AuthBasicError::from_response(resp)),
@@ -929,7 +918,7 @@ impl runtime::Operation for AuthKeys<'_> {
         (req, self.options)
     }
     #[inline]
-    fn decode(resp: RawResponse) -> Result<Response<()>, Error<AuthKeysError>> {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             204 => resp.empty(),
             _ => Err(AuthKeysError::from_response(resp)),
@@ -981,7 +970,7 @@ impl runtime::Operation for AuthOauth<'_> {
         (req, self.options)
     }
     #[inline]
-    fn decode(resp: RawResponse) -> Result<Response<()>, Error<AuthOauthError>> {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             204 => resp.empty(),
             _ => Err(AuthOauthError::from_response(resp)),
@@ -1034,13 +1023,10 @@ impl runtime::Operation for GetThing<'_> {
         let mut req = ApiRequest::new(::reqwest::Method::GET, "/things/{id}");
         req.push_path("/things/");
         req.path_param("id", &self.id, runtime::Style::Simple, false);
-        req.auth(&[]);
         (req, self.options)
     }
     #[inline]
-    fn decode(
-        resp: RawResponse,
-    ) -> Result<Response<GetThingResponse>, Error<GetThingError>> {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             200 => resp.json().map(|r| r.map(GetThingResponse::Ok)),
             202 => resp.json().map(|r| r.map(GetThingResponse::Accepted)),
@@ -1121,11 +1107,10 @@ impl runtime::Operation for DeleteThing<'_> {
         let mut req = ApiRequest::new(::reqwest::Method::DELETE, "/things/{id}");
         req.push_path("/things/");
         req.path_param("id", &self.id, runtime::Style::Simple, false);
-        req.auth(&[]);
         (req, self.options)
     }
     #[inline]
-    fn decode(resp: RawResponse) -> Result<Response<()>, Error<DeleteThingError>> {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             204 => resp.empty(),
             _ => Err(DeleteThingError::from_response(resp)),
@@ -1173,13 +1158,10 @@ impl runtime::Operation for GetRange<'_> {
     fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::GET, "/range");
         req.push_path("/range");
-        req.auth(&[]);
         (req, self.options)
     }
     #[inline]
-    fn decode(
-        resp: RawResponse,
-    ) -> Result<Response<crate::types::Thing>, Error<GetRangeError>> {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             200..=299 => resp.json(),
             _ => Err(GetRangeError::from_response(resp)),
@@ -1227,13 +1209,10 @@ impl runtime::Operation for Download<'_> {
     fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::GET, "/download");
         req.push_path("/download");
-        req.auth(&[]);
         (req, self.options)
     }
     #[inline]
-    fn decode(
-        resp: RawResponse,
-    ) -> Result<Response<::bytes::Bytes>, Error<DownloadError>> {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             200 => resp.bytes(),
             _ => Err(DownloadError::from_response(resp)),
@@ -1309,11 +1288,10 @@ impl runtime::Operation for Events<'_> {
     fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::GET, "/events");
         req.push_path("/events");
-        req.auth(&[]);
         (req, self.options)
     }
     #[inline]
-    fn decode(resp: RawResponse) -> Result<Response<String>, Error<EventsError>> {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             200 => resp.text(),
             _ => Err(EventsError::from_response(resp)),
@@ -1381,13 +1359,10 @@ impl runtime::Operation for GetStatus<'_> {
     fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::GET, "/status");
         req.push_path("/status");
-        req.auth(&[]);
         (req, self.options)
     }
     #[inline]
-    fn decode(
-        resp: RawResponse,
-    ) -> Result<Response<crate::types::GetStatusResponse>, Error<GetStatusError>> {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             200 => resp.json(),
             _ => Err(GetStatusError::from_response(resp)),
@@ -1435,11 +1410,10 @@ impl runtime::Operation for Readme<'_> {
     fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::GET, "/readme");
         req.push_path("/readme");
-        req.auth(&[]);
         (req, self.options)
     }
     #[inline]
-    fn decode(resp: RawResponse) -> Result<Response<String>, Error<ReadmeError>> {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             200 => resp.text(),
             _ => Err(ReadmeError::from_response(resp)),

@@ -66,12 +66,7 @@ impl runtime::Operation for CreateSandboxImage<'_> {
         (req, self.options)
     }
     #[inline]
-    fn decode(
-        resp: RawResponse,
-    ) -> Result<
-        Response<crate::types::SandboxImageDetail>,
-        Error<CreateSandboxImageError>,
-    > {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             201 => resp.json(),
             _ => Err(CreateSandboxImageError::from_response(resp)),
@@ -165,12 +160,7 @@ impl runtime::Operation for GetSandboxImage<'_> {
         (req, self.options)
     }
     #[inline]
-    fn decode(
-        resp: RawResponse,
-    ) -> Result<
-        Response<crate::types::SandboxImageDetail>,
-        Error<GetSandboxImageError>,
-    > {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             200 => resp.json(),
             _ => Err(GetSandboxImageError::from_response(resp)),
@@ -263,9 +253,7 @@ impl runtime::Operation for DeleteSandboxImage<'_> {
         (req, self.options)
     }
     #[inline]
-    fn decode(
-        resp: RawResponse,
-    ) -> Result<Response<()>, Error<DeleteSandboxImageError>> {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             204 => resp.empty(),
             _ => Err(DeleteSandboxImageError::from_response(resp)),
@@ -329,9 +317,7 @@ impl runtime::Operation for CreateSandbox<'_> {
         (req, self.options)
     }
     #[inline]
-    fn decode(
-        resp: RawResponse,
-    ) -> Result<Response<crate::types::SandboxImageDetail>, Error<CreateSandboxError>> {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             201 => resp.json(),
             _ => Err(CreateSandboxError::from_response(resp)),
@@ -392,7 +378,7 @@ impl runtime::Operation for IssueToken<'_> {
         (req, self.options)
     }
     #[inline]
-    fn decode(resp: RawResponse) -> Result<Response<String>, Error<IssueTokenError>> {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             200 => resp.text(),
             _ => Err(IssueTokenError::from_response(resp)),
@@ -453,9 +439,7 @@ impl runtime::Operation for DownloadArchive<'_> {
         (req, self.options)
     }
     #[inline]
-    fn decode(
-        resp: RawResponse,
-    ) -> Result<Response<::bytes::Bytes>, Error<DownloadArchiveError>> {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             200 => resp.bytes(),
             _ => Err(DownloadArchiveError::from_response(resp)),
@@ -549,9 +533,7 @@ impl runtime::Operation for UploadArchive<'_> {
         (req, self.options)
     }
     #[inline]
-    fn decode(
-        resp: RawResponse,
-    ) -> Result<Response<::bytes::Bytes>, Error<UploadArchiveError>> {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             200 => resp.bytes(),
             _ => Err(UploadArchiveError::from_response(resp)),
@@ -644,7 +626,7 @@ impl runtime::Operation for PutLogs<'_> {
         (req, self.options)
     }
     #[inline]
-    fn decode(resp: RawResponse) -> Result<Response<()>, Error<PutLogsError>> {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             204 => resp.empty(),
             _ => Err(PutLogsError::from_response(resp)),

@@ -47,13 +47,10 @@ impl runtime::Operation for Echo<'_> {
         req.push_path("/echo");
         let body = self.body;
         req.json(body);
-        req.auth(&[]);
         (req, self.options)
     }
     #[inline]
-    fn decode(
-        resp: RawResponse,
-    ) -> Result<Response<crate::types::Envelope>, Error<EchoError>> {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             200 => resp.json(),
             _ => Err(EchoError::from_response(resp)),
@@ -105,11 +102,10 @@ impl runtime::Operation for Patch<'_> {
         req.push_path("/patch");
         let body = self.body;
         req.json(body);
-        req.auth(&[]);
         (req, self.options)
     }
     #[inline]
-    fn decode(resp: RawResponse) -> Result<Response<()>, Error<PatchError>> {
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
         match resp.status().as_u16() {
             204 => resp.empty(),
             _ => Err(PatchError::from_response(resp)),
