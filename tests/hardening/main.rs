@@ -7,9 +7,11 @@
 //! - `adversarial`: hostile names and docs produce exactly the items the spec describes.
 //! - `determinism`: bytes do not depend on map order, threads, hash seeds or the environment.
 //! - `failpoint`: a write that fails midway leaves the previous `generated/` intact.
+//! - `diagnostics`: the xtask's located errors, excerpts, `--deny-warnings`, `--report` and exit codes.
 
 mod adversarial;
 mod determinism;
+mod diagnostics;
 mod failpoint;
 mod fuzz;
 mod mutate;

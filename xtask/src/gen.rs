@@ -7,7 +7,7 @@ use clap::Args;
 use codegen::write::Change;
 use codegen::Location;
 
-const LONG_ABOUT: &str = "\
+pub const LONG_ABOUT: &str = "\
 Without --spec, regenerates every client listed in clients.toml at the repository root
 (today: specs/modbox.yaml -> generated/, crate `modbox`) and lists the files that changed.
 
@@ -33,7 +33,6 @@ Exit status:
      on disk are left as they were";
 
 #[derive(Args)]
-#[command(long_about = LONG_ABOUT)]
 pub struct GenArgs {
     /// Compare with what is on disk instead of writing; exit 2 on drift.
     #[arg(long)]

@@ -21,6 +21,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Generate client crates from OpenAPI specs.
+    #[command(long_about = gen::LONG_ABOUT)]
     Gen(gen::GenArgs),
     /// Generate and build a crate for every spec of a directory (default: the shared corpus) and
     /// print a table; ends with `N passed, M failed`.
