@@ -11,13 +11,9 @@ use quote::quote;
 use super::{docs, ident, ty_tokens};
 use crate::ir::{Api, BodyKind, Docs, Operation, Param, ParamLocation, Ty, TypeKind};
 
-pub fn emit(api: &Api, crate_ident: &str) -> TokenStream {
-    let ops: Vec<TokenStream> = api
-        .operations
-        .iter()
-        .map(|op| operation(api, op, crate_ident))
-        .collect();
-    let imports = if ops.is_empty() {
+/// The inner attributes and imports that open `operations.rs`.
+pub fn head(api: &Api) -> TokenStream {
+    let imports = if api.operations.is_empty() {
         quote!()
     } else {
         quote!(
@@ -28,8 +24,16 @@ pub fn emit(api: &Api, crate_ident: &str) -> TokenStream {
         //! Request builders and per-operation error types. Start from the methods on [`crate::Client`].
         #![allow(deprecated)]
         #imports
-        #(#ops)*
     }
+}
+
+/// The items of the operations in `range` (indices into `api.operations`).
+pub fn emit(api: &Api, range: std::ops::Range<usize>, crate_ident: &str) -> TokenStream {
+    let mut out = TokenStream::new();
+    for op in &api.operations[range] {
+        out.extend(operation(api, op, crate_ident));
+    }
+    out
 }
 
 /// How the value of a parameter is held by the builder and passed as a call argument.
