@@ -4,7 +4,9 @@ use std::fmt;
 
 /// Escapes one JSON pointer reference token (RFC 6901).
 pub fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+    let mut out = String::with_capacity(token.len());
+    push_escaped(&mut out, token);
+    out
 }
 
 /// Unescapes one JSON pointer reference token (RFC 6901).
@@ -16,9 +18,29 @@ pub fn unescape(token: &str) -> String {
 pub fn join(base: &str, token: &str) -> String {
     let mut out = String::with_capacity(base.len() + token.len() + 1);
     out.push_str(base);
-    out.push('/');
-    out.push_str(&escape(token));
+    push(&mut out, token);
     out
+}
+
+/// Appends `/` and `token` (escaped) to `pointer` in place: the walks over whole documents do
+/// this for every key, and a new string per key was a good part of their time.
+pub fn push(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    push_escaped(pointer, token);
+}
+
+fn push_escaped(out: &mut String, token: &str) {
+    if !token.contains(['~', '/']) {
+        out.push_str(token);
+        return;
+    }
+    for c in token.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
 }
 
 /// A place in a spec file.

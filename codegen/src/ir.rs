@@ -19,6 +19,18 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     pub operations: Vec<Operation>,
     pub security_schemes: Vec<SecurityScheme>,
+    /// Error enums shared by operations with identical documented errors.
+    pub shared_errors: Vec<SharedError>,
+}
+
+/// One error enum for several operations whose documented errors are the same (statuses, variants,
+/// bodies, descriptions); each operation's own error name becomes an alias of it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SharedError {
+    pub name: String,
+    /// The operations using it (indices into `Api::operations`), in spec order; the first one's
+    /// responses define it.
+    pub ops: Vec<usize>,
 }
 
 /// Documentation carried from the spec; emitted only as `#[doc = "..."]` string literals.
@@ -233,7 +245,20 @@ pub struct Operation {
     pub idempotency_header: Option<String>,
     /// Type of the `data` of a `text/event-stream` success response, if the operation has one.
     pub event_stream: Option<Ty>,
+    /// Index into `Api::shared_errors` when the error enum is shared.
+    pub shared_error: Option<usize>,
     pub origin: String,
+}
+
+impl Operation {
+    /// Which responses are the success type: the 2xx ones, or `default` when no 2xx is documented.
+    pub fn is_success(&self, r: &Response) -> bool {
+        if self.responses.iter().any(|r| r.status.is_success()) {
+            r.status.is_success()
+        } else {
+            r.status == StatusMatch::Default
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

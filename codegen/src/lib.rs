@@ -4,6 +4,7 @@
 //! [`load`] (bytes -> JSON tree), [`normalize`] (dialects -> the `openapiv3` model, `$ref` checks),
 //! [`lower`] (model -> [`ir`]), [`emit`] (IR -> tokens), [`format`] (tokens -> text) and
 //! [`write`] (text -> files, atomically). Only `load` and `write` touch the file system.
+//! Emit and format run part by part of each file, on one thread per core (`parallel.rs`).
 
 pub mod diag;
 pub mod emit;
@@ -13,6 +14,7 @@ pub mod load;
 pub mod lower;
 pub mod naming;
 pub mod normalize;
+mod parallel;
 pub mod project;
 pub mod runtime;
 pub mod write;
@@ -82,6 +84,8 @@ pub fn generate(config: &Config) -> Result<Output, Error> {
 }
 
 /// Wall-clock time of each in-memory stage of one generation (the `write` stage is the caller's).
+/// Emit and format run together, part by part on several threads: their shares of that wall-clock
+/// time are in proportion to the thread time each took.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct StageTimes {
     pub load: std::time::Duration,
@@ -111,10 +115,18 @@ fn locate_error(config: &Config, bytes: &[u8], mut e: Error) -> Error {
 
 /// [`generate_from_bytes`], also reporting how long each stage took (for `cargo xtask bench`).
 pub fn generate_timed(config: &Config, bytes: &[u8]) -> Result<(Output, StageTimes), Error> {
-    generate_inner(config, bytes).map_err(|e| locate_error(config, bytes, e))
+    generate_inner(config, bytes, Split::default()).map_err(|e| locate_error(config, bytes, e))
 }
 
-fn generate_inner(config: &Config, bytes: &[u8]) -> Result<(Output, StageTimes), Error> {
+/// How emit and format are split into parts and threads. The output does not depend on it
+/// (tests vary it to show that); `None` means the default.
+#[derive(Debug, Default, Clone, Copy)]
+struct Split {
+    threads: Option<usize>,
+    per_part: Option<usize>,
+}
+
+fn generate_inner(config: &Config, bytes: &[u8], split: Split) -> Result<(Output, StageTimes), Error> {
     use std::time::Instant;
     validate_crate_name(&config.crate_name)?;
     let mut times = StageTimes::default();
@@ -132,10 +144,12 @@ fn generate_inner(config: &Config, bytes: &[u8]) -> Result<(Output, StageTimes),
     drop(spec);
     times.lower = t.elapsed();
     let t = Instant::now();
-    let emitted = emit::emit(&api, config);
     let manifest = emit::manifest(&api, config);
     times.emit = t.elapsed();
-    let t = Instant::now();
+    let threads = split.threads.unwrap_or_else(|| parallel::default_threads(&api));
+    let rendered = parallel::render(&api, config, threads, split.per_part)?;
+    times.emit += rendered.emit;
+    times.format = rendered.format;
     let header = |comment: &str| {
         format!(
             "{comment} This file is {} `{}` from `{}`. Do not edit it by hand.\n",
@@ -145,11 +159,9 @@ fn generate_inner(config: &Config, bytes: &[u8]) -> Result<(Output, StageTimes),
         )
     };
     let mut files = BTreeMap::new();
-    for f in emitted {
-        let text = format::format(&f.path, f.tokens)?;
-        files.insert(f.path, format!("{}{}", header("//"), text));
+    for (path, text) in rendered.files {
+        files.insert(path.to_owned(), format!("{}{text}", header("//")));
     }
-    times.format = t.elapsed();
     let crate_ident = config.crate_name.replace('-', "_");
     for (name, source) in runtime::FILES {
         let source = runtime::for_crate(source, &crate_ident);

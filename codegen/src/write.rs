@@ -136,26 +136,68 @@ pub fn sync(dir: &Path, files: &BTreeMap<String, String>, check_only: bool) -> R
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default()
             ));
-            let mut f = fs::File::create(&tmp).map_err(|e| io_err(&tmp, e))?;
-            f.write_all(content.as_bytes()).map_err(|e| io_err(&tmp, e))?;
-            f.sync_all().map_err(|e| io_err(&tmp, e))?;
-            staged.push((tmp, path.clone()));
+            let mut file = fs::File::create(&tmp).map_err(|e| io_err(&tmp, e))?;
+            if let Err(e) = file.write_all(content.as_bytes()) {
+                let _ = fs::remove_file(&tmp);
+                return Err(io_err(&tmp, e));
+            }
+            staged.push(Staged {
+                tmp,
+                dest: path.clone(),
+                file,
+            });
             crate::failpoint("write-staged")?;
         }
-        Ok(())
+        sync_all(&staged)
     })();
     if let Err(e) = result {
-        for (tmp, _) in &staged {
-            let _ = fs::remove_file(tmp);
+        for staged in &staged {
+            let _ = fs::remove_file(&staged.tmp);
         }
         return Err(e);
     }
-    for (tmp, path) in &staged {
-        fs::rename(tmp, path).map_err(|e| io_err(path, e))?;
+    for Staged { tmp, dest, file } in staged {
+        drop(file);
+        fs::rename(&tmp, &dest).map_err(|e| io_err(&dest, e))?;
     }
     for rel in &stale {
         let path = dir.join(rel);
         fs::remove_file(&path).map_err(|e| io_err(&path, e))?;
     }
     Ok(report)
+}
+
+/// Makes the staged files durable before any of them replaces a file (a crash must not leave an
+/// empty or partial file behind a rename). The files are synced all at once, one thread each:
+/// the file system then commits them together (one journal commit on ext4) instead of one by one,
+/// which took ~4 ms per file, most of the write stage.
+fn sync_all(staged: &[Staged]) -> Result<(), Error> {
+    let sync = |s: &Staged| s.file.sync_all().map_err(|e| io_err(&s.tmp, e));
+    let Some((first, rest)) = staged.split_first() else {
+        return Ok(());
+    };
+    std::thread::scope(|scope| {
+        let pending: Vec<_> = rest
+            .iter()
+            .map(|s| {
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, move || sync(s))
+                    .map_err(|_| s)
+            })
+            .collect();
+        let first = sync(first);
+        let rest = pending.into_iter().map(|p| match p {
+            Ok(thread) => thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            // No thread could be started for this one: sync it here.
+            Err(s) => sync(s),
+        });
+        std::iter::once(first).chain(rest).collect()
+    })
+}
+
+/// A new file written next to its destination, not yet renamed over it.
+struct Staged {
+    tmp: PathBuf,
+    dest: PathBuf,
+    file: fs::File,
 }

@@ -1,4 +1,5 @@
-//! Stage 4: IR -> token streams, one per generated Rust file, plus the crate manifest.
+//! Stage 4: IR -> token streams, one per part of each generated Rust file (see [`plan`]), plus the
+//! crate manifest.
 //!
 //! Spec text only ever enters the output as string literals (docs, wire names) or through the
 //! naming module (identifiers).
@@ -17,27 +18,80 @@ use crate::Config;
 
 pub use manifest::manifest;
 
-/// One emitted Rust file, before formatting.
+/// Types per part of `types.rs` and operations per part of `operations.rs`. Fixed, so the split
+/// never depends on the machine; prettyplease formats items one by one, so neither does the text.
+const TYPES_PER_PART: usize = 48;
+const OPERATIONS_PER_PART: usize = 16;
+
+/// One Rust file to emit, as parts that are emitted and formatted independently (on any thread)
+/// and whose formatted texts, concatenated in order, are the file.
 pub struct RustFile {
-    pub path: String,
-    pub tokens: TokenStream,
+    pub path: &'static str,
+    pub parts: Vec<Part>,
 }
 
-pub fn emit(api: &Api, config: &Config) -> Vec<RustFile> {
+/// A piece of a Rust file that can be emitted on its own: the head (inner attributes, imports)
+/// or a range of the IR's types or operations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Lib,
+    TypesHead,
+    Types {
+        start: usize,
+        end: usize,
+    },
+    OperationsHead,
+    Operations {
+        start: usize,
+        end: usize,
+    },
+    /// The error enums shared by several operations, after all operations.
+    SharedErrors,
+}
+
+/// The Rust files of the crate and their parts, `per_part` items (types or operations) per part
+/// (`None`: the default sizes).
+pub fn plan(api: &Api, per_part: Option<usize>) -> Vec<RustFile> {
+    let split = |n: usize, per: usize, make: fn(usize, usize) -> Part| {
+        let per = per_part.unwrap_or(per).max(1);
+        (0..n.div_ceil(per)).map(move |i| make(i * per, (i + 1).saturating_mul(per).min(n)))
+    };
     vec![
         RustFile {
-            path: "src/lib.rs".into(),
-            tokens: lib_rs(api, config),
+            path: "src/lib.rs",
+            parts: vec![Part::Lib],
         },
         RustFile {
-            path: "src/types.rs".into(),
-            tokens: types::emit(api),
+            path: "src/types.rs",
+            parts: std::iter::once(Part::TypesHead)
+                .chain(split(api.types.len(), TYPES_PER_PART, |start, end| Part::Types {
+                    start,
+                    end,
+                }))
+                .collect(),
         },
         RustFile {
-            path: "src/operations.rs".into(),
-            tokens: operations::emit(api, &config.crate_name.replace('-', "_")),
+            path: "src/operations.rs",
+            parts: std::iter::once(Part::OperationsHead)
+                .chain(split(api.operations.len(), OPERATIONS_PER_PART, |start, end| {
+                    Part::Operations { start, end }
+                }))
+                .chain((!api.shared_errors.is_empty()).then_some(Part::SharedErrors))
+                .collect(),
         },
     ]
+}
+
+/// The tokens of one part (see [`plan`]).
+pub fn emit_part(api: &Api, config: &Config, part: Part) -> TokenStream {
+    match part {
+        Part::Lib => lib_rs(api, config),
+        Part::TypesHead => types::head(),
+        Part::Types { start, end } => types::emit(api, start..end),
+        Part::OperationsHead => operations::head(api),
+        Part::Operations { start, end } => operations::emit(api, start..end, &config.crate_name.replace('-', "_")),
+        Part::SharedErrors => operations::shared_errors(api),
+    }
 }
 
 /// An identifier produced by the naming module (possibly raw, `r#type`).

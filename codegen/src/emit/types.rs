@@ -9,12 +9,11 @@ use quote::{format_ident, quote};
 use super::{docs, ident, ty_tokens};
 use crate::ir::{Api, DefaultValue, Field, Presence, StructDef, Ty, TypeDef, TypeKind};
 
-pub fn emit(api: &Api) -> TokenStream {
-    let items = api.types.iter().map(|t| type_def(api, t));
+/// The inner attributes that open `types.rs`.
+pub fn head() -> TokenStream {
     quote! {
         //! Data types of the API: one per schema of the spec, plus one per inline schema that needs a name.
         #![allow(deprecated)]
-        #(#items)*
     }
 }
 
@@ -72,6 +71,15 @@ impl SerdeTraits {
             quote!(#[cfg(feature = "serde-all")])
         }
     }
+}
+
+/// The items of the types in `range` (indices into `api.types`).
+pub fn emit(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
+    let mut out = TokenStream::new();
+    for t in &api.types[range] {
+        out.extend(type_def(api, t));
+    }
+    out
 }
 
 fn type_def(api: &Api, t: &TypeDef) -> TokenStream {

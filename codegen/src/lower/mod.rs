@@ -145,6 +145,7 @@ pub fn lower(spec: &OpenAPI, diags: &mut Diagnostics) -> Result<Api, Error> {
         types,
         operations,
         security_schemes,
+        shared_errors: Vec::new(),
     };
     passes::run(&mut api, l.diags)?;
     Ok(api)

@@ -212,6 +212,7 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
                 idempotency_header: None,
                 event_stream: None,
                 origin: pointer.clone(),
+                shared_error: None,
             };
             let mut authorization_param = false;
             // Path-level parameters first; an operation-level one with the same name and location replaces it.

@@ -1,6 +1,6 @@
 //! Passes over the finished IR: usage marking, recursion boxing, alias cycles, invariant checks.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{Diagnostics, Error};
 use crate::ir::{Api, DefaultValue, Presence, Ty, TypeId, TypeKind};
@@ -14,6 +14,7 @@ pub fn run(api: &mut Api, diags: &mut Diagnostics) -> Result<(), Error> {
     break_recursive_aliases(api, diags);
     box_recursion(api);
     order_untagged(api);
+    share_errors(api);
     check(api)
 }
 
@@ -390,4 +391,56 @@ fn check(api: &Api) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// Names of the generated `operations` module that a shared error enum must not take.
+const OPERATIONS_MODULE_NAMES: &[&str] = &[
+    "ApiRequest",
+    "Client",
+    "Error",
+    "RawResponse",
+    "RequestOptions",
+    "Response",
+];
+
+/// Operations whose documented errors are identical share one enum, named after its variants
+/// (`ClientErrorOrServerError`, `NoDocumentedError` when none is documented). A name that is taken
+/// or longer than 64 characters leaves the operations with enums of their own.
+fn share_errors(api: &mut Api) {
+    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, op) in api.operations.iter().enumerate() {
+        let errors: Vec<&crate::ir::Response> = op.responses.iter().filter(|r| !op.is_success(r)).collect();
+        groups.entry(format!("{errors:?}")).or_default().push(i);
+    }
+    let mut taken: BTreeSet<String> = OPERATIONS_MODULE_NAMES.iter().map(|s| (*s).to_owned()).collect();
+    for op in &api.operations {
+        taken.extend([op.builder_name.clone(), op.error_name.clone(), op.success_name.clone()]);
+    }
+    // Named in the order of their first operation, so names never depend on the signature text.
+    let mut ordered: Vec<Vec<usize>> = groups.into_values().filter(|ops| ops.len() > 1).collect();
+    ordered.sort_by_key(|ops| ops[0]);
+    for ops in ordered {
+        let op = &api.operations[ops[0]];
+        let variants: Vec<&str> = op
+            .responses
+            .iter()
+            .filter(|r| !op.is_success(r))
+            .map(|r| r.variant.trim_start_matches("r#"))
+            .collect();
+        let mut name = if variants.is_empty() {
+            "NoDocumentedError".to_owned()
+        } else {
+            variants.join("Or")
+        };
+        if !name.ends_with("Error") {
+            name.push_str("Error");
+        }
+        if name.len() > 64 || !taken.insert(name.clone()) {
+            continue;
+        }
+        for &i in &ops {
+            api.operations[i].shared_error = Some(api.shared_errors.len());
+        }
+        api.shared_errors.push(crate::ir::SharedError { name, ops });
+    }
 }

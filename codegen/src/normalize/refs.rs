@@ -4,7 +4,9 @@
 //! properties of other schemas, parts of paths) are hoisted into `components/schemas` (schemas) or
 //! inlined (everything else).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
@@ -83,32 +85,37 @@ impl Ids {
         ids
     }
 
-    fn walk(&mut self, v: &Value, path: &mut Vec<String>, resource: &str) {
+    /// `path` borrows the keys of `v`: this walk visits every node of the document, and copying
+    /// each key was most of its time. Paths are copied only where an `$id` or `$anchor` is found.
+    fn walk<'a>(&mut self, v: &'a Value, path: &mut Vec<Cow<'a, str>>, resource: &str) {
+        let owned = |path: &[Cow<'a, str>]| path.iter().map(|t| t.to_string()).collect::<Vec<_>>();
         match v {
             Value::Object(m) => {
-                let mut resource = resource.to_owned();
+                let mut resource = Cow::Borrowed(resource);
                 if let Some(Value::String(id)) = m.get("$id") {
-                    let id = id.trim_end_matches('#').to_owned();
-                    self.resources.entry(id.clone()).or_insert_with(|| path.clone());
-                    resource = id;
+                    let id = id.trim_end_matches('#');
+                    if !self.resources.contains_key(id) {
+                        self.resources.insert(id.to_owned(), owned(path));
+                    }
+                    resource = Cow::Owned(id.to_owned());
                 }
                 if let Some(Value::String(anchor)) = m.get("$anchor") {
                     self.anchors
-                        .entry((resource.clone(), anchor.clone()))
-                        .or_insert_with(|| path.clone());
+                        .entry((resource.to_string(), anchor.clone()))
+                        .or_insert_with(|| owned(path));
                 }
                 for (k, child) in m {
                     if matches!(k.as_str(), "example" | "examples" | "default" | "enum" | "const") {
                         continue;
                     }
-                    path.push(k.clone());
+                    path.push(Cow::Borrowed(k));
                     self.walk(child, path, &resource);
                     path.pop();
                 }
             }
             Value::Array(a) => {
                 for (i, child) in a.iter().enumerate() {
-                    path.push(i.to_string());
+                    path.push(Cow::Owned(i.to_string()));
                     self.walk(child, path, resource);
                     path.pop();
                 }
@@ -294,8 +301,7 @@ fn collect_all(
                     continue;
                 }
                 let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&escape(k));
+                crate::diag::push(pointer, k);
                 collect_all(v, pointer, f)?;
                 pointer.truncate(len);
             }
@@ -303,8 +309,7 @@ fn collect_all(
         Value::Array(a) => {
             for (i, v) in a.iter().enumerate() {
                 let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&i.to_string());
+                let _ = write!(pointer, "/{i}");
                 collect_all(v, pointer, f)?;
                 pointer.truncate(len);
             }

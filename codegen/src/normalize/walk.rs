@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::diag::join;
+use crate::diag::push;
 
 /// Keys whose value, inside a schema, is one subschema.
 const SCHEMA_KEYS: &[&str] = &[
@@ -53,7 +53,7 @@ fn walk_document(value: &mut Value, pointer: &mut String, f: &mut dyn FnMut(&mut
                     continue;
                 }
                 let len = pointer.len();
-                *pointer = join(pointer, key);
+                push(pointer, key);
                 if key == "schema" {
                     walk_schema(child, pointer, f);
                 } else if key == "schemas" {
@@ -67,7 +67,7 @@ fn walk_document(value: &mut Value, pointer: &mut String, f: &mut dyn FnMut(&mut
         Value::Array(items) => {
             for (i, child) in items.iter_mut().enumerate() {
                 let len = pointer.len();
-                *pointer = join(pointer, &i.to_string());
+                push_index(pointer, i);
                 walk_document(child, pointer, f);
                 pointer.truncate(len);
             }
@@ -80,7 +80,7 @@ fn walk_schema_map(value: &mut Value, pointer: &mut String, f: &mut dyn FnMut(&m
     if let Value::Object(map) = value {
         for (key, child) in map.iter_mut() {
             let len = pointer.len();
-            *pointer = join(pointer, key);
+            push(pointer, key);
             walk_schema(child, pointer, f);
             pointer.truncate(len);
         }
@@ -101,7 +101,7 @@ fn walk_schema(value: &mut Value, pointer: &mut String, f: &mut dyn FnMut(&mut M
     f(map, pointer);
     for (key, child) in map.iter_mut() {
         let len = pointer.len();
-        *pointer = join(pointer, key);
+        push(pointer, key);
         if SCHEMA_KEYS.contains(&key.as_str()) {
             // `additionalProperties: false` stays a boolean: it means "no other keys", not a schema.
             if !(key == "additionalProperties" && child.is_boolean()) {
@@ -113,7 +113,7 @@ fn walk_schema(value: &mut Value, pointer: &mut String, f: &mut dyn FnMut(&mut M
             if let Value::Array(items) = child {
                 for (i, item) in items.iter_mut().enumerate() {
                     let len = pointer.len();
-                    *pointer = join(pointer, &i.to_string());
+                    push_index(pointer, i);
                     walk_schema(item, pointer, f);
                     pointer.truncate(len);
                 }
@@ -123,6 +123,11 @@ fn walk_schema(value: &mut Value, pointer: &mut String, f: &mut dyn FnMut(&mut M
         }
         pointer.truncate(len);
     }
+}
+
+fn push_index(pointer: &mut String, i: usize) {
+    use std::fmt::Write as _;
+    let _ = write!(pointer, "/{i}");
 }
 
 /// True for a schema that only admits `null`.

@@ -5,31 +5,15 @@
 mod request;
 mod responses;
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{docs, ident, ty_tokens};
-use crate::ir::{Api, BodyKind, Docs, Operation, Param, ParamLocation, Ty, TypeKind};
+use crate::ir::{Api, BodyKind, Docs, Operation, Param, ParamLocation, SharedError, Ty, TypeKind};
 
-pub fn emit(api: &Api, crate_ident: &str) -> TokenStream {
-    let errors = ErrorTypes::new(api);
-    let ops: Vec<TokenStream> = api
-        .operations
-        .iter()
-        .enumerate()
-        .map(|(i, op)| {
-            operation(
-                api,
-                op,
-                errors.of[i].map(|g| errors.shared[g].name.as_str()),
-                crate_ident,
-            )
-        })
-        .collect();
-    let shared: Vec<TokenStream> = errors.shared.iter().map(|g| shared_error(api, g)).collect();
-    let imports = if ops.is_empty() {
+/// The inner attributes and imports that open `operations.rs`.
+pub fn head(api: &Api) -> TokenStream {
+    let imports = if api.operations.is_empty() {
         quote!()
     } else {
         quote!(
@@ -40,85 +24,26 @@ pub fn emit(api: &Api, crate_ident: &str) -> TokenStream {
         //! Request builders and per-operation error types. Start from the methods on [`crate::Client`].
         #![allow(deprecated)]
         #imports
-        #(#ops)*
-        #(#shared)*
     }
 }
 
-/// Which error enum each operation uses. Operations whose documented errors are the same (same
-/// statuses, variants, bodies and descriptions) share one enum, named after its variants
-/// (`ClientErrorOrServerError`); each operation keeps its own name as a type alias of it.
-struct ErrorTypes {
-    /// Per operation (index into `Api::operations`): the shared enum, if any.
-    of: Vec<Option<usize>>,
-    shared: Vec<SharedError>,
-}
-
-struct SharedError {
-    name: String,
-    /// The operations using it, in spec order; the first one's responses define it.
-    ops: Vec<usize>,
-}
-
-/// Names of the `operations` module that shared enums must not take.
-const MODULE_NAMES: &[&str] = &[
-    "ApiRequest",
-    "Client",
-    "Error",
-    "RawResponse",
-    "RequestOptions",
-    "Response",
-];
-
-impl ErrorTypes {
-    fn new(api: &Api) -> Self {
-        let placeholder = ident("SharedErrorPlaceholder");
-        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (i, op) in api.operations.iter().enumerate() {
-            let variants = responses::error_variants(api, op);
-            let body = responses::error_of_body(api, op, &placeholder);
-            groups
-                .entry(quote!(#(#variants)* #body).to_string())
-                .or_default()
-                .push(i);
-        }
-        let mut taken: BTreeSet<String> = MODULE_NAMES.iter().map(|s| (*s).to_owned()).collect();
-        for op in &api.operations {
-            taken.extend([op.builder_name.clone(), op.error_name.clone(), op.success_name.clone()]);
-        }
-        // Name the groups in the order of their first operation, so that names do not depend on
-        // the signature text.
-        let mut ordered: Vec<Vec<usize>> = groups.into_values().filter(|ops| ops.len() > 1).collect();
-        ordered.sort_by_key(|ops| ops[0]);
-        let mut of = vec![None; api.operations.len()];
-        let mut shared = Vec::new();
-        for ops in ordered {
-            let op = &api.operations[ops[0]];
-            let variants: Vec<&str> = op
-                .responses
-                .iter()
-                .filter(|r| !responses::is_success(op, r))
-                .map(|r| r.variant.trim_start_matches("r#"))
-                .collect();
-            let mut name = if variants.is_empty() {
-                "NoDocumentedError".to_owned()
-            } else {
-                variants.join("Or")
-            };
-            if !name.ends_with("Error") {
-                name.push_str("Error");
-            }
-            // A long or taken name: the operations keep enums of their own.
-            if name.len() > 64 || !taken.insert(name.clone()) {
-                continue;
-            }
-            for &i in &ops {
-                of[i] = Some(shared.len());
-            }
-            shared.push(SharedError { name, ops });
-        }
-        Self { of, shared }
+/// The items of the operations in `range` (indices into `api.operations`).
+pub fn emit(api: &Api, range: std::ops::Range<usize>, crate_ident: &str) -> TokenStream {
+    let mut out = TokenStream::new();
+    for op in &api.operations[range] {
+        let shared = op.shared_error.map(|g| api.shared_errors[g].name.as_str());
+        out.extend(operation(api, op, shared, crate_ident));
     }
+    out
+}
+
+/// The error enums shared by several operations (see `ir::SharedError`).
+pub fn shared_errors(api: &Api) -> TokenStream {
+    let mut out = TokenStream::new();
+    for group in &api.shared_errors {
+        out.extend(shared_error(api, group));
+    }
+    out
 }
 
 /// A shared error enum with its `from_response`.

@@ -10,11 +10,7 @@ use crate::ir::{Api, BodyKind, Operation, Response, StatusMatch};
 
 /// Which responses are the success type: the 2xx ones, or `default` when no 2xx is documented.
 pub fn is_success(op: &Operation, r: &Response) -> bool {
-    if op.responses.iter().any(|r| r.status.is_success()) {
-        r.status.is_success()
-    } else {
-        r.status == StatusMatch::Default
-    }
+    op.is_success(r)
 }
 
 pub fn response_doc(r: &Response) -> String {
