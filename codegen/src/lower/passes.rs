@@ -191,17 +191,12 @@ fn alias_reaches(api: &Api, from: TypeId, target: TypeId) -> bool {
     false
 }
 
-fn replace_named(ty: &mut Ty, replace: &dyn Fn(TypeId) -> bool) -> bool {
+fn replace_named(ty: &mut Ty, replace: &dyn Fn(TypeId) -> bool) {
     match ty {
-        Ty::Named(id) if replace(*id) => {
-            *ty = Ty::Any;
-            true
-        }
+        Ty::Named(id) if replace(*id) => *ty = Ty::Any,
         Ty::Vec(t) | Ty::Map(t) | Ty::Option(t) | Ty::Boxed(t) => replace_named(t, replace),
-        Ty::Tuple(items) => items
-            .iter_mut()
-            .fold(false, |changed, t| replace_named(t, replace) || changed),
-        _ => false,
+        Ty::Tuple(items) => items.iter_mut().for_each(|t| replace_named(t, replace)),
+        _ => {}
     }
 }
 
