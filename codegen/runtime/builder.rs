@@ -9,7 +9,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, USER_AGENT};
 use reqwest::Url;
 
 use super::auth::{Credentials, Secret};
-use super::client::{Client, HeaderNames, Inner};
+use super::client::{Client, HeaderNames, Inner, RequestUrlBase};
 use super::request;
 use super::retry::RetryPolicy;
 
@@ -212,6 +212,9 @@ impl ClientBuilder {
                 }
             },
         };
+        let base = Url::parse(&base_url)
+            .map(RequestUrlBase::new)
+            .map_err(|e| BuildError::with_source(format!("invalid base URL `{base_url}`"), e))?;
         let http = if let Some(http) = self.http {
             http
         } else {
@@ -234,10 +237,11 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base_url,
+                base,
                 default_headers,
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 retry: self.retry,
-                credentials: self.credentials,
+                credentials: self.credentials.resolve(),
             }),
         })
     }

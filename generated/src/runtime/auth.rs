@@ -59,11 +59,55 @@ pub(crate) struct Credentials {
 }
 
 impl Credentials {
+    /// Builds the header values once, so that calls only clone them.
+    pub(crate) fn resolve(self) -> ResolvedCredentials {
+        let bearer = self
+            .bearer
+            .as_ref()
+            .map(|token| sensitive(&format!("Bearer {}", token.expose()), "bearer token"));
+        let basic = self.basic.as_ref().map(|(user, password)| {
+            let raw = format!("{}:{}", user.expose(), password.expose());
+            sensitive(
+                &format!("Basic {}", base64(raw.as_bytes())),
+                "basic credentials",
+            )
+        });
+        let api_key_values = self
+            .api_keys
+            .iter()
+            .map(|(name, key)| (name.clone(), sensitive(key.expose(), "API key")))
+            .collect();
+        ResolvedCredentials {
+            secrets: self,
+            bearer,
+            basic,
+            api_key_values,
+        }
+    }
+}
+
+/// The credentials of a built client, with their header values prepared.
+/// Values that are not valid in a header are kept as the error each call
+/// reports when it needs them (building the client does not fail for them).
+pub(crate) struct ResolvedCredentials {
+    secrets: Credentials,
+    bearer: Option<Result<HeaderValue, String>>,
+    basic: Option<Result<HeaderValue, String>>,
+    api_key_values: BTreeMap<String, Result<HeaderValue, String>>,
+}
+
+impl fmt::Debug for ResolvedCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.secrets.fmt(f)
+    }
+}
+
+impl ResolvedCredentials {
     fn has(&self, scheme: &AuthScheme) -> bool {
         match scheme {
-            AuthScheme::Bearer => self.bearer.is_some(),
-            AuthScheme::Basic => self.basic.is_some(),
-            AuthScheme::ApiKey { name, .. } => self.api_keys.contains_key(*name),
+            AuthScheme::Bearer => self.secrets.bearer.is_some(),
+            AuthScheme::Basic => self.secrets.basic.is_some(),
+            AuthScheme::ApiKey { name, .. } => self.secrets.api_keys.contains_key(*name),
         }
     }
 
@@ -85,16 +129,13 @@ impl Credentials {
         for scheme in *chosen {
             match scheme {
                 AuthScheme::Bearer => {
-                    if let Some(token) = &self.bearer {
-                        let v = format!("Bearer {}", token.expose());
-                        headers.insert(AUTHORIZATION, sensitive(&v, "bearer token")?);
+                    if let Some(value) = &self.bearer {
+                        headers.insert(AUTHORIZATION, value.clone()?);
                     }
                 }
                 AuthScheme::Basic => {
-                    if let Some((user, password)) = &self.basic {
-                        let raw = format!("{}:{}", user.expose(), password.expose());
-                        let v = format!("Basic {}", base64(raw.as_bytes()));
-                        headers.insert(AUTHORIZATION, sensitive(&v, "basic credentials")?);
+                    if let Some(value) = &self.basic {
+                        headers.insert(AUTHORIZATION, value.clone()?);
                     }
                 }
                 AuthScheme::ApiKey {
@@ -102,14 +143,18 @@ impl Credentials {
                     location,
                     param,
                 } => {
-                    let Some(key) = self.api_keys.get(*name) else {
+                    let Some(key) = self.secrets.api_keys.get(*name) else {
                         continue;
                     };
                     match location {
                         ApiKeyLocation::Header => {
                             let header = HeaderName::from_bytes(param.as_bytes())
                                 .map_err(|_| format!("invalid header name `{param}`"))?;
-                            headers.insert(header, sensitive(key.expose(), "API key")?);
+                            let value = match self.api_key_values.get(*name) {
+                                Some(value) => value.clone()?,
+                                None => sensitive(key.expose(), "API key")?,
+                            };
+                            headers.insert(header, value);
                         }
                         ApiKeyLocation::Query => {
                             query.push(((*param).to_owned(), key.expose().to_owned()));

@@ -2,7 +2,11 @@
 //! calls made through the generated `modbox` client and with plain reqwest + serde, against one
 //! loopback server, sequentially and concurrently, in alternating rounds. Prints a Markdown table.
 //!
-//! Usage: `bench-client [--requests N] [--concurrency C] [--rounds R]`.
+//! Usage: `bench-client [--requests N] [--concurrency C] [--rounds R] [--only generated|plain]`.
+//!
+//! `--only` runs one client alone and prints its times: run it under
+//! `valgrind --tool=callgrind` once per client to compare instruction counts, which a loaded
+//! machine does not disturb.
 
 use std::io::{Read as _, Write as _};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -19,6 +23,7 @@ struct Args {
     requests: usize,
     concurrency: usize,
     rounds: usize,
+    only: Option<Mode>,
 }
 
 fn parse_args() -> Result<Args, BoxError> {
@@ -26,10 +31,20 @@ fn parse_args() -> Result<Args, BoxError> {
         requests: 2000,
         concurrency: 16,
         rounds: 7,
+        only: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
-        let value: usize = it.next().ok_or_else(|| format!("{flag} needs a value"))?.parse()?;
+        let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        if flag == "--only" {
+            args.only = Some(match value.as_str() {
+                "generated" => Mode::Generated,
+                "plain" => Mode::Plain,
+                _ => return Err(format!("--only takes `generated` or `plain`, not `{value}`").into()),
+            });
+            continue;
+        }
+        let value: usize = value.parse()?;
         match flag.as_str() {
             "--requests" => args.requests = value.max(1),
             "--concurrency" => args.concurrency = value.max(1),
@@ -102,7 +117,7 @@ fn content_length(head: &[u8]) -> usize {
         .unwrap_or(0)
 }
 
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, PartialEq, Debug)]
 enum Mode {
     Generated,
     Plain,
@@ -192,6 +207,17 @@ fn main() -> Result<(), BoxError> {
     let (n, c) = (args.requests, args.concurrency);
     let mut seq = [Vec::new(), Vec::new()];
     let mut conc = [Vec::new(), Vec::new()];
+    if let Some(mode) = args.only {
+        return rt.block_on(async {
+            clients.concurrent(mode, n.min(500), c).await?;
+            for _ in 0..args.rounds {
+                let seq = clients.sequential(mode, n).await?;
+                let conc = clients.concurrent(mode, n, c).await?;
+                println!("{mode:?}: {n} sequential calls in {seq:?}, {n} concurrent calls in {conc:?}");
+            }
+            Ok(())
+        });
+    }
     rt.block_on(async {
         // Warm-up: open the pooled connections and fault in the code paths.
         for mode in [Mode::Generated, Mode::Plain] {

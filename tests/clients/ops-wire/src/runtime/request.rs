@@ -5,7 +5,7 @@ use std::fmt;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, COOKIE};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, COOKIE};
 use reqwest::Method;
 use serde::Serialize;
 
@@ -397,7 +397,16 @@ impl ApiRequest {
 
     /// A JSON body.
     pub(crate) fn json<T: Serialize + ?Sized>(&mut self, body: &T) {
-        self.json_as("application/json", body);
+        match serde_json::to_vec(body) {
+            // A static value: copying it per attempt costs nothing.
+            Ok(data) => {
+                self.body = Body::Bytes {
+                    content_type: HeaderValue::from_static("application/json"),
+                    data: data.into(),
+                };
+            }
+            Err(e) => self.fail(format!("could not serialize JSON body: {e}")),
+        }
     }
 
     /// A JSON body sent with another JSON media type (`application/merge-patch+json`, ...).
@@ -460,14 +469,6 @@ impl ApiRequest {
     /// for every call (unless the caller set one) and reused across retries.
     pub(crate) fn idempotency_header(&mut self, name: &'static str) {
         self.idempotency_header = Some(name);
-    }
-
-    /// The content type header of the body, if any.
-    pub(crate) fn content_type(&self) -> Option<(HeaderName, HeaderValue)> {
-        match &self.body {
-            Body::Empty => None,
-            Body::Bytes { content_type, .. } => Some((CONTENT_TYPE, content_type.clone())),
-        }
     }
 }
 

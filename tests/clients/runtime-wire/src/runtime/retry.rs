@@ -3,8 +3,13 @@
 
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
+
+// Looked up on every response: as names, not strings, which would be parsed
+// on each lookup.
+static X_SHOULD_RETRY: HeaderName = HeaderName::from_static("x-should-retry");
+static RETRY_AFTER_MS: HeaderName = HeaderName::from_static("retry-after-ms");
 
 /// How failed attempts are retried.
 ///
@@ -169,7 +174,7 @@ pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
 }
 
 fn should_retry_header(headers: &HeaderMap) -> Option<bool> {
-    let v = headers.get("x-should-retry")?.to_str().ok()?.trim();
+    let v = headers.get(&X_SHOULD_RETRY)?.to_str().ok()?.trim();
     if v.eq_ignore_ascii_case("true") {
         Some(true)
     } else if v.eq_ignore_ascii_case("false") {
@@ -182,18 +187,14 @@ fn should_retry_header(headers: &HeaderMap) -> Option<bool> {
 /// The delay the server asked for, from `retry-after-ms` or `Retry-After`.
 pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     if let Some(ms) = headers
-        .get("retry-after-ms")
+        .get(&RETRY_AFTER_MS)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<f64>().ok())
         .filter(|ms| ms.is_finite() && *ms >= 0.0)
     {
         return Some(Duration::from_secs_f64(ms / 1000.0));
     }
-    let v = headers
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim();
+    let v = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(secs) = v.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }

@@ -6,11 +6,12 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE};
 use reqwest::Url;
 use tracing::Instrument as _;
 
-use super::auth::Credentials;
+use super::auth::ResolvedCredentials;
 use super::builder::ClientBuilder;
 use super::encoding;
 use super::error::{root_cause, Failure, InvalidRequest, TimeoutError, TransportError};
@@ -40,10 +41,13 @@ pub(crate) struct Inner {
     /// Without a trailing slash, so that operation paths (which start with
     /// `/`) can be appended.
     pub(crate) base_url: String,
+    /// `base_url` parsed once: request URLs are this with the path and query
+    /// replaced, which spares parsing the scheme and host on every call.
+    pub(crate) base: RequestUrlBase,
     pub(crate) default_headers: HeaderMap,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
-    pub(crate) credentials: Credentials,
+    pub(crate) credentials: ResolvedCredentials,
 }
 
 impl fmt::Debug for Client {
@@ -125,32 +129,54 @@ impl Client {
 
     async fn run(
         &self,
-        req: ApiRequest,
+        mut req: ApiRequest,
         options: RequestOptions,
         buffer: bool,
     ) -> Result<Outcome, Failure> {
-        let prepared = self
-            .prepare(req, &options)
-            .map_err(Failure::InvalidRequest)?;
+        if let Some(problem) = req.problem.take() {
+            return Err(Failure::InvalidRequest(InvalidRequest::new(problem)));
+        }
+        // Chosen once, so that every retry carries the same key.
+        let generated_key;
+        let idempotency_key = match (&options.idempotency_key, req.idempotency_header) {
+            (Some(key), header) => Some((header.unwrap_or("idempotency-key"), key.as_str())),
+            (None, Some(header)) => {
+                generated_key = request::new_idempotency_key();
+                Some((header, generated_key.as_str()))
+            }
+            (None, None) => None,
+        };
         let inner = &self.inner;
         let timeout = options.timeout.unwrap_or(inner.timeout);
         let max_retries = options.max_retries.unwrap_or(inner.retry.get_max_retries());
         let method_ok = inner
             .retry
-            .method_allows_retry(&prepared.method, prepared.has_idempotency_key);
+            .method_allows_retry(&req.method, idempotency_key.is_some());
 
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
+            // Built anew for every attempt (the same request each time)
+            // rather than copied: the first attempt, usually the only one,
+            // then copies nothing.
+            let request = self
+                .prepare(&req, &options, idempotency_key)
+                .map_err(Failure::InvalidRequest)?;
             let retries_left = attempt <= max_retries;
             let started = Instant::now();
-            let result = tokio::time::timeout(timeout, self.attempt(&prepared, buffer)).await;
-            let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            let result = tokio::time::timeout(timeout, self.attempt(request, buffer)).await;
+            // Only read the clock when an event is recorded.
+            let elapsed_ms = || u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
 
             let delay = match result {
                 Ok(Ok(response)) => {
                     let status = response.status();
-                    tracing::debug!(attempt, status = status.as_u16(), elapsed_ms, "response");
+                    tracing::debug!(
+                        attempt,
+                        status = status.as_u16(),
+                        elapsed_ms = elapsed_ms(),
+                        "response"
+                    );
                     let delay = retries_left
                         .then(|| {
                             let headers = response.headers();
@@ -166,7 +192,7 @@ impl Client {
                 }
                 Ok(Err(e)) => {
                     let e = e.without_url();
-                    tracing::debug!(attempt, elapsed_ms, error = %root_cause(&e), "transport error");
+                    tracing::debug!(attempt, elapsed_ms = elapsed_ms(), error = %root_cause(&e), "transport error");
                     // Nothing was sent if the connection could not be made.
                     let retry = retries_left && (method_ok || e.is_connect());
                     let failure = if e.is_timeout() {
@@ -183,7 +209,7 @@ impl Client {
                     inner.retry.backoff(attempt)
                 }
                 Err(_elapsed) => {
-                    tracing::debug!(attempt, elapsed_ms, "timed out");
+                    tracing::debug!(attempt, elapsed_ms = elapsed_ms(), "timed out");
                     if !(retries_left && method_ok) {
                         return Err(Failure::Timeout(TimeoutError {
                             timeout,
@@ -200,21 +226,33 @@ impl Client {
     }
 
     /// One attempt: send, and with `buffer` read the whole body.
-    async fn attempt(&self, p: &Prepared, buffer: bool) -> reqwest::Result<Attempted> {
-        let mut builder = self
-            .inner
-            .http
-            .request(p.method.clone(), p.url.clone())
-            .headers(p.headers.clone());
-        if let Body::Bytes { data, .. } = &p.body {
-            builder = builder.body(data.clone());
+    async fn attempt(&self, p: Prepared, buffer: bool) -> reqwest::Result<Attempted> {
+        // Through the builder, like `RequestBuilder::send`, for its checks of
+        // the URL; the headers are then moved in rather than copied.
+        let mut request = self.inner.http.request(p.method, p.url).build()?;
+        if request.headers().is_empty() {
+            *request.headers_mut() = p.headers;
+        } else {
+            // Only a URL with user info gets a header here: ours replace it.
+            let mut headers = p.headers;
+            for (name, value) in request.headers() {
+                if !headers.contains_key(name) {
+                    headers.append(name.clone(), value.clone());
+                }
+            }
+            *request.headers_mut() = headers;
         }
-        let response = builder.send().await?;
+        if let Some(data) = p.body {
+            *request.body_mut() = Some(data.into());
+        }
+        let mut response = self.inner.http.execute(request).await?;
         if !buffer {
             return Ok(Attempted::Streaming(response));
         }
         let status = response.status();
-        let headers = response.headers().clone();
+        // Reading the body does not look at the headers: move them out
+        // rather than copy them.
+        let headers = std::mem::take(response.headers_mut());
         let body = response.bytes().await?;
         Ok(Attempted::Buffered(RawResponse {
             status,
@@ -224,39 +262,42 @@ impl Client {
         }))
     }
 
-    /// Validates the request and resolves URL, headers and credentials.
+    /// What one attempt sends: validates the request and resolves URL,
+    /// headers and credentials.
     fn prepare(
         &self,
-        mut req: ApiRequest,
+        req: &ApiRequest,
         options: &RequestOptions,
+        idempotency_key: Option<(&str, &str)>,
     ) -> Result<Prepared, InvalidRequest> {
-        if let Some(problem) = req.problem {
-            return Err(InvalidRequest::new(problem));
-        }
-        if let Some((content_type, data)) = &options.body {
-            let content_type = HeaderValue::from_str(content_type).map_err(|_| {
-                InvalidRequest::new(format!("invalid content type `{content_type}`"))
-            })?;
-            req.body = Body::Bytes {
-                content_type,
-                data: data.clone(),
-            };
-        }
+        let body = match &options.body {
+            Some((content_type, data)) => {
+                let content_type = HeaderValue::from_str(content_type).map_err(|_| {
+                    InvalidRequest::new(format!("invalid content type `{content_type}`"))
+                })?;
+                Some((content_type, data))
+            }
+            None => match &req.body {
+                Body::Empty => None,
+                Body::Bytes { content_type, data } => Some((content_type.clone(), data)),
+            },
+        };
         let inner = &self.inner;
-        let mut headers = inner.default_headers.clone();
+        let mut headers = HeaderMap::with_capacity(
+            inner.default_headers.len() + req.headers.len() + options.headers.len() + 3,
+        );
+        for (name, value) in &inner.default_headers {
+            headers.append(name.clone(), value.clone());
+        }
         for (name, value) in &req.headers {
             headers.insert(name.clone(), value.clone());
         }
-        if let Some((name, value)) = req.content_type() {
-            headers.insert(name, value);
-        }
+        let body = body.map(|(content_type, data)| {
+            headers.insert(CONTENT_TYPE, content_type);
+            data.clone()
+        });
 
-        let idempotency_key = match (&options.idempotency_key, req.idempotency_header) {
-            (Some(key), header) => Some((header.unwrap_or("idempotency-key"), key.clone())),
-            (None, Some(header)) => Some((header, request::new_idempotency_key())),
-            (None, None) => None,
-        };
-        if let Some((name, key)) = &idempotency_key {
+        if let Some((name, key)) = idempotency_key {
             let name = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| InvalidRequest::new(format!("invalid header name `{name}`")))?;
             let value = HeaderValue::from_str(key).map_err(|_| {
@@ -267,10 +308,10 @@ impl Client {
             headers.insert(name, value);
         }
 
-        let mut query = req.query;
+        let mut auth_query = Vec::new();
         inner
             .credentials
-            .apply(req.auth, &mut headers, &mut query)
+            .apply(req.auth, &mut headers, &mut auth_query)
             .map_err(InvalidRequest::new)?;
 
         for (name, value) in &options.headers {
@@ -284,35 +325,84 @@ impl Client {
             value.set_sensitive(request::is_sensitive_name(name));
             headers.insert(header, value);
         }
-        query.extend(options.query.iter().cloned());
 
-        let mut url = format!("{}{}", inner.base_url, req.path);
-        for (i, (name, value)) in query.iter().enumerate() {
-            url.push(if i == 0 { '?' } else { '&' });
-            url.push_str(&encoding::encode(name));
-            url.push('=');
-            url.push_str(&encoding::encode(value));
-        }
-        // The message leaves the URL out: its query may hold an API key.
-        let url = Url::parse(&url)
-            .map_err(|e| InvalidRequest::new(format!("could not build the request URL: {e}")))?;
+        let query = [&req.query[..], &auth_query, &options.query];
+        let url = inner.base.join(&inner.base_url, &req.path, &query)?;
 
         Ok(Prepared {
-            method: req.method,
+            method: req.method.clone(),
             url,
             headers,
-            body: req.body,
-            has_idempotency_key: idempotency_key.is_some(),
+            body,
         })
     }
 }
 
+/// The parsed base URL that request URLs are made from.
+pub(crate) struct RequestUrlBase {
+    url: Url,
+    /// The base URL's path without its trailing slashes (empty for `/`).
+    path_prefix: String,
+}
+
+impl RequestUrlBase {
+    /// `url` is the base URL as kept by the builder, parsed.
+    pub(crate) fn new(url: Url) -> Self {
+        let path_prefix = url.path().trim_end_matches('/').to_owned();
+        Self { url, path_prefix }
+    }
+
+    /// The URL of `base_url` followed by `path` and the percent-encoded
+    /// `query`: the same URL as parsing the concatenated text.
+    fn join(
+        &self,
+        base_url: &str,
+        path: &str,
+        query: &[&[(String, String)]],
+    ) -> Result<Url, InvalidRequest> {
+        let mut query_text = String::new();
+        for (i, (name, value)) in query.iter().copied().flatten().enumerate() {
+            if i > 0 {
+                query_text.push('&');
+            }
+            query_text.push_str(&encoding::encode(name));
+            query_text.push('=');
+            query_text.push_str(&encoding::encode(value));
+        }
+        // Setting the path treats `?` and `#` as path characters and keeps
+        // trailing spaces, where parsing the whole text would not; such
+        // (unusual) literal paths take the slow way.
+        let plain_path =
+            path.starts_with('/') && !path.bytes().any(|b| b <= b' ' || b == b'?' || b == b'#');
+        if !plain_path {
+            let mut text = format!("{base_url}{path}");
+            if !query_text.is_empty() {
+                text.push('?');
+                text.push_str(&query_text);
+            }
+            // The message leaves the URL out: its query may hold an API key.
+            return Url::parse(&text)
+                .map_err(|e| InvalidRequest::new(format!("could not build the request URL: {e}")));
+        }
+        let mut url = self.url.clone();
+        if self.path_prefix.is_empty() {
+            url.set_path(path);
+        } else {
+            url.set_path(&format!("{}{path}", self.path_prefix));
+        }
+        if !query_text.is_empty() {
+            url.set_query(Some(&query_text));
+        }
+        Ok(url)
+    }
+}
+
+/// What one attempt sends.
 struct Prepared {
     method: reqwest::Method,
     url: Url,
     headers: HeaderMap,
-    body: Body,
-    has_idempotency_key: bool,
+    body: Option<Bytes>,
 }
 
 enum Attempted {
@@ -353,4 +443,78 @@ impl Attempted {
 enum Outcome {
     Buffered(RawResponse),
     Streaming(StreamingResponse),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{RequestUrlBase, Url};
+
+    /// Setting path and query on the parsed base gives the URL that parsing
+    /// the concatenated text gives.
+    #[test]
+    fn request_urls_match_parsing_the_whole_text() {
+        let bases = [
+            "http://127.0.0.1:8080",
+            "https://api.example.com/v1",
+            "https://api.example.com/v1/a%2Fb",
+            "http://[::1]:3000/a b",
+            "https://bücher.example/ü",
+        ];
+        let paths = [
+            "/sandbox-images",
+            "/images/a%2Fb%3F",
+            "/a/../b/./c",
+            "/a\\b",
+            "/a b/ü/%zz/{x}",
+            "/a\tb\n",
+            "/",
+            "",
+            "x/y",
+            "/q?x=1",
+            "/f#frag",
+            "/trailing ",
+            "//double//",
+        ];
+        let queries: [&[(&str, &str)]; 3] = [&[], &[("a", "1")], &[("k y", "v&=?#/ü"), ("a", "")]];
+        for base_url in bases {
+            let Ok(parsed) = Url::parse(base_url) else {
+                panic!("{base_url}");
+            };
+            let base_url = parsed.as_str().trim_end_matches('/');
+            let Ok(parsed) = Url::parse(base_url) else {
+                panic!("{base_url}");
+            };
+            let base = RequestUrlBase::new(parsed);
+            for path in paths {
+                for query in queries {
+                    let query: Vec<(String, String)> = query
+                        .iter()
+                        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                        .collect();
+                    let mut text = format!("{base_url}{path}");
+                    for (i, (k, v)) in query.iter().enumerate() {
+                        text.push(if i == 0 { '?' } else { '&' });
+                        text.push_str(&super::encoding::encode(k));
+                        text.push('=');
+                        text.push_str(&super::encoding::encode(v));
+                    }
+                    let want = Url::parse(&text)
+                        .map(String::from)
+                        .map_err(|e| e.to_string());
+                    let got = base
+                        .join(base_url, path, &[&query])
+                        .map(String::from)
+                        .map_err(|e| e.to_string());
+                    assert_eq!(
+                        got.is_ok(),
+                        want.is_ok(),
+                        "{base_url} {path:?} {query:?}: {got:?} {want:?}"
+                    );
+                    if let (Ok(got), Ok(want)) = (got, want) {
+                        assert_eq!(got, want, "{base_url} {path:?} {query:?}");
+                    }
+                }
+            }
+        }
+    }
 }

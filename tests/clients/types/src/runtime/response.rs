@@ -264,10 +264,12 @@ impl StreamingResponse {
     /// Hands the body to the caller as a stream.
     #[allow(clippy::unnecessary_wraps)] // same shape as `json`, for generated code
     pub(crate) fn into_stream<E>(self) -> Result<Response<ByteStream>, Error<E>> {
-        let status = self.response.status();
-        let headers = self.response.headers().clone();
+        let mut response = self.response;
+        let status = response.status();
+        // The body stream does not need the headers: move them out.
+        let headers = std::mem::take(response.headers_mut());
         let stream = ByteStream {
-            inner: Box::pin(self.response.bytes_stream()),
+            inner: Box::pin(response.bytes_stream()),
             attempts: self.attempts,
         };
         Ok(Response {
@@ -280,10 +282,11 @@ impl StreamingResponse {
 
     /// Reads the whole body, e.g. to decode an error response.
     pub(crate) async fn buffer(self) -> Result<RawResponse, Failure> {
-        let status = self.response.status();
-        let headers = self.response.headers().clone();
+        let mut response = self.response;
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
         let attempts = self.attempts;
-        match tokio::time::timeout(self.timeout, self.response.bytes()).await {
+        match tokio::time::timeout(self.timeout, response.bytes()).await {
             Ok(Ok(body)) => Ok(RawResponse {
                 status,
                 headers,

@@ -122,8 +122,10 @@ impl<T: DeserializeOwned> Stream for EventStream<T> {
 impl StreamingResponse {
     /// Hands the body over as a stream of typed events.
     pub(crate) fn into_events<T, E>(self) -> Result<Response<EventStream<T>>, Error<E>> {
-        let (status, headers, attempts) = (self.response.status(), self.response.headers().clone(), self.attempts);
-        let events = EventStream { inner: Box::pin(self.response.bytes_stream().eventsource()), done: false, attempts, _data: PhantomData };
+        let (mut response, attempts) = (self.response, self.attempts);
+        // The body stream does not need the headers: move them out.
+        let (status, headers) = (response.status(), std::mem::take(response.headers_mut()));
+        let events = EventStream { inner: Box::pin(response.bytes_stream().eventsource()), done: false, attempts, _data: PhantomData };
         Ok(Response::from_parts(status, headers, events, attempts))
     }
 }
