@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use crate::mutate;
 
 /// Any single generation slower than this is a failure ("never runs for minutes on a small input").
-/// Generous: the largest corpus specs take a few seconds, and CI shares two cores.
+/// Generous: the largest corpus specs take a few seconds, and CI shares two cores. Measured in CPU
+/// time of the generating thread where available (see `thread_cpu_time`).
 const SLOW: Duration = Duration::from_secs(60);
 
 /// The default seed of the CI run; `HARDENING_SEED` overrides it.
@@ -37,10 +38,16 @@ fn config(display: &str) -> codegen::Config {
 pub fn check(display: &str, bytes: &[u8]) -> Result<(), String> {
     let config = config(display);
     let start = Instant::now();
+    let cpu_start = thread_cpu_time();
     let result = std::panic::catch_unwind(|| codegen::generate_from_bytes(&config, bytes));
-    let took = start.elapsed();
+    // CPU time of this thread where the OS tells it, so that a loaded machine (or a `nice`d run)
+    // does not turn waiting for a core into a finding; wall time otherwise.
+    let took = match (cpu_start, thread_cpu_time()) {
+        (Some(a), Some(b)) => b.saturating_sub(a),
+        _ => start.elapsed(),
+    };
     if took > SLOW {
-        return Err(format!("took {took:?}"));
+        return Err(format!("took {took:?} (wall {:?})", start.elapsed()));
     }
     match result {
         Err(panic) => {
@@ -68,6 +75,18 @@ pub fn check(display: &str, bytes: &[u8]) -> Result<(), String> {
             }
         }
     }
+}
+
+/// User plus system CPU time of the calling thread (Linux: `/proc/thread-self/stat`, in clock
+/// ticks of 10 ms), or `None` elsewhere.
+fn thread_cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may contain spaces).
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split(' ').collect();
+    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
 }
 
 fn load_seeds(include_corpus: bool, max_cost: Option<Duration>) -> Vec<Seed> {

@@ -200,7 +200,20 @@ fn main() -> Result<(), BoxError> {
             .base_url(&base)?
             .bearer_token("bench-token")
             .build()?,
-        plain: reqwest::Client::new(),
+        // The same request as the generated client's: it also sends `User-Agent` and `Accept`
+        // (set once, as default headers, the way a careful hand-written client would).
+        plain: reqwest::Client::builder()
+            .default_headers(reqwest::header::HeaderMap::from_iter([
+                (
+                    reqwest::header::USER_AGENT,
+                    reqwest::header::HeaderValue::from_static(concat!("modbox/", env!("CARGO_PKG_VERSION"))),
+                ),
+                (
+                    reqwest::header::ACCEPT,
+                    reqwest::header::HeaderValue::from_static("application/json, */*;q=0.8"),
+                ),
+            ]))
+            .build()?,
         url: format!("{base}/sandbox-images").into(),
         body: Arc::new(SandboxImageCreate::new("python:3.12-slim", "py312")),
     };
