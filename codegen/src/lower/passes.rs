@@ -45,36 +45,42 @@ fn children(kind: &TypeKind) -> Vec<TypeId> {
     out
 }
 
-fn mark_request_types(api: &mut Api) {
-    let mut stack = Vec::new();
-    for op in &api.operations {
-        if let Some(b) = &op.body {
-            named_in(&b.ty, &mut stack);
-        }
-        for p in &op.params {
-            named_in(&p.ty, &mut stack);
-        }
-    }
+/// Marks `roots` and every type they contain with `flag`.
+fn mark_reachable(api: &mut Api, mut stack: Vec<TypeId>, flag: fn(&mut crate::ir::TypeDef) -> &mut bool) {
     while let Some(id) = stack.pop() {
         let t = &mut api.types[id.0];
-        if t.in_request {
+        let marked = flag(t);
+        if *marked {
             continue;
         }
-        t.in_request = true;
+        *marked = true;
         stack.extend(children(&t.kind));
     }
 }
 
+fn mark_request_types(api: &mut Api) {
+    let mut roots = Vec::new();
+    for op in &api.operations {
+        if let Some(b) = &op.body {
+            named_in(&b.ty, &mut roots);
+        }
+        for p in &op.params {
+            named_in(&p.ty, &mut roots);
+        }
+    }
+    mark_reachable(api, roots, |t| &mut t.in_request);
+}
+
 fn mark_response_types(api: &mut Api) {
-    let mut stack = Vec::new();
+    let mut roots = Vec::new();
     for op in &api.operations {
         for r in &op.responses {
             if let Some(b) = &r.body {
-                named_in(&b.ty, &mut stack);
+                named_in(&b.ty, &mut roots);
             }
         }
         if let Some(t) = &op.event_stream {
-            named_in(t, &mut stack);
+            named_in(t, &mut roots);
         }
     }
     // Default values given as JSON are decoded at run time.
@@ -82,19 +88,12 @@ fn mark_response_types(api: &mut Api) {
         if let TypeKind::Struct(s) = &t.kind {
             for f in &s.fields {
                 if matches!(f.presence, Presence::Defaulted(DefaultValue::Json(_))) {
-                    named_in(&f.ty, &mut stack);
+                    named_in(&f.ty, &mut roots);
                 }
             }
         }
     }
-    while let Some(id) = stack.pop() {
-        let t = &mut api.types[id.0];
-        if t.in_response {
-            continue;
-        }
-        t.in_response = true;
-        stack.extend(children(&t.kind));
-    }
+    mark_reachable(api, roots, |t| &mut t.in_response);
 }
 
 /// A type that is only sent needs `Serialize`, one only received `Deserialize`; a type used both
@@ -111,20 +110,8 @@ fn mark_serde_traits(api: &mut Api) {
             de.push(TypeId(i));
         }
     }
-    while let Some(id) = ser.pop() {
-        let t = &mut api.types[id.0];
-        if !t.serialize {
-            t.serialize = true;
-            ser.extend(children(&t.kind));
-        }
-    }
-    while let Some(id) = de.pop() {
-        let t = &mut api.types[id.0];
-        if !t.deserialize {
-            t.deserialize = true;
-            de.extend(children(&t.kind));
-        }
-    }
+    mark_reachable(api, ser, |t| &mut t.serialize);
+    mark_reachable(api, de, |t| &mut t.deserialize);
 }
 
 /// Only request types need the three states of an optional nullable field; response-only types read

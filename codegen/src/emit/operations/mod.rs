@@ -50,8 +50,6 @@ pub fn shared_errors(api: &Api) -> TokenStream {
 fn shared_error(api: &Api, group: &SharedError) -> TokenStream {
     let op = &api.operations[group.ops[0]];
     let name = ident(&group.name);
-    let variants = responses::error_variants(api, op);
-    let from_response = responses::error_of_body(api, op, &name);
     const LISTED: usize = 8;
     let mut users: Vec<String> = group
         .ops
@@ -67,6 +65,14 @@ fn shared_error(api: &Api, group: &SharedError) -> TokenStream {
         group.ops.len(),
         users.join(", ")
     ));
+    error_enum(doc, &name, api, op)
+}
+
+/// An error enum: the documented error responses of `op` as variants, and `from_response`, which
+/// turns a non-success response into the operation's error.
+fn error_enum(doc: TokenStream, name: &proc_macro2::Ident, api: &Api, op: &Operation) -> TokenStream {
+    let variants = responses::error_variants(api, op);
+    let from_response = responses::error_of_body(api, op, name);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
@@ -279,20 +285,7 @@ fn operation(api: &Api, op: &Operation, shared_error: Option<&str>, crate_ident:
                 pub type #error = #target;
             }
         }
-        None => {
-            let variants = responses::error_variants(api, op);
-            let from_response = responses::error_of_body(api, op, &error);
-            quote! {
-                #error_doc
-                #[derive(Debug, Clone, PartialEq)]
-                pub enum #error { #(#variants)* }
-
-                impl #error {
-                    #[inline]
-            fn from_response(resp: RawResponse) -> Error<Self> { #from_response }
-                }
-            }
-        }
+        None => error_enum(error_doc, &error, api, op),
     };
     let op_doc = if op.docs == Docs::default() {
         quote!()
