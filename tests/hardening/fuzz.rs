@@ -357,6 +357,9 @@ fn regressions() {
         ("spec.json", wrap(r##"{"type":"object","properties":{"a":{"allOf":[{"$ref":"#/components/schemas/A"},{"type":"string"}]},"b":{"allOf":[{"$ref":"#/components/schemas/A"},{"type":"integer"}]}}}"##)),
         // Found by the mutator: `A = array of A` inside an untagged union looped forever in emit.
         ("spec.json", r##"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{},"components":{"schemas":{"A":{"type":"array","items":{"$ref":"#/components/schemas/A"}},"U":{"oneOf":[{"$ref":"#/components/schemas/A"},{"type":"string"}]}}}}"##.to_owned()),
+        // Found by the long run: a default on a property whose type is a union of only itself
+        // (lowered to an alias of itself) followed the alias forever (hang).
+        ("spec.yaml", "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Mode:\n      oneOf:\n        - $ref: '#/components/schemas/Mode'\n    Settings:\n      type: object\n      properties:\n        mode:\n          allOf:\n            - $ref: '#/components/schemas/Mode'\n          default: safe\n".to_owned()),
         ("spec.json", String::new()),
         ("spec.yaml", "\u{feff}".to_owned()),
         ("spec.json", "[]".to_owned()),

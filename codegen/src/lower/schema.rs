@@ -508,6 +508,12 @@ impl<'a> Lowerer<'a> {
 
     /// Converts a spec default into a value of the field's type, if it fits.
     fn default_value(&self, ty: &Ty, value: &Value) -> Option<DefaultValue> {
+        // Aliases are followed a bounded number of times: `A = B`, `B = A` (or a union of itself
+        // lowered to an alias of itself) must not loop.
+        self.default_value_within(ty, value, self.types.len() + 1)
+    }
+
+    fn default_value_within(&self, ty: &Ty, value: &Value, aliases_left: usize) -> Option<DefaultValue> {
         match (ty, value) {
             (Ty::Bool, Value::Bool(b)) => Some(DefaultValue::Bool(*b)),
             (Ty::Int(_), Value::Number(n)) => n
@@ -544,7 +550,7 @@ impl<'a> Lowerer<'a> {
                         .find(|var| var.value == text)
                         .map(|var| DefaultValue::Variant(*id, var.name.clone()))
                 }
-                TypeKind::Alias(inner) => self.default_value(inner, v),
+                TypeKind::Alias(inner) => self.default_value_within(inner, v, aliases_left.checked_sub(1)?),
                 _ => None,
             },
             _ => None,
