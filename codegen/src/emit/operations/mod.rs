@@ -222,7 +222,7 @@ fn operation(api: &Api, op: &Operation, shared_error: Option<&str>, crate_ident:
     let streaming = op
         .responses
         .iter()
-        .any(|r| responses::is_success(op, r) && r.body.as_ref().is_some_and(|b| b.kind == BodyKind::Binary));
+        .any(|r| op.is_success(r) && r.body.as_ref().is_some_and(|b| b.kind == BodyKind::Binary));
     let send_streaming = if streaming {
         let patterns = &success.patterns;
         quote! {
@@ -374,7 +374,7 @@ fn method_sections(op: &Operation) -> String {
     let successes: Vec<String> = op
         .responses
         .iter()
-        .filter(|r| responses::is_success(op, r) && r.description.as_deref().is_some_and(|d| !d.trim().is_empty()))
+        .filter(|r| op.is_success(r) && r.description.as_deref().is_some_and(|d| !d.trim().is_empty()))
         .map(|r| docs::sanitize(&responses::response_doc(r)))
         .collect();
     if !successes.is_empty() {

@@ -8,11 +8,6 @@ use quote::quote;
 use super::super::{docs, ident, ty_tokens};
 use crate::ir::{Api, BodyKind, Operation, Response, StatusMatch};
 
-/// Which responses are the success type: the 2xx ones, or `default` when no 2xx is documented.
-pub fn is_success(op: &Operation, r: &Response) -> bool {
-    op.is_success(r)
-}
-
 pub fn response_doc(r: &Response) -> String {
     let status = match &r.status {
         StatusMatch::Code(c) => c.to_string(),
@@ -96,7 +91,7 @@ pub struct Success {
 }
 
 pub fn success(api: &Api, op: &Operation) -> Success {
-    let successes: Vec<&Response> = ordered(op).into_iter().filter(|r| is_success(op, r)).collect();
+    let successes: Vec<&Response> = ordered(op).into_iter().filter(|r| op.is_success(r)).collect();
     let decoded: Vec<(TokenStream, TokenStream)> = successes.iter().map(|r| decode_call(api, r)).collect();
     let patterns: Vec<TokenStream> = successes.iter().map(|r| success_pattern(&r.status)).collect();
     if successes.is_empty() {
@@ -150,7 +145,7 @@ pub fn success(api: &Api, op: &Operation) -> Success {
 pub fn error_variants(api: &Api, op: &Operation) -> Vec<TokenStream> {
     op.responses
         .iter()
-        .filter(|r| !is_success(op, r))
+        .filter(|r| !op.is_success(r))
         .map(|r| {
             let v = ident(&r.variant);
             let doc = docs::attr_str(&response_doc(r));
@@ -167,7 +162,7 @@ pub fn error_variants(api: &Api, op: &Operation) -> Vec<TokenStream> {
 pub fn error_of_body(api: &Api, op: &Operation, error: &proc_macro2::Ident) -> TokenStream {
     let mut arms = Vec::new();
     let mut fallback = quote!(resp.unexpected());
-    for r in ordered(op).into_iter().filter(|r| !is_success(op, r)) {
+    for r in ordered(op).into_iter().filter(|r| !op.is_success(r)) {
         let v = ident(&r.variant);
         let value = match r.body.as_ref().map(|b| b.kind) {
             _ if error_body(api, r).is_none() => quote!(resp.api_error_empty(|| #error::#v)),
