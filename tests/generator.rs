@@ -178,6 +178,7 @@ fn check_mode_reports_drift_and_writes_nothing() {
 fn fixture_outputs_compile_without_warnings() {
     let ws = temp_dir("fixtures-ws");
     let mut members = Vec::new();
+    let mut tagged = Vec::new();
     let mut specs: Vec<PathBuf> = std::fs::read_dir(root().join("tests/fixtures"))
         .expect("fixtures")
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -192,6 +193,12 @@ fn fixture_outputs_compile_without_warnings() {
         let config = codegen::Config::new(&spec, format!("tests/fixtures/{name}.yaml"), format!("fixture-{name}"));
         let out = codegen::generate(&config).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
         codegen::write::sync(&ws.join(&name), &out.files, false).expect("write crate");
+        if let Some(tf) = &out.api.tag_features {
+            tagged.push((
+                name.clone(),
+                tf.features.iter().map(|f| f.name.clone()).collect::<Vec<_>>(),
+            ));
+        }
         members.push(format!("\"{name}\""));
     }
     std::fs::write(
@@ -212,4 +219,135 @@ fn fixture_outputs_compile_without_warnings() {
         "fixture crates do not build cleanly:\n{}",
         String::from_utf8_lossy(&result.stderr)
     );
+    // Crates with cargo features per operation tag also build cleanly with the tags off and with
+    // each tag alone: a missing `#[cfg]` is an error, a superfluous import or helper a warning.
+    let mut checked = 0;
+    for (name, tags) in &tagged {
+        for tag in std::iter::once(None).chain(tags.iter().map(Some)) {
+            let features = match tag {
+                Some(t) => format!("rustls,{t}"),
+                None => "rustls".to_owned(),
+            };
+            let package = format!("fixture-{name}");
+            let result = Command::new(env!("CARGO"))
+                .args([
+                    "clippy",
+                    "--quiet",
+                    "--offline",
+                    "-p",
+                    &package,
+                    "--no-default-features",
+                ])
+                .args(["--features", &features, "--", "-D", "warnings"])
+                .env("CARGO_TARGET_DIR", root().join("target").join("fixture-crates"))
+                .current_dir(&ws)
+                .output()
+                .expect("cargo runs");
+            assert!(
+                result.status.success(),
+                "{package} with --no-default-features --features {features} does not build cleanly:\n{}",
+                String::from_utf8_lossy(&result.stderr)
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 5, "the tags fixture has four tag features: {tagged:?}");
+}
+
+/// The feature names that compile each type, operation and shared error of a generated API.
+fn gates(api: &codegen::ir::Api) -> BTreeMap<String, Vec<String>> {
+    let tf = api.tag_features.as_ref().expect("tag features");
+    let names = |gate: &Vec<usize>| -> Vec<String> { gate.iter().map(|&f| tf.features[f].name.clone()).collect() };
+    let mut out = BTreeMap::new();
+    for (t, gate) in api.types.iter().zip(&tf.types) {
+        out.insert(format!("type {}", t.name), names(gate));
+    }
+    for (op, gate) in api.operations.iter().zip(&tf.operations) {
+        out.insert(format!("fn {}", op.fn_name), names(gate));
+    }
+    for (e, gate) in api.shared_errors.iter().zip(&tf.shared_errors) {
+        out.insert(format!("error {}", e.name), names(gate));
+    }
+    out
+}
+
+#[test]
+fn tag_features_compile_what_each_tag_uses() {
+    let spec = root().join("tests/fixtures/tags.yaml");
+    let out = codegen::generate(&codegen::Config::new(&spec, "tests/fixtures/tags.yaml", "tags")).expect("generates");
+    let tf = out.api.tag_features.as_ref().expect("four tags: features");
+    let features: Vec<(&str, usize)> = tf.features.iter().map(|f| (f.name.as_str(), f.operations)).collect();
+    // `pets` and `Pets` spell one feature; `default` is a name the crate's manifest uses.
+    assert_eq!(
+        features,
+        [("admin-tools", 1), ("pets", 3), ("stores", 2), ("tag-default", 1)]
+    );
+    let gates = gates(&out.api);
+    let expect: &[(&str, &[&str])] = &[
+        ("fn list_pets", &["pets"]),
+        ("fn create_pet", &["pets"]),
+        ("fn delete_pet", &["admin-tools", "pets"]),
+        ("fn get_store", &["stores"]),
+        ("fn stats", &["tag-default"]),
+        ("fn health", &[]),
+        ("type NewPet", &["pets"]),
+        // Reached from `pets` operations and through `Store.featured`.
+        ("type Pet", &["pets", "stores"]),
+        ("type PetKind", &["pets", "stores"]),
+        ("type Store", &["stores"]),
+        // Recursive, one tag.
+        ("type Category", &["stores"]),
+        // Used by the untagged `health`.
+        ("type Health", &[]),
+        ("type Status", &[]),
+        // Used by no operation, and what that contains.
+        ("type Archive", &[]),
+        ("type Address", &[]),
+        ("type Stats", &["tag-default"]),
+        ("type Problem", &["pets", "stores"]),
+        // Shared by `list_pets` and `get_store`.
+        ("error NotFoundError", &["pets", "stores"]),
+        // Shared with the untagged `health` among others.
+        ("error NoDocumentedError", &[]),
+    ];
+    for (item, want) in expect {
+        assert_eq!(
+            gates.get(*item).map(Vec::as_slice),
+            Some(&want.iter().map(|s| s.to_string()).collect::<Vec<_>>()[..]),
+            "{item}"
+        );
+    }
+    let manifest = &out.files["Cargo.toml"];
+    assert!(
+        manifest.contains("default = [\"rustls\", \"all-tags\"]\n"),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("all-tags = [\"admin-tools\", \"pets\", \"stores\", \"tag-default\"]\n"),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("# Tags \"pets\", \"Pets\" (3 operations).\npets = []\n"),
+        "{manifest}"
+    );
+    let operations = &out.files["src/operations.rs"];
+    assert!(operations.contains("#[cfg(any(feature = \"admin-tools\", feature = \"pets\"))]\nimpl Client {"));
+    assert!(operations.contains("Needs one of the crate features `admin-tools`, `pets` (on by default)."));
+    assert!(out.files["src/lib.rs"].contains("`tag-default`: tag `default`, 1 operation"));
+
+    // Turned off in the configuration: no features, nothing gated.
+    let mut config = codegen::Config::new(&spec, "tests/fixtures/tags.yaml", "tags");
+    config.tag_features = false;
+    let off = codegen::generate(&config).expect("generates");
+    assert!(off.api.tag_features.is_none());
+    assert!(!off.files["src/operations.rs"].contains("#[cfg(feature"));
+    assert!(!off.files["Cargo.toml"].contains("all-tags"));
+    // One tag (Modbox's operations carry one, empty tag) is not worth a feature.
+    let modbox = codegen::generate(&codegen::Config::new(
+        root().join("specs/modbox.yaml"),
+        "specs/modbox.yaml",
+        "modbox",
+    ))
+    .expect("generates");
+    assert!(modbox.api.tag_features.is_none());
 }

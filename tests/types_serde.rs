@@ -70,6 +70,23 @@ fn discriminator_without_mapping_uses_component_names() {
 }
 
 #[test]
+fn tag_value_of_several_variants_tries_them_in_order() {
+    let input: Item = from_json(json!({"type": "message", "content": "hi"}));
+    assert_eq!(input, Item::InputMessage(InputMessage::new("hi")));
+    // Not an `InputMessage` (no `content`): the next variant with the same tag value.
+    let output: Item = from_json(json!({"type": "message", "id": "m1", "output": "done"}));
+    assert_eq!(output, Item::OutputMessage(OutputMessage::new("m1", "done")));
+    let call: Item = from_json(json!({"type": "tool_call", "name": "f"}));
+    assert_eq!(call, Item::ToolCall(ToolCall::new("f")));
+    // Neither fits: an error, not `Unknown`.
+    assert!(serde_json::from_value::<Item>(json!({"type": "message", "id": "m1"})).is_err());
+    assert_eq!(
+        to_json(&Item::OutputMessage(OutputMessage::new("m1", "done"))),
+        json!({"type": "message", "id": "m1", "output": "done"})
+    );
+}
+
+#[test]
 fn const_tagged_union_round_trips() {
     let circle: Shape = from_json(json!({"type": "circle", "radius": 2.0}));
     assert_eq!(circle, Shape::Circle(ShapeCircle::new(2.0)));

@@ -21,7 +21,39 @@ pub struct Api {
     pub security_schemes: Vec<SecurityScheme>,
     /// Error enums shared by operations with identical documented errors.
     pub shared_errors: Vec<SharedError>,
+    /// One cargo feature per operation tag, and which items each gates; `None` when the operations
+    /// carry fewer than two distinct tags (or the configuration turns tag features off).
+    pub tag_features: Option<TagFeatures>,
 }
+
+/// Cargo features by operation tag, so that a user compiles only the operations (and the types
+/// they use) of the tags they enable. Untagged operations, types no operation uses, and whatever
+/// those contain are always compiled.
+#[derive(Debug, Clone, Serialize)]
+pub struct TagFeatures {
+    /// Sorted by name.
+    pub features: Vec<Feature>,
+    /// The gate of each operation (parallel to `Api::operations`).
+    pub operations: Vec<Gate>,
+    /// The gate of each type (parallel to `Api::types`).
+    pub types: Vec<Gate>,
+    /// The gate of each shared error enum (parallel to `Api::shared_errors`).
+    pub shared_errors: Vec<Gate>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Feature {
+    /// The cargo feature name.
+    pub name: String,
+    /// The spec's tags that map to it (several tags can spell the same name), in first-seen order.
+    pub tags: Vec<String>,
+    /// How many operations it enables.
+    pub operations: usize,
+}
+
+/// Indices into `TagFeatures::features`, sorted: the item is compiled when any of them is on.
+/// Empty: always compiled.
+pub type Gate = Vec<usize>;
 
 /// One error enum for several operations whose documented errors are the same (statuses, variants,
 /// bodies, descriptions); each operation's own error name becomes an alias of it.
@@ -247,6 +279,8 @@ pub struct Operation {
     pub event_stream: Option<Ty>,
     /// Index into `Api::shared_errors` when the error enum is shared.
     pub shared_error: Option<usize>,
+    /// The operation's tags, trimmed, duplicates and empty ones left out.
+    pub tags: Vec<String>,
     pub origin: String,
 }
 

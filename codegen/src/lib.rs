@@ -38,6 +38,8 @@ pub struct Config {
     pub command: String,
     /// Fail on any warning.
     pub deny_warnings: bool,
+    /// One cargo feature per operation tag (when the operations carry two tags or more).
+    pub tag_features: bool,
 }
 
 impl Config {
@@ -49,6 +51,7 @@ impl Config {
             crate_version: "0.1.0".into(),
             command: "cargo xtask gen".into(),
             deny_warnings: false,
+            tag_features: true,
         }
     }
 }
@@ -140,8 +143,11 @@ fn generate_inner(config: &Config, bytes: &[u8], split: Split) -> Result<(Output
     let spec = normalize::normalize(doc, &mut diags, base_dir)?;
     times.normalize = t.elapsed();
     let t = Instant::now();
-    let api = lower::lower(&spec, &mut diags)?;
+    let mut api = lower::lower(&spec, &mut diags)?;
     drop(spec);
+    if !config.tag_features {
+        api.tag_features = None;
+    }
     times.lower = t.elapsed();
     let t = Instant::now();
     let manifest = emit::manifest(&api, config);

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Strict and reserved keywords of every edition up to 2024 (`gen` included).
 const KEYWORDS: &[&str] = &[
@@ -136,6 +136,23 @@ pub fn screaming(raw: &str) -> String {
     s.trim_start_matches("r#").to_ascii_uppercase()
 }
 
+/// Features of the generated crate's manifest that a tag's feature must not take.
+pub const CRATE_FEATURES: &[&str] = &["default", "sse", "serde-all", "rustls", "native-tls", "all-tags"];
+
+/// The cargo feature of an operation tag: ASCII `kebab-case` (`Admin Tools` -> `admin-tools`),
+/// starting with a letter; `tag-` is put in front of a name the crate's own features use or that
+/// would not start with a letter (`tag` alone when nothing is left of the tag).
+pub fn feature(tag: &str) -> String {
+    let s = ascii_words(tag).to_kebab_case();
+    if s.is_empty() {
+        "tag".to_owned()
+    } else if CRATE_FEATURES.contains(&s.as_str()) || !s.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        format!("tag-{s}")
+    } else {
+        s
+    }
+}
+
 /// Hands out unique names within one namespace: the first taker keeps the name, later ones get
 /// `2`, `3`, ... (before any trailing underscore of a keyword fix-up).
 #[derive(Debug, Default, Clone)]
@@ -249,6 +266,26 @@ pub fn status_name(code: u16) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn feature_names() {
+        let rows: &[(&str, &str)] = &[
+            ("pets", "pets"),
+            ("Admin Tools", "admin-tools"),
+            ("Api20100401Account", "api20100401-account"),
+            ("user_profile", "user-profile"),
+            ("default", "tag-default"),
+            ("serde-all", "tag-serde-all"),
+            ("Native TLS", "tag-native-tls"),
+            ("2fa", "tag-2fa"),
+            ("", "tag"),
+            ("!!!", "tag"),
+            ("Ünïcode", "udc-n-uef-code"),
+        ];
+        for (raw, want) in rows {
+            assert_eq!(feature(raw), *want, "{raw}");
+        }
+    }
 
     #[test]
     fn snake_table() {

@@ -22,6 +22,13 @@ struct ClientEntry {
     out: String,
     #[serde(rename = "crate")]
     crate_name: String,
+    /// One cargo feature per operation tag (default: on).
+    #[serde(rename = "tag-features", default = "yes")]
+    tag_features: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// One configured client: generate `config` into `out`.
@@ -48,10 +55,14 @@ pub fn load(root: &Path) -> Result<Vec<Client>, Error> {
     Ok(file
         .client
         .into_iter()
-        .map(|c| Client {
-            config: Config::new(root.join(&c.spec), c.spec.clone(), c.crate_name),
-            out: root.join(&c.out),
-            out_display: c.out,
+        .map(|c| {
+            let mut config = Config::new(root.join(&c.spec), c.spec.clone(), c.crate_name);
+            config.tag_features = c.tag_features;
+            Client {
+                config,
+                out: root.join(&c.out),
+                out_display: c.out,
+            }
         })
         .collect())
 }

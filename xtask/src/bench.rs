@@ -108,7 +108,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         );
         for (name, _, m) in &results {
             eprintln!("building {name} ...");
-            let t = ws.time_builds(&format!("bench-{name}"), name, args.build_runs.max(1))?;
+            let t = ws.time_builds(&format!("bench-{name}"), name, None, args.build_runs.max(1))?;
             let lines = m.size.lines + m.size.runtime_lines;
             let rebuild = median(t.rebuilds.clone()).as_secs_f64();
             let _ = writeln!(
@@ -121,12 +121,64 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         }
         println!();
         print!("{table}");
+        let tags = tag_builds(&root, &ws, &specs, &results, args.build_runs.max(1))?;
+        if !tags.is_empty() {
+            println!();
+            print!("{tags}");
+        }
     }
     if !args.no_client {
         println!();
         client_overhead(&root, args.requests, args.rounds)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Build times of the crates that have cargo features per operation tag, with the tags off and
+/// with only the largest tag (most operations) and a median one, next to the full crate.
+fn tag_builds(
+    root: &Path,
+    ws: &build::Workspace,
+    specs: &[PathBuf],
+    results: &[(String, u64, Measured)],
+    runs: usize,
+) -> anyhow::Result<String> {
+    let mut table = format!(
+        "Debug build with cargo features per operation tag (`--no-default-features --features rustls,<tag>`; \
+         non-incremental rebuild of the crate alone, median of {runs})\n\n\
+         | spec | features | operations compiled | rebuild s | peak MiB |\n| --- | --- | --- | --- | --- |\n"
+    );
+    let mut any = false;
+    for (display, (name, _, _)) in specs.iter().zip(results) {
+        let config = codegen::Config::new(root.join(display), display.display().to_string(), "bench");
+        let api = codegen::generate(&config)?.api;
+        let Some(tf) = &api.tag_features else { continue };
+        any = true;
+        let total = api.operations.len();
+        let untagged = tf.operations.iter().filter(|g| g.is_empty()).count();
+        let mut by_size: Vec<&codegen::ir::Feature> = tf.features.iter().collect();
+        by_size.sort_by_key(|f| std::cmp::Reverse(f.operations));
+        let mut configs: Vec<(String, Option<String>, usize)> =
+            vec![("tags off".into(), Some("rustls".into()), untagged)];
+        for f in [by_size.first(), by_size.get(by_size.len() / 2)].into_iter().flatten() {
+            let label = format!("`{}` alone", f.name);
+            if configs.iter().all(|(l, ..)| *l != label) {
+                configs.push((label, Some(format!("rustls,{}", f.name)), f.operations + untagged));
+            }
+        }
+        configs.push(("all (default)".into(), None, total));
+        for (label, features, ops) in configs {
+            eprintln!("building {name} ({label}) ...");
+            let t = ws.time_builds(&format!("bench-{name}"), name, features.as_deref(), runs)?;
+            let _ = writeln!(
+                table,
+                "| {name} | {label} | {ops} of {total} | {:.1} | {} |",
+                median(t.rebuilds.clone()).as_secs_f64(),
+                t.peak_kib.map_or("-".into(), |k| format!("{:.0}", k as f64 / 1024.0)),
+            );
+        }
+    }
+    Ok(if any { table } else { String::new() })
 }
 
 /// `cargo xtask bench-one` (hidden; the child process of the generation measurement).

@@ -1,15 +1,15 @@
 //! `cargo xtask corpus`: generate a crate for every spec of a directory, build them all in one
 //! workspace, and report per spec what worked.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use anyhow::Context as _;
 use clap::Args;
 
+use crate::features;
 use crate::gen::repo_root;
 
 #[derive(Args)]
@@ -29,6 +29,18 @@ pub struct CorpusArgs {
     /// Also write the table to this Markdown file (for example COVERAGE.md).
     #[arg(long)]
     write: Option<PathBuf>,
+    /// After the build, build each crate that has cargo features per operation tag again with
+    /// tag features off, and with single tags: `sample` (the first and the last tag), `all`
+    /// (every tag) or `none`.
+    #[arg(long, value_enum, default_value_t = TagMode::Sample)]
+    tag_features: TagMode,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum TagMode {
+    None,
+    Sample,
+    All,
 }
 
 struct Row {
@@ -39,7 +51,12 @@ struct Row {
     gen_ms: f64,
     compiled: Option<Result<(), String>>,
     rust_warnings: usize,
+    /// The number of tag features, and the builds with one tag's feature (or none).
+    tag_features: Option<(usize, Vec<TagBuild>)>,
 }
+
+/// A build with tag features off but one: the `--features` value and the verdict.
+type TagBuild = (String, Result<(), String>);
 
 fn crate_dir_name(spec: &Path) -> String {
     spec.file_stem()
@@ -48,7 +65,7 @@ fn crate_dir_name(spec: &Path) -> String {
         .replace(['.', '_', ' '], "-")
 }
 
-fn first_line(s: &str) -> String {
+pub(crate) fn first_line(s: &str) -> String {
     let line = s.lines().next().unwrap_or("").trim();
     if line.len() > 160 {
         let mut cut = 160;
@@ -108,6 +125,7 @@ pub fn run(args: CorpusArgs) -> anyhow::Result<ExitCode> {
             lines: 0,
             compiled: None,
             rust_warnings: 0,
+            tag_features: None,
         };
         match result {
             Ok(out) => {
@@ -137,13 +155,20 @@ pub fn run(args: CorpusArgs) -> anyhow::Result<ExitCode> {
         rows.push(row);
     }
     if !args.no_build {
-        build(&root, &ws, &mut rows)?;
+        build(&root, &ws, &mut rows, args.tag_features)?;
     }
     let table = render(&rows, !args.no_build);
     print!("{table}");
     let failed = rows
         .iter()
-        .filter(|r| r.generated.is_err() || matches!(r.compiled, Some(Err(_))) || r.rust_warnings > 0)
+        .filter(|r| {
+            r.generated.is_err()
+                || matches!(r.compiled, Some(Err(_)))
+                || r.rust_warnings > 0
+                || r.tag_features
+                    .as_ref()
+                    .is_some_and(|(_, checks)| checks.iter().any(|(_, v)| v.is_err()))
+        })
         .count();
     let summary = format!("{} passed, {failed} failed", rows.len() - failed);
     if let Some(path) = &args.write {
@@ -169,7 +194,7 @@ pub fn run(args: CorpusArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn build(root: &Path, ws: &Path, rows: &mut [Row]) -> anyhow::Result<()> {
+fn build(root: &Path, ws: &Path, rows: &mut [Row], tag_mode: TagMode) -> anyhow::Result<()> {
     let members: Vec<String> = rows
         .iter()
         .filter(|r| r.generated.is_ok())
@@ -184,80 +209,71 @@ fn build(root: &Path, ws: &Path, rows: &mut [Row]) -> anyhow::Result<()> {
     )?;
     std::fs::copy(root.join("Cargo.lock"), ws.join("Cargo.lock"))?;
     eprintln!("building {} crates in {} ...", members.len(), ws.display());
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args([
-            "build",
-            "--workspace",
-            "--keep-going",
-            "--message-format=json-render-diagnostics",
-        ])
-        .env("CARGO_TARGET_DIR", root.join("target").join("corpus-target"))
-        .current_dir(ws)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .output()
-        .context("running cargo build")?;
-    let mut log = String::from_utf8_lossy(&output.stderr).into_owned();
-    let mut errors: BTreeMap<String, String> = BTreeMap::new();
-    let mut warnings: BTreeMap<String, usize> = BTreeMap::new();
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
-        let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else {
-            continue;
-        };
-        if msg["reason"] != "compiler-message" {
-            continue;
-        }
-        let Some(pkg) = package_dir(&msg["package_id"]) else {
-            continue;
-        };
-        let rendered = msg["message"]["rendered"].as_str().unwrap_or("");
-        if matches!(msg["message"]["level"].as_str(), Some("error" | "warning")) {
-            let _ = writeln!(log, "[{pkg}] {rendered}");
-        }
-        match msg["message"]["level"].as_str() {
-            Some("error") => {
-                errors
-                    .entry(pkg)
-                    .or_insert_with(|| first_line(msg["message"]["rendered"].as_str().unwrap_or("error")));
-            }
-            Some("warning") => {
-                let rendered = msg["message"]["rendered"].as_str().unwrap_or("");
-                if !rendered.contains("warning(s) emitted") && !rendered.starts_with("warning: `") {
-                    *warnings.entry(pkg).or_default() += 1;
-                }
-            }
-            _ => {}
-        }
-    }
+    let target = root.join("target").join("corpus-target");
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.args(["build", "--workspace", "--keep-going", "--message-format=json"])
+        .env("CARGO_TARGET_DIR", &target)
+        .current_dir(ws);
+    let report = features::run_build(&mut cmd)?;
     let log_path = ws.join("build.log");
-    std::fs::write(&log_path, log)?;
+    std::fs::write(&log_path, &report.log)?;
     eprintln!("compiler output: {}", log_path.display());
     for row in rows.iter_mut().filter(|r| r.generated.is_ok()) {
-        row.rust_warnings = warnings.get(&row.name).copied().unwrap_or(0);
-        row.compiled = Some(match errors.get(&row.name) {
+        row.rust_warnings = report.warnings.get(&row.name).copied().unwrap_or(0);
+        row.compiled = Some(match report.errors.get(&row.name) {
             Some(e) => Err(e.clone()),
-            None if output.status.success() || !errors.is_empty() => Ok(()),
+            None if report.success || !report.errors.is_empty() => Ok(()),
             None => Err("cargo build failed (see its output)".into()),
         });
     }
+    if tag_mode == TagMode::None {
+        return Ok(());
+    }
+    // Each crate again with tag features off but one: a missing `#[cfg]` is an error, a stray
+    // one a warning (unused or dead code).
+    let mut log = String::new();
+    for row in rows.iter_mut().filter(|r| matches!(r.compiled, Some(Ok(())))) {
+        let tags = features::tag_features(&ws.join(&row.name))?;
+        if tags.is_empty() {
+            continue;
+        }
+        let sample: Vec<String> = match tag_mode {
+            TagMode::All => tags.clone(),
+            _ => {
+                let mut s: Vec<String> = tags.first().into_iter().chain(tags.last()).cloned().collect();
+                s.dedup();
+                s
+            }
+        };
+        let mut checks = Vec::new();
+        for tag in features::combinations(&sample) {
+            let arg = features::feature_arg(tag.as_deref());
+            eprintln!("building {} with --no-default-features --features {arg} ...", row.name);
+            let package = format!("corpus-{}", row.name);
+            let report = features::run_build(&mut features::build_command(ws, Some(&target), &package, &arg))?;
+            let verdict = report.verdict(&row.name);
+            if verdict.is_err() {
+                log.push_str(&report.log);
+            }
+            checks.push((arg, verdict));
+        }
+        row.tag_features = Some((tags.len(), checks));
+    }
+    if !log.is_empty() {
+        let path = ws.join("tag-features.log");
+        std::fs::write(&path, log)?;
+        eprintln!("compiler output of the failed tag-feature builds: {}", path.display());
+    }
     Ok(())
-}
-
-/// The crate directory name from a cargo package id (`path+file:///…/corpus/<name>#corpus-<name>@0.1.0`).
-fn package_dir(id: &serde_json::Value) -> Option<String> {
-    let id = id.as_str()?;
-    let path = id.split('#').next()?;
-    let name = path.rsplit('/').next()?;
-    Some(name.to_owned())
 }
 
 fn render(rows: &[Row], built: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "| spec | generated | compiled | Rust warnings | spec warnings | lines | generation ms |"
+        "| spec | generated | compiled | Rust warnings | tag features: builds passed | spec warnings | lines | generation ms |"
     );
-    let _ = writeln!(out, "| --- | --- | --- | --- | --- | --- | --- |");
+    let _ = writeln!(out, "| --- | --- | --- | --- | --- | --- | --- | --- |");
     for r in rows {
         let generated = match &r.generated {
             Ok(()) => "yes".to_owned(),
@@ -269,9 +285,24 @@ fn render(rows: &[Row], built: bool) -> String {
             (None, true) => "-".to_owned(),
             (None, false) => "not built".to_owned(),
         };
+        let tags = match &r.tag_features {
+            None => "-".to_owned(),
+            Some((n, checks)) => {
+                let failed: Vec<String> = checks
+                    .iter()
+                    .filter_map(|(f, v)| v.as_ref().err().map(|e| format!("`{f}`: {}", e.replace('|', "\\|"))))
+                    .collect();
+                let passed = checks.len() - failed.len();
+                let mut cell = format!("{n} features: {passed}/{}", checks.len());
+                if !failed.is_empty() {
+                    cell.push_str(&format!(" (failed {})", failed.join("; ")));
+                }
+                cell
+            }
+        };
         let _ = writeln!(
             out,
-            "| {} | {generated} | {compiled} | {} | {} | {} | {:.0} |",
+            "| {} | {generated} | {compiled} | {} | {tags} | {} | {} | {:.0} |",
             r.name, r.rust_warnings, r.warnings, r.lines, r.gen_ms
         );
     }

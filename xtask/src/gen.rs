@@ -46,6 +46,10 @@ pub struct GenArgs {
     /// Package name of the crate generated from --spec (default: derived from the spec file name).
     #[arg(long, requires = "spec")]
     crate_name: Option<String>,
+    /// With --spec: no cargo feature per operation tag (every operation always compiled). For the
+    /// configured clients, `tag-features = false` in clients.toml does the same.
+    #[arg(long, requires = "spec")]
+    no_tag_features: bool,
     /// Treat warnings about the spec as errors.
     #[arg(long)]
     deny_warnings: bool,
@@ -96,6 +100,7 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
             let crate_name = args.crate_name.clone().unwrap_or_else(|| crate_name_from(spec));
             let mut config = codegen::Config::new(spec, display.clone(), crate_name);
             config.command = format!("cargo xtask gen --spec {display} --out <dir>");
+            config.tag_features = !args.no_tag_features;
             vec![codegen::project::Client {
                 config,
                 out: out.clone(),

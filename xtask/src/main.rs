@@ -3,6 +3,7 @@
 mod bench;
 mod contract;
 mod corpus;
+mod features;
 mod gen;
 
 use clap::{Parser, Subcommand};
@@ -37,6 +38,9 @@ enum Command {
     /// Contract tests against Stoplight Prism: call every operation of the configured specs through
     /// the generated client; ends with `contract: N passed, M failed, K skipped`.
     Contract(contract::ContractArgs),
+    /// Build the configured clients that have cargo features per operation tag once with tag
+    /// features off and once with each tag's feature alone; ends with `features: N passed, M failed`.
+    Features(features::FeaturesArgs),
     /// Measure generation time per stage, generated code size, build time of the generated crates
     /// and client overhead; print the tables BENCHMARKS.md records.
     Bench(bench::BenchArgs),
@@ -51,6 +55,7 @@ fn main() -> std::process::ExitCode {
         Command::Gen(args) => gen::run(args),
         Command::Corpus(args) => corpus::run(args),
         Command::Contract(args) => contract::run(args),
+        Command::Features(args) => features::run(args),
         Command::Bench(args) => bench::run(args),
         Command::BenchOne(args) => bench::run_one(args),
     };

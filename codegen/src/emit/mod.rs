@@ -94,6 +94,58 @@ pub fn emit_part(api: &Api, config: &Config, part: Part) -> TokenStream {
     }
 }
 
+/// The name of the marker module that groups the items of one gated type or operation in the
+/// emitted tokens: the format stage dissolves it, giving each item the module's `#[cfg]` (see
+/// [`crate::format`]). The generated files declare no modules of their own, so the name is free.
+pub(crate) const GATE_MODULE: &str = "__gated";
+
+/// The feature names of a gate, in order.
+pub(crate) fn gate_features<'a>(api: &'a Api, gate: &[usize]) -> Vec<&'a str> {
+    match &api.tag_features {
+        Some(tf) => gate
+            .iter()
+            .filter_map(|&f| tf.features.get(f))
+            .map(|f| f.name.as_str())
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+/// `items` compiled only when a feature of `gate` is on (see [`GATE_MODULE`]); as they are when
+/// the gate is empty.
+pub(crate) fn gated(api: &Api, gate: &[usize], items: TokenStream) -> TokenStream {
+    let names = gate_features(api, gate);
+    let cfg = match names.as_slice() {
+        [] => return items,
+        [one] => quote!(#[cfg(feature = #one)]),
+        many => quote!(#[cfg(any(#(feature = #many),*))]),
+    };
+    let module = Ident::new(GATE_MODULE, Span::call_site());
+    quote! { #cfg mod #module { #items } }
+}
+
+/// The gate of type `i`, operation `i` or shared error `i` (empty without tag features).
+pub(crate) fn type_gate(api: &Api, i: usize) -> &[usize] {
+    api.tag_features
+        .as_ref()
+        .and_then(|t| t.types.get(i))
+        .map_or(&[], Vec::as_slice)
+}
+
+pub(crate) fn operation_gate(api: &Api, i: usize) -> &[usize] {
+    api.tag_features
+        .as_ref()
+        .and_then(|t| t.operations.get(i))
+        .map_or(&[], Vec::as_slice)
+}
+
+pub(crate) fn shared_error_gate(api: &Api, i: usize) -> &[usize] {
+    api.tag_features
+        .as_ref()
+        .and_then(|t| t.shared_errors.get(i))
+        .map_or(&[], Vec::as_slice)
+}
+
 /// An identifier produced by the naming module (possibly raw, `r#type`).
 pub(crate) fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {
@@ -184,6 +236,40 @@ pub(crate) fn uses(api: &Api, pred: &dyn Fn(&Ty) -> bool) -> bool {
     })
 }
 
+/// The crate docs' list of tag features, after the guide's `## Cargo features`.
+fn tag_features_doc(api: &Api, crate_name: &str) -> String {
+    let Some(tf) = &api.tag_features else {
+        return String::new();
+    };
+    let inline = |s: &str| -> String {
+        s.chars()
+            .map(|c| if c.is_control() || c == '`' { ' ' } else { c })
+            .collect()
+    };
+    let mut out = String::from(
+        "- One feature per operation tag of the spec, all on by default (feature `all-tags`): each \
+         compiles the operations with that tag and the types they use. Operations without a tag and \
+         types no operation uses are always compiled. To compile only what you call, turn the defaults \
+         off and name the tags (plus a TLS feature):\n\n",
+    );
+    let first = &tf.features[0].name;
+    out.push_str(&format!(
+        "  ```toml\n  [dependencies]\n  {crate_name} = {{ path = \"...\", default-features = false, features = [\"rustls\", \"{first}\"] }}\n  ```\n\n"
+    ));
+    for f in &tf.features {
+        let tags: Vec<String> = f.tags.iter().map(|t| format!("`{}`", inline(t))).collect();
+        out.push_str(&format!(
+            "  - `{}`: tag{} {}, {} operation{}\n",
+            f.name,
+            if f.tags.len() == 1 { "" } else { "s" },
+            tags.join(", "),
+            f.operations,
+            if f.operations == 1 { "" } else { "s" }
+        ));
+    }
+    out
+}
+
 fn lib_rs(api: &Api, config: &Config) -> TokenStream {
     let crate_ident = ident(&config.crate_name.replace('-', "_"));
     let mut guide = format!(
@@ -198,7 +284,8 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         guide.push('\n');
     }
     guide.push_str(include_str!("guide.md"));
-    let guide = guide.replace("CRATE", &crate_ident.to_string());
+    let mut guide = guide.replace("CRATE", &crate_ident.to_string());
+    guide.push_str(&tag_features_doc(api, &config.crate_name));
     let base = match &api.default_base_url {
         Some(url) => quote!(Some(#url)),
         None => quote!(None),

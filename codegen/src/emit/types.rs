@@ -76,8 +76,9 @@ impl SerdeTraits {
 /// The items of the types in `range` (indices into `api.types`).
 pub fn emit(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
     let mut out = TokenStream::new();
-    for t in &api.types[range] {
-        out.extend(type_def(api, t));
+    for i in range {
+        let t = &api.types[i];
+        out.extend(super::gated(api, super::type_gate(api, i), type_def(api, t)));
     }
     out
 }

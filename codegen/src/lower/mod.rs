@@ -1,5 +1,6 @@
 //! Stage 3: typed spec -> IR. Names are decided here, once; the IR that comes out is checked.
 
+mod features;
 mod operation;
 mod passes;
 mod schema;
@@ -146,6 +147,7 @@ pub fn lower(spec: &OpenAPI, diags: &mut Diagnostics) -> Result<Api, Error> {
         operations,
         security_schemes,
         shared_errors: Vec::new(),
+        tag_features: None,
     };
     passes::run(&mut api, l.diags)?;
     Ok(api)

@@ -213,6 +213,7 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
                 event_stream: None,
                 origin: pointer.clone(),
                 shared_error: None,
+                tags: clean_tags(&op.tags),
             };
             let mut authorization_param = false;
             // Path-level parameters first; an operation-level one with the same name and location replaces it.
@@ -610,4 +611,16 @@ fn security_for(
             .collect(),
         None => Vec::new(),
     }
+}
+
+/// The operation's tags without surrounding blanks, empty ones or repeats, in spec order.
+fn clean_tags(tags: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in tags {
+        let t = t.trim();
+        if !t.is_empty() && !out.iter().any(|o| o == t) {
+            out.push(t.to_owned());
+        }
+    }
+    out
 }

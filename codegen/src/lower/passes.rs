@@ -15,10 +15,11 @@ pub fn run(api: &mut Api, diags: &mut Diagnostics) -> Result<(), Error> {
     box_recursion(api);
     order_untagged(api);
     share_errors(api);
+    super::features::assign(api);
     check(api)
 }
 
-fn named_in(ty: &Ty, out: &mut Vec<TypeId>) {
+pub(super) fn named_in(ty: &Ty, out: &mut Vec<TypeId>) {
     match ty {
         Ty::Named(id) => out.push(*id),
         Ty::Vec(t) | Ty::Map(t) | Ty::Option(t) | Ty::Boxed(t) => named_in(t, out),
@@ -27,7 +28,7 @@ fn named_in(ty: &Ty, out: &mut Vec<TypeId>) {
     }
 }
 
-fn children(kind: &TypeKind) -> Vec<TypeId> {
+pub(super) fn children(kind: &TypeKind) -> Vec<TypeId> {
     let mut out = Vec::new();
     match kind {
         TypeKind::Struct(s) => {

@@ -45,9 +45,16 @@ impl Workspace {
 
     /// Warm-up build of `package` (building its dependencies when needed), then `rebuilds` timed
     /// builds of the crate alone, each after touching its `src/lib.rs`.
-    pub fn time_builds(&self, package: &str, crate_dir: &str, rebuilds: usize) -> anyhow::Result<BuildTimes> {
+    /// `features`: built with `--no-default-features --features <features>` instead of the defaults.
+    pub fn time_builds(
+        &self,
+        package: &str,
+        crate_dir: &str,
+        features: Option<&str>,
+        rebuilds: usize,
+    ) -> anyhow::Result<BuildTimes> {
         let started = Instant::now();
-        self.cargo_build(package, None)?;
+        self.cargo_build(package, features, None)?;
         let mut times = BuildTimes {
             warmup: started.elapsed(),
             ..BuildTimes::default()
@@ -58,7 +65,7 @@ impl Workspace {
             touch(&lib)?;
             let report = self.dir.join(format!("{crate_dir}.time"));
             let started = Instant::now();
-            self.cargo_build(package, gnu_time.then_some(report.as_path()))?;
+            self.cargo_build(package, features, gnu_time.then_some(report.as_path()))?;
             times.rebuilds.push(started.elapsed());
             if gnu_time {
                 let text = std::fs::read_to_string(&report).unwrap_or_default();
@@ -72,7 +79,7 @@ impl Workspace {
     /// `cargo build -p package`, non-incremental (a touched crate is compiled from scratch, as in a
     /// clean build of the crate alone); with `time_report`, under GNU time, which writes the
     /// largest resident set of cargo and its children (in KiB) to that file.
-    fn cargo_build(&self, package: &str, time_report: Option<&Path>) -> anyhow::Result<()> {
+    fn cargo_build(&self, package: &str, features: Option<&str>, time_report: Option<&Path>) -> anyhow::Result<()> {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let mut cmd = match time_report {
             Some(report) => {
@@ -82,8 +89,11 @@ impl Workspace {
             }
             None => Command::new(&cargo),
         };
+        cmd.args(["build", "--quiet", "-p", package]);
+        if let Some(f) = features {
+            cmd.args(["--no-default-features", "--features", f]);
+        }
         let output = cmd
-            .args(["build", "--quiet", "-p", package])
             .env("CARGO_TARGET_DIR", &self.target)
             .env("CARGO_INCREMENTAL", "0")
             .current_dir(&self.dir)

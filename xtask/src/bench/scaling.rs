@@ -59,7 +59,7 @@ pub fn run(root: &Path, runs: usize, build_runs: Option<usize>) -> anyhow::Resul
         let ws = build::Workspace::create(root, &members)?;
         for row in rows.iter_mut().filter(|r| r.measured.is_some()) {
             eprintln!("building {} ...", row.name);
-            match ws.time_builds(&format!("bench-{}", row.name), &row.name, build_runs.max(1)) {
+            match ws.time_builds(&format!("bench-{}", row.name), &row.name, None, build_runs.max(1)) {
                 Ok(t) => row.build_s = Some(median(t.rebuilds).as_secs_f64()),
                 Err(e) => eprintln!("warning: {e:#}"),
             }

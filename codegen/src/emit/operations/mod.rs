@@ -16,7 +16,10 @@ pub fn head(api: &Api) -> TokenStream {
     let imports = if api.operations.is_empty() {
         quote!()
     } else {
+        // With tag features, a build may leave out every operation that uses one of these.
+        let allow = api.tag_features.as_ref().map(|_| quote!(#[allow(unused_imports)]));
         quote!(
+            #allow
             use crate::runtime::{self, ApiRequest, Client, Error, RawResponse, RequestOptions, Response};
         )
     };
@@ -30,9 +33,11 @@ pub fn head(api: &Api) -> TokenStream {
 /// The items of the operations in `range` (indices into `api.operations`).
 pub fn emit(api: &Api, range: std::ops::Range<usize>, crate_ident: &str) -> TokenStream {
     let mut out = TokenStream::new();
-    for op in &api.operations[range] {
+    for i in range {
+        let op = &api.operations[i];
         let shared = op.shared_error.map(|g| api.shared_errors[g].name.as_str());
-        out.extend(operation(api, op, shared, crate_ident));
+        let gate = super::operation_gate(api, i);
+        out.extend(super::gated(api, gate, operation(api, op, gate, shared, crate_ident)));
     }
     out
 }
@@ -40,8 +45,12 @@ pub fn emit(api: &Api, range: std::ops::Range<usize>, crate_ident: &str) -> Toke
 /// The error enums shared by several operations (see `ir::SharedError`).
 pub fn shared_errors(api: &Api) -> TokenStream {
     let mut out = TokenStream::new();
-    for group in &api.shared_errors {
-        out.extend(shared_error(api, group));
+    for (i, group) in api.shared_errors.iter().enumerate() {
+        out.extend(super::gated(
+            api,
+            super::shared_error_gate(api, i),
+            shared_error(api, group),
+        ));
     }
     out
 }
@@ -131,7 +140,7 @@ fn example(api: &Api, op: &Operation, body_required: bool, crate_ident: &str) ->
     )
 }
 
-fn operation(api: &Api, op: &Operation, shared_error: Option<&str>, crate_ident: &str) -> TokenStream {
+fn operation(api: &Api, op: &Operation, gate: &[usize], shared_error: Option<&str>, crate_ident: &str) -> TokenStream {
     let fn_name = ident(&op.fn_name);
     let builder = ident(&op.builder_name);
     let error = ident(&op.error_name);
@@ -294,9 +303,10 @@ fn operation(api: &Api, op: &Operation, shared_error: Option<&str>, crate_ident:
         quote!(#attrs #[doc = ""])
     };
     let summary = docs::lines(&format!(
-        "`{} {}`{}\n\n{}",
+        "`{} {}`{}{}\n\n{}",
         op.method,
         op.path,
+        feature_note(api, gate),
         method_sections(op),
         example(api, op, body_required, crate_ident)
     ));
@@ -350,6 +360,22 @@ fn operation(api: &Api, op: &Operation, shared_error: Option<&str>, crate_ident:
         #error_def
 
         #success_enum
+    }
+}
+
+/// Which crate feature compiles the operation, for readers of the docs.
+fn feature_note(api: &Api, gate: &[usize]) -> String {
+    let names: Vec<String> = super::gate_features(api, gate)
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => format!("\n\nNeeds the crate feature {one} (on by default)."),
+        many => format!(
+            "\n\nNeeds one of the crate features {} (on by default).",
+            many.join(", ")
+        ),
     }
 }
 

@@ -41,6 +41,10 @@ fn tagged(api: &Api, name: &Ident, u: &UnionDef, tag: &str, doc: TokenStream, se
     let mut defs = Vec::new();
     let mut de_arms = Vec::new();
     let mut ser_arms = Vec::new();
+    // A tag value that several variants claim (a spec can map one value to two schemas): those
+    // variants are tried in order, and the first that decodes wins.
+    let selects = |value: &String| u.variants.iter().filter(|v| v.tag_values.contains(value)).count();
+    let mut shared: Vec<&String> = Vec::new();
     for v in &u.variants {
         let vname = ident(&v.name);
         let ty = ty_tokens(api, &v.ty, true);
@@ -50,13 +54,48 @@ fn tagged(api: &Api, name: &Ident, u: &UnionDef, tag: &str, doc: TokenStream, se
             values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
         );
         defs.push(quote!(#[doc = #doc] #vname(#ty),));
-        de_arms.push(quote!(Some(#(#values)|*) => crate::runtime::union::variant(value).map(Self::#vname),));
+        let own: Vec<&String> = values.iter().filter(|value| selects(value) == 1).collect();
+        if !own.is_empty() {
+            de_arms.push(quote!(Some(#(#own)|*) => crate::runtime::union::variant(value).map(Self::#vname),));
+        }
+        for value in values.iter().filter(|value| selects(value) > 1) {
+            if !shared.contains(&value) {
+                shared.push(value);
+            }
+        }
         ser_arms.push(match values.first() {
             Some(first) if v.injects_tag => {
                 quote!(Self::#vname(v) => crate::runtime::union::with_tag(v, #tag, #first, serializer),)
             }
             _ => quote!(Self::#vname(v) => ::serde::Serialize::serialize(v, serializer),),
         });
+    }
+    for value in shared {
+        let names: Vec<Ident> = u
+            .variants
+            .iter()
+            .filter(|v| v.tag_values.contains(value))
+            .map(|v| ident(&v.name))
+            .collect();
+        let Some((last, before)) = names.split_last() else {
+            continue;
+        };
+        // `value` is cloned for every attempt but the last, which takes it.
+        let attempts = before
+            .iter()
+            .map(|name| quote!(crate::runtime::union::variant::<_, D::Error>(value.clone()).map(Self::#name)))
+            .chain(std::iter::once(
+                quote!(crate::runtime::union::variant::<_, D::Error>(value).map(Self::#last)),
+            ));
+        let mut chain = TokenStream::new();
+        for (i, attempt) in attempts.enumerate() {
+            chain = if i == 0 {
+                attempt
+            } else {
+                quote!(#chain.or_else(|_| #attempt))
+            };
+        }
+        de_arms.push(quote!(Some(#value) => #chain,));
     }
     let (ser_gate, de_gate) = (serde.ser_gate(), serde.de_gate());
     quote! {

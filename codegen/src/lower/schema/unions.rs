@@ -100,6 +100,21 @@ impl<'a> Lowerer<'a> {
             });
         }
         let tag = tagging.map(|t| t.property().to_owned());
+        if tag.is_some() {
+            let mut seen = std::collections::BTreeSet::new();
+            let shared: std::collections::BTreeSet<&String> = variants
+                .iter()
+                .flat_map(|v| &v.tag_values)
+                .filter(|value| !seen.insert(*value))
+                .collect();
+            for value in shared {
+                self.diags.approx(
+                    Approx::Simplified,
+                    join(pointer, key),
+                    format!("the tag value `{value}` selects several variants; they are tried in order"),
+                );
+            }
+        }
         if tag.is_none() {
             for v in &mut variants {
                 v.tag_values.clear();

@@ -103,6 +103,67 @@ pub struct Envelope {
     pub settings: Option<Settings>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct InputMessage {
+    pub r#type: InputMessageType,
+    pub content: String,
+}
+impl InputMessage {
+    /// Creates a value from the required fields; the others start absent or at the spec's defaults.
+    pub fn new(content: impl Into<String>) -> Self {
+        Self {
+            r#type: InputMessageType::Message,
+            content: content.into(),
+        }
+    }
+}
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// Selected by `type`: `message`.
+    InputMessage(InputMessage),
+    /// Selected by `type`: `message`.
+    OutputMessage(OutputMessage),
+    /// Selected by `type`: `tool_call`.
+    ToolCall(ToolCall),
+    /// A tag value this version of the client does not know; the object is kept as sent.
+    Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for Item {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match crate::runtime::union::tag(&value, "type") {
+            Some("tool_call") => {
+                crate::runtime::union::variant(value).map(Self::ToolCall)
+            }
+            Some("message") => {
+                crate::runtime::union::variant::<_, D::Error>(value.clone())
+                    .map(Self::InputMessage)
+                    .or_else(|_| {
+                        crate::runtime::union::variant::<_, D::Error>(value)
+                            .map(Self::OutputMessage)
+                    })
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+impl ::serde::Serialize for Item {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::InputMessage(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::OutputMessage(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::ToolCall(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
+        }
+    }
+}
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Labelled {
     pub id: String,
     /// Properties not named by the schema.
@@ -204,6 +265,22 @@ impl ::std::fmt::Display for Mode {
             Self::True => f.write_str("true"),
             Self::Unknown(::serde_json::Value::String(s)) => f.write_str(s),
             Self::Unknown(other) => ::std::fmt::Display::fmt(other, f),
+        }
+    }
+}
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct OutputMessage {
+    pub r#type: OutputMessageType,
+    pub id: String,
+    pub output: String,
+}
+impl OutputMessage {
+    /// Creates a value from the required fields; the others start absent or at the spec's defaults.
+    pub fn new(id: impl Into<String>, output: impl Into<String>) -> Self {
+        Self {
+            r#type: OutputMessageType::Message,
+            id: id.into(),
+            output: output.into(),
         }
     }
 }
@@ -416,6 +493,20 @@ impl ::serde::Serialize for Shape {
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ToolCall {
+    pub r#type: ToolCallType,
+    pub name: String,
+}
+impl ToolCall {
+    /// Creates a value from the required fields; the others start absent or at the spec's defaults.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            r#type: ToolCallType::ToolCall,
+            name: name.into(),
+        }
+    }
+}
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Tree {
     pub value: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -431,6 +522,70 @@ impl Tree {
             left: None,
             children: None,
         }
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum InputMessageType {
+    #[serde(rename = "message")]
+    Message,
+    /// A value this version of the client does not know; kept as sent.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl InputMessageType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Message => "message",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl ::std::fmt::Display for InputMessageType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum OutputMessageType {
+    #[serde(rename = "message")]
+    Message,
+    /// A value this version of the client does not know; kept as sent.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl OutputMessageType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Message => "message",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl ::std::fmt::Display for OutputMessageType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -521,6 +676,38 @@ impl ShapeSquareType {
     }
 }
 impl ::std::fmt::Display for ShapeSquareType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum ToolCallType {
+    #[serde(rename = "tool_call")]
+    ToolCall,
+    /// A value this version of the client does not know; kept as sent.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl ToolCallType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ToolCall => "tool_call",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl ::std::fmt::Display for ToolCallType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
