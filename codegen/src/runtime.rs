@@ -9,6 +9,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("base64.rs", include_str!("../runtime/base64.rs")),
     ("builder.rs", include_str!("../runtime/builder.rs")),
     ("client.rs", include_str!("../runtime/client.rs")),
+    ("de.rs", include_str!("../runtime/de.rs")),
     ("encoding.rs", include_str!("../runtime/encoding.rs")),
     ("error.rs", include_str!("../runtime/error.rs")),
     ("mod.rs", include_str!("../runtime/mod.rs")),

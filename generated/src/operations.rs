@@ -45,7 +45,6 @@ pub struct CreateSandboxImage<'a> {
     body: &'a crate::types::SandboxImageCreate,
     options: RequestOptions,
 }
-runtime::request_options!(CreateSandboxImage < '_ >);
 runtime::operation!(
     CreateSandboxImage, crate ::types::SandboxImageDetail, CreateSandboxImageError
 );

@@ -180,7 +180,11 @@ pub fn run(args: FeaturesArgs) -> anyhow::Result<ExitCode> {
             let _ = writeln!(table, "| {package} | {features} | {result} | {secs:.1} |");
         }
     }
-    print!("{table}");
+    if passed + failed == 0 {
+        println!("no configured client has cargo features per operation tag");
+    } else {
+        print!("{table}");
+    }
     println!("features: {passed} passed, {failed} failed");
     Ok(if failed == 0 {
         ExitCode::SUCCESS

@@ -45,6 +45,16 @@ impl SerdeTraits {
         }
     }
 
+    /// The `derive` attribute without `Deserialize` (written out instead, behind `de_gate`).
+    fn derive_ser_only(self, traits: TokenStream) -> TokenStream {
+        let ser = self.ser.then(|| quote!(, ::serde::Serialize));
+        let missing = (!self.ser).then(|| quote!(#[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]));
+        quote! {
+            #[derive(#traits #ser)]
+            #missing
+        }
+    }
+
     /// `cfg_attr` deriving the traits left out, under the `serde-all` feature.
     fn feature_only(self) -> TokenStream {
         match (self.ser, self.de) {
@@ -173,13 +183,20 @@ fn default_expr(api: &Api, ty: &Ty, d: &DefaultValue) -> TokenStream {
     }
 }
 
-fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, doc: TokenStream, serde: SerdeTraits) -> TokenStream {
+fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, doc: TokenStream, serde_traits: SerdeTraits) -> TokenStream {
     let name = ident(&t.name);
     let mut fields = Vec::new();
     let mut default_fns = Vec::new();
     let mut ctor_args = Vec::new();
     let mut ctor_inits = Vec::new();
     let mut has_consts = false;
+    // Written-out `Deserialize` (see `de_impl`): possible unless a field needs a `with` module or
+    // the struct flattens additional properties.
+    let hand_de = s.additional.is_none()
+        && s.fields
+            .iter()
+            .all(|f| f.presence != Presence::OptionalNullable && !is_base64(api, &f.ty));
+    let mut de_fields = Vec::new();
     for f in &s.fields {
         let fname = ident(&f.name);
         let fdoc = docs::attrs(&f.docs);
@@ -225,12 +242,27 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, doc: TokenStream, serde: Se
                 _ => quote!(with = "crate::runtime::base64"),
             });
         }
-        let serde = if serde.is_empty() {
+        let finish = match &f.presence {
+            _ if is_option(f) => DeFinish::Default,
+            Presence::Defaulted(_) => DeFinish::Call(default_fn_name(f)),
+            _ => DeFinish::Required,
+        };
+        de_fields.push((fname.clone(), f.wire_name.clone(), finish));
+        let serde_attr = if serde.is_empty() {
             quote!()
+        } else if hand_de && !serde_traits.ser {
+            // Only a `Serialize` derived under `serde-all` reads these.
+            quote!(#[cfg_attr(feature = "serde-all", serde(#(#serde),*))])
         } else {
             quote!(#[serde(#(#serde),*)])
         };
-        fields.push(quote! { #fdoc #rename #serde pub #fname: #ty, });
+        let rename = if hand_de && !serde_traits.ser && !rename.is_empty() {
+            let wire = f.wire_name.as_str();
+            quote!(#[cfg_attr(feature = "serde-all", serde(rename = #wire))])
+        } else {
+            rename
+        };
+        fields.push(quote! { #fdoc #rename #serde_attr pub #fname: #ty, });
         if f.read_only {
             ctor_inits.push(match &f.presence {
                 Presence::Defaulted(_) => {
@@ -317,17 +349,110 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, doc: TokenStream, serde: Se
     } else {
         quote! { impl #name { #inherent_ctor #(#default_fns)* } }
     };
-    let derives = serde.derive(if derive_default {
+    let traits = if derive_default {
         quote!(Debug, Clone, Default, PartialEq)
     } else {
         quote!(Debug, Clone, PartialEq)
-    });
+    };
+    let (derives, de) = if hand_de {
+        (
+            serde_traits.derive_ser_only(traits),
+            de_impl(t, &de_fields, serde_traits.de_gate()),
+        )
+    } else {
+        (serde_traits.derive(traits), quote!())
+    };
     quote! {
         #doc
         #derives
         pub struct #name { #(#fields)* }
         #inherent
         #default_impl
+        #de
+    }
+}
+
+/// How a written-out `Deserialize` fills a field when the object is read.
+enum DeFinish {
+    /// Absent: an error.
+    Required,
+    /// Absent: `None` (an `Option` field).
+    Default,
+    /// Absent: the spec's default, from the struct's `default_*` function.
+    Call(proc_macro2::Ident),
+}
+
+/// Is the field's Rust type an `Option` (absent reads as `None`)?
+fn is_option(f: &Field) -> bool {
+    one_way_required(f)
+        || matches!(
+            f.presence,
+            Presence::RequiredNullable
+                | Presence::Optional
+                | Presence::OptionalNullable
+                | Presence::OptionalNullableLoose
+        )
+}
+
+/// `Deserialize` for a struct, written out: one visitor over the object's keys (found by
+/// `runtime::de::Field`), unknown keys skipped, a missing required property an error. Behaves as
+/// serde's derive with the attributes `struct_def` would give the fields, with less code: no
+/// field enum, no sequence form, and a repeated key keeps its last value.
+fn de_impl(t: &TypeDef, fields: &[(proc_macro2::Ident, String, DeFinish)], gate: TokenStream) -> TokenStream {
+    let name = ident(&t.name);
+    let expecting = format!("struct {}", t.name.trim_start_matches("r#"));
+    let plain = t.name.trim_start_matches("r#");
+    let slots: Vec<proc_macro2::Ident> = (0..fields.len()).map(|i| format_ident!("f{i}")).collect();
+    let wire: Vec<&str> = fields.iter().map(|(_, w, _)| w.as_str()).collect();
+    let indices = (0..fields.len()).map(Literal::usize_unsuffixed);
+    let finish = fields
+        .iter()
+        .zip(&slots)
+        .map(|((fname, wire, finish), slot)| match finish {
+            DeFinish::Required => {
+                quote!(#fname: #slot.ok_or_else(|| crate::runtime::de::missing::<A::Error>(#wire))?)
+            }
+            DeFinish::Default => quote!(#fname: #slot.unwrap_or_default()),
+            DeFinish::Call(f) => quote!(#fname: #slot.unwrap_or_else(#name::#f)),
+        });
+    let read = if fields.is_empty() {
+        quote! {
+            while map.next_key_seed(crate::runtime::de::Field(FIELDS))?.is_some() {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+    } else {
+        quote! {
+            #( let mut #slots = None; )*
+            while let Some(field) = map.next_key_seed(crate::runtime::de::Field(FIELDS))? {
+                match field {
+                    #( Some(#indices) => #slots = Some(map.next_value()?), )*
+                    _ => {
+                        map.next_value::<::serde::de::IgnoredAny>()?;
+                    }
+                }
+            }
+        }
+    };
+    quote! {
+        #gate
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                const FIELDS: &[&str] = &[#(#wire),*];
+                struct Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                        #read
+                        Ok(#name { #(#finish,)* })
+                    }
+                }
+                deserializer.deserialize_struct(#plain, FIELDS, Visitor)
+            }
+        }
     }
 }
 

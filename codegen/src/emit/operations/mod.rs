@@ -332,7 +332,6 @@ fn operation(api: &Api, op: &Operation, gate: &[usize], shared_error: Option<&st
             options: RequestOptions,
         }
 
-        runtime::request_options!(#builder<'_>);
         runtime::operation!(#builder, #success_ty, #error);
 
         impl runtime::Operation for #builder<'_> {

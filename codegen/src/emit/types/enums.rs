@@ -27,14 +27,23 @@ fn string_enum(
     serde: SerdeTraits,
 ) -> TokenStream {
     let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str()).collect();
-    let derive = serde.derive(quote!(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord));
+    // Decoding matches the first variant of each value (the lower stage keeps values unique).
+    let mut seen = std::collections::BTreeSet::new();
+    let (de_values, de_names): (Vec<&str>, Vec<&Ident>) = values
+        .iter()
+        .zip(vnames)
+        .filter(|(v, _)| seen.insert(**v))
+        .map(|(v, n)| (*v, n))
+        .unzip();
+    let (ser_gate, de_gate) = (serde.ser_gate(), serde.de_gate());
+    // Serde impls written out rather than derived: a derived enum with an untagged `Unknown`
+    // variant buffers its input and tries every variant, which is slow to compile and to run.
     quote! {
         #doc
-        #derive
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
-            #( #vdocs #[serde(rename = #values)] #vnames, )*
+            #( #vdocs #vnames, )*
             /// A value this version of the client does not know; kept as sent.
-            #[serde(untagged)]
             Unknown(String),
         }
         impl #name {
@@ -49,6 +58,22 @@ fn string_enum(
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+        #ser_gate
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        #de_gate
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+                Ok(match value.as_str() {
+                    #( #de_values => Self::#de_names, )*
+                    _ => Self::Unknown(value),
+                })
             }
         }
     }

@@ -54,7 +54,6 @@ pub struct QueryStyles<'a> {
     flag: Option<bool>,
     options: RequestOptions,
 }
-runtime::request_options!(QueryStyles < '_ >);
 runtime::operation!(QueryStyles, (), QueryStylesError);
 impl runtime::Operation for QueryStyles<'_> {
     type Output = ();
@@ -171,7 +170,6 @@ pub struct GetItem<'a> {
     verbose: Option<i64>,
     options: RequestOptions,
 }
-runtime::request_options!(GetItem < '_ >);
 runtime::operation!(GetItem, (), GetItemError);
 impl runtime::Operation for GetItem<'_> {
     type Output = ();
@@ -247,7 +245,6 @@ pub struct HeaderParams<'a> {
     theme: Option<String>,
     options: RequestOptions,
 }
-runtime::request_options!(HeaderParams < '_ >);
 runtime::operation!(HeaderParams, (), HeaderParamsError);
 impl runtime::Operation for HeaderParams<'_> {
     type Output = ();
@@ -324,7 +321,6 @@ pub struct Upload<'a> {
     file_file_name: Option<String>,
     options: RequestOptions,
 }
-runtime::request_options!(Upload < '_ >);
 runtime::operation!(Upload, (), UploadError);
 impl runtime::Operation for Upload<'_> {
     type Output = ();
@@ -392,7 +388,6 @@ pub struct PostForm<'a> {
     body: &'a crate::types::Pet,
     options: RequestOptions,
 }
-runtime::request_options!(PostForm < '_ >);
 runtime::operation!(PostForm, (), PostFormError);
 impl runtime::Operation for PostForm<'_> {
     type Output = ();
@@ -447,7 +442,6 @@ pub struct PutOctet<'a> {
     body: &'a [u8],
     options: RequestOptions,
 }
-runtime::request_options!(PutOctet < '_ >);
 runtime::operation!(PutOctet, (), PutOctetError);
 impl runtime::Operation for PutOctet<'_> {
     type Output = ();
@@ -502,7 +496,6 @@ pub struct PutText<'a> {
     body: &'a str,
     options: RequestOptions,
 }
-runtime::request_options!(PutText < '_ >);
 runtime::operation!(PutText, (), PutTextError);
 impl runtime::Operation for PutText<'_> {
     type Output = ();
@@ -557,7 +550,6 @@ pub struct OptionalBody<'a> {
     body: Option<&'a crate::types::Patch>,
     options: RequestOptions,
 }
-runtime::request_options!(OptionalBody < '_ >);
 runtime::operation!(OptionalBody, (), OptionalBodyError);
 impl runtime::Operation for OptionalBody<'_> {
     type Output = ();
@@ -620,7 +612,6 @@ pub struct MergePatch<'a> {
     body: &'a crate::types::Patch,
     options: RequestOptions,
 }
-runtime::request_options!(MergePatch < '_ >);
 runtime::operation!(MergePatch, (), MergePatchError);
 impl runtime::Operation for MergePatch<'_> {
     type Output = ();
@@ -677,7 +668,6 @@ pub struct Several<'a> {
     body: &'a crate::types::Pet,
     options: RequestOptions,
 }
-runtime::request_options!(Several < '_ >);
 runtime::operation!(Several, (), SeveralError);
 impl runtime::Operation for Several<'_> {
     type Output = ();
@@ -730,7 +720,6 @@ pub struct AuthGlobal<'a> {
     client: &'a Client,
     options: RequestOptions,
 }
-runtime::request_options!(AuthGlobal < '_ >);
 runtime::operation!(AuthGlobal, (), AuthGlobalError);
 impl runtime::Operation for AuthGlobal<'_> {
     type Output = ();
@@ -782,7 +771,6 @@ pub struct AuthPublic<'a> {
     client: &'a Client,
     options: RequestOptions,
 }
-runtime::request_options!(AuthPublic < '_ >);
 runtime::operation!(AuthPublic, (), AuthPublicError);
 impl runtime::Operation for AuthPublic<'_> {
     type Output = ();
@@ -833,7 +821,6 @@ pub struct AuthBasic<'a> {
     client: &'a Client,
     options: RequestOptions,
 }
-runtime::request_options!(AuthBasic < '_ >);
 runtime::operation!(AuthBasic, (), AuthBasicError);
 impl runtime::Operation for AuthBasic<'_> {
     type Output = ();
@@ -885,7 +872,6 @@ pub struct AuthKeys<'a> {
     client: &'a Client,
     options: RequestOptions,
 }
-runtime::request_options!(AuthKeys < '_ >);
 runtime::operation!(AuthKeys, (), AuthKeysError);
 impl runtime::Operation for AuthKeys<'_> {
     type Output = ();
@@ -957,7 +943,6 @@ pub struct AuthOauth<'a> {
     client: &'a Client,
     options: RequestOptions,
 }
-runtime::request_options!(AuthOauth < '_ >);
 runtime::operation!(AuthOauth, (), AuthOauthError);
 impl runtime::Operation for AuthOauth<'_> {
     type Output = ();
@@ -1013,7 +998,6 @@ pub struct GetThing<'a> {
     id: String,
     options: RequestOptions,
 }
-runtime::request_options!(GetThing < '_ >);
 runtime::operation!(GetThing, GetThingResponse, GetThingError);
 impl runtime::Operation for GetThing<'_> {
     type Output = GetThingResponse;
@@ -1097,7 +1081,6 @@ pub struct DeleteThing<'a> {
     id: String,
     options: RequestOptions,
 }
-runtime::request_options!(DeleteThing < '_ >);
 runtime::operation!(DeleteThing, (), DeleteThingError);
 impl runtime::Operation for DeleteThing<'_> {
     type Output = ();
@@ -1149,7 +1132,6 @@ pub struct GetRange<'a> {
     client: &'a Client,
     options: RequestOptions,
 }
-runtime::request_options!(GetRange < '_ >);
 runtime::operation!(GetRange, crate ::types::Thing, GetRangeError);
 impl runtime::Operation for GetRange<'_> {
     type Output = crate::types::Thing;
@@ -1200,7 +1182,6 @@ pub struct Download<'a> {
     client: &'a Client,
     options: RequestOptions,
 }
-runtime::request_options!(Download < '_ >);
 runtime::operation!(Download, ::bytes::Bytes, DownloadError);
 impl runtime::Operation for Download<'_> {
     type Output = ::bytes::Bytes;
@@ -1279,7 +1260,6 @@ pub struct Events<'a> {
     client: &'a Client,
     options: RequestOptions,
 }
-runtime::request_options!(Events < '_ >);
 runtime::operation!(Events, String, EventsError);
 impl runtime::Operation for Events<'_> {
     type Output = String;
@@ -1350,7 +1330,6 @@ pub struct GetStatus<'a> {
     client: &'a Client,
     options: RequestOptions,
 }
-runtime::request_options!(GetStatus < '_ >);
 runtime::operation!(GetStatus, crate ::types::GetStatusResponse, GetStatusError);
 impl runtime::Operation for GetStatus<'_> {
     type Output = crate::types::GetStatusResponse;
@@ -1401,7 +1380,6 @@ pub struct Readme<'a> {
     client: &'a Client,
     options: RequestOptions,
 }
-runtime::request_options!(Readme < '_ >);
 runtime::operation!(Readme, String, ReadmeError);
 impl runtime::Operation for Readme<'_> {
     type Output = String;

@@ -43,7 +43,6 @@ pub struct CreateSandboxImage<'a> {
     body: &'a crate::types::SandboxImageCreate,
     options: RequestOptions,
 }
-runtime::request_options!(CreateSandboxImage < '_ >);
 runtime::operation!(
     CreateSandboxImage, crate ::types::SandboxImageDetail, CreateSandboxImageError
 );
@@ -140,7 +139,6 @@ pub struct GetSandboxImage<'a> {
     limit: Option<i64>,
     options: RequestOptions,
 }
-runtime::request_options!(GetSandboxImage < '_ >);
 runtime::operation!(
     GetSandboxImage, crate ::types::SandboxImageDetail, GetSandboxImageError
 );
@@ -228,7 +226,6 @@ pub struct DeleteSandboxImage<'a> {
     id: String,
     options: RequestOptions,
 }
-runtime::request_options!(DeleteSandboxImage < '_ >);
 runtime::operation!(DeleteSandboxImage, (), DeleteSandboxImageError);
 impl runtime::Operation for DeleteSandboxImage<'_> {
     type Output = ();
@@ -299,7 +296,6 @@ pub struct CreateSandbox<'a> {
     body: &'a crate::types::SandboxImageCreate,
     options: RequestOptions,
 }
-runtime::request_options!(CreateSandbox < '_ >);
 runtime::operation!(
     CreateSandbox, crate ::types::SandboxImageDetail, CreateSandboxError
 );
@@ -363,7 +359,6 @@ pub struct IssueToken<'a> {
     body: &'a crate::types::TokenForm,
     options: RequestOptions,
 }
-runtime::request_options!(IssueToken < '_ >);
 runtime::operation!(IssueToken, String, IssueTokenError);
 impl runtime::Operation for IssueToken<'_> {
     type Output = String;
@@ -421,7 +416,6 @@ pub struct DownloadArchive<'a> {
     id: String,
     options: RequestOptions,
 }
-runtime::request_options!(DownloadArchive < '_ >);
 runtime::operation!(DownloadArchive, ::bytes::Bytes, DownloadArchiveError);
 impl runtime::Operation for DownloadArchive<'_> {
     type Output = ::bytes::Bytes;
@@ -503,7 +497,6 @@ pub struct UploadArchive<'a> {
     body: &'a [u8],
     options: RequestOptions,
 }
-runtime::request_options!(UploadArchive < '_ >);
 runtime::operation!(UploadArchive, ::bytes::Bytes, UploadArchiveError);
 impl runtime::Operation for UploadArchive<'_> {
     type Output = ::bytes::Bytes;
@@ -595,7 +588,6 @@ pub struct PutLogs<'a> {
     body: &'a str,
     options: RequestOptions,
 }
-runtime::request_options!(PutLogs < '_ >);
 runtime::operation!(PutLogs, (), PutLogsError);
 impl runtime::Operation for PutLogs<'_> {
     type Output = ();

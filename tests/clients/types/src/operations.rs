@@ -36,7 +36,6 @@ pub struct Echo<'a> {
     body: &'a crate::types::Envelope,
     options: RequestOptions,
 }
-runtime::request_options!(Echo < '_ >);
 runtime::operation!(Echo, crate ::types::Envelope, EchoError);
 impl runtime::Operation for Echo<'_> {
     type Output = crate::types::Envelope;
@@ -91,7 +90,6 @@ pub struct Patch<'a> {
     body: &'a crate::types::Patch,
     options: RequestOptions,
 }
-runtime::request_options!(Patch < '_ >);
 runtime::operation!(Patch, (), PatchError);
 impl runtime::Operation for Patch<'_> {
     type Output = ();
