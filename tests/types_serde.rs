@@ -253,3 +253,54 @@ fn envelope_round_trips_every_construct() {
     // Absent fields stay absent; nothing is added or reordered.
     assert_eq!(to_json(&envelope), wire);
 }
+
+/// Structs decode through written-out `Deserialize` impls (not serde's derive); they keep the
+/// derive's behaviour where it matters and document where they differ.
+#[test]
+fn written_out_struct_decoding() {
+    // Unknown keys are skipped, whatever their value.
+    let cat: Cat = from_json(json!({"kind": "cat", "extra": {"deep": [1, 2, {"x": null}]}, "lives": 7}));
+    assert_eq!(cat, Cat::new("cat", 7));
+    // A missing required property is an error naming it.
+    let err = serde_json::from_value::<Cat>(json!({"kind": "cat"})).expect_err("lives is required");
+    assert_eq!(err.to_string(), "missing field `lives`");
+    // A wrongly typed value is an error naming what was expected.
+    let err = serde_json::from_str::<Cat>(r#"{"kind": "cat", "lives": "nine"}"#).expect_err("lives is an integer");
+    assert!(err.to_string().starts_with("invalid type: string \"nine\", expected i64"), "{err}");
+    // Not an object at all.
+    let err = serde_json::from_str::<Cat>("[1, 2]").expect_err("an array is not a Cat");
+    assert!(err.to_string().starts_with("invalid type: sequence, expected struct Cat"), "{err}");
+    // Escaped keys are matched after unescaping; keys are matched exactly (case matters).
+    let cat: Cat = serde_json::from_str(r#"{"ki\u006ed": "cat", "lives": 1, "Lives": 2}"#).expect("decodes");
+    assert_eq!(cat, Cat::new("cat", 1));
+    // A repeated key keeps its last value (serde's derive would reject the object).
+    let cat: Cat = serde_json::from_str(r#"{"kind": "cat", "lives": 1, "lives": 2}"#).expect("decodes");
+    assert_eq!(cat.lives, 2);
+    // Spec defaults fill absent fields; present ones win.
+    let settings: Settings = from_json(json!({"retries": 9}));
+    assert_eq!(settings.retries, 9);
+    assert!(settings.enabled);
+    assert_eq!(settings.tags, ["a", "b"]);
+    // Through `serde_json::from_slice` and from a reader, as the client reads bodies.
+    let cat: Cat = serde_json::from_slice(br#"{"lives": 3, "kind": "c"}"#).expect("decodes");
+    assert_eq!(cat, Cat::new("c", 3));
+    let cat: Cat = serde_json::from_reader(&br#"{"lives": 4, "kind": "d"}"#[..]).expect("decodes");
+    assert_eq!(cat, Cat::new("d", 4));
+}
+
+/// String enums have written-out serde impls too (serde's derive would buffer the value to try
+/// the untagged `Unknown` variant).
+#[test]
+fn string_enums_decode_known_and_unknown_values() {
+    let known: InputMessageType = from_json(json!("message"));
+    assert_eq!(known, InputMessageType::Message);
+    assert_eq!(to_json(&known), json!("message"));
+    let unknown: InputMessageType = from_json(json!("reply"));
+    assert_eq!(unknown, InputMessageType::Unknown("reply".into()));
+    assert_eq!(to_json(&unknown), json!("reply"));
+    // Escapes are decoded before matching.
+    let escaped: InputMessageType = serde_json::from_str(r#""mess\u0061ge""#).expect("decodes");
+    assert_eq!(escaped, InputMessageType::Message);
+    let err = serde_json::from_value::<InputMessageType>(json!(1)).expect_err("not a string");
+    assert!(err.to_string().starts_with("invalid type: integer `1`, expected a string"), "{err}");
+}
