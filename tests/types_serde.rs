@@ -266,10 +266,18 @@ fn written_out_struct_decoding() {
     assert_eq!(err.to_string(), "missing field `lives`");
     // A wrongly typed value is an error naming what was expected.
     let err = serde_json::from_str::<Cat>(r#"{"kind": "cat", "lives": "nine"}"#).expect_err("lives is an integer");
-    assert!(err.to_string().starts_with("invalid type: string \"nine\", expected i64"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("invalid type: string \"nine\", expected i64"),
+        "{err}"
+    );
     // Not an object at all.
     let err = serde_json::from_str::<Cat>("[1, 2]").expect_err("an array is not a Cat");
-    assert!(err.to_string().starts_with("invalid type: sequence, expected struct Cat"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("invalid type: sequence, expected struct Cat"),
+        "{err}"
+    );
     // Escaped keys are matched after unescaping; keys are matched exactly (case matters).
     let cat: Cat = serde_json::from_str(r#"{"ki\u006ed": "cat", "lives": 1, "Lives": 2}"#).expect("decodes");
     assert_eq!(cat, Cat::new("cat", 1));
@@ -302,5 +310,9 @@ fn string_enums_decode_known_and_unknown_values() {
     let escaped: InputMessageType = serde_json::from_str(r#""mess\u0061ge""#).expect("decodes");
     assert_eq!(escaped, InputMessageType::Message);
     let err = serde_json::from_value::<InputMessageType>(json!(1)).expect_err("not a string");
-    assert!(err.to_string().starts_with("invalid type: integer `1`, expected a string"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("invalid type: integer `1`, expected a string"),
+        "{err}"
+    );
 }

@@ -10,43 +10,9 @@ pub struct HttpValidationError {
     )]
     pub detail: Option<Vec<ValidationError>>,
 }
-impl<'de> ::serde::Deserialize<'de> for HttpValidationError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["detail"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = HttpValidationError;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct HttpValidationError")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<HttpValidationError, A::Error> {
-                let mut f0 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(HttpValidationError {
-                    detail: f0.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("HttpValidationError", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(
+    HttpValidationError, "HttpValidationError", [0 detail "detail" option]
+);
 /// Request body for creating a new image.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
@@ -192,121 +158,15 @@ impl SandboxImageDetail {
         }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for SandboxImageDetail {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "created_at",
-            "description",
-            "enabled",
-            "id",
-            "image",
-            "is_default",
-            "memory_mb",
-            "name",
-            "readiness_port",
-            "registry_id",
-            "registry_name",
-            "tag",
-            "ttl_seconds",
-            "updated_at",
-            "workspace_id",
-        ];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = SandboxImageDetail;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SandboxImageDetail")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SandboxImageDetail, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                let mut f10 = None;
-                let mut f11 = None;
-                let mut f12 = None;
-                let mut f13 = None;
-                let mut f14 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        Some(1) => f1 = Some(map.next_value()?),
-                        Some(2) => f2 = Some(map.next_value()?),
-                        Some(3) => f3 = Some(map.next_value()?),
-                        Some(4) => f4 = Some(map.next_value()?),
-                        Some(5) => f5 = Some(map.next_value()?),
-                        Some(6) => f6 = Some(map.next_value()?),
-                        Some(7) => f7 = Some(map.next_value()?),
-                        Some(8) => f8 = Some(map.next_value()?),
-                        Some(9) => f9 = Some(map.next_value()?),
-                        Some(10) => f10 = Some(map.next_value()?),
-                        Some(11) => f11 = Some(map.next_value()?),
-                        Some(12) => f12 = Some(map.next_value()?),
-                        Some(13) => f13 = Some(map.next_value()?),
-                        Some(14) => f14 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SandboxImageDetail {
-                    created_at: f0
-                        .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
-                        >("created_at"))?,
-                    description: f1.unwrap_or_default(),
-                    enabled: f2
-                        .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
-                        >("enabled"))?,
-                    id: f3.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
-                    image: f4
-                        .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
-                        >("image"))?,
-                    is_default: f5
-                        .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
-                        >("is_default"))?,
-                    memory_mb: f6
-                        .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
-                        >("memory_mb"))?,
-                    name: f7
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("name"))?,
-                    readiness_port: f8.unwrap_or_default(),
-                    registry_id: f9.unwrap_or_default(),
-                    registry_name: f10.unwrap_or_default(),
-                    tag: f11
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("tag"))?,
-                    ttl_seconds: f12.unwrap_or_default(),
-                    updated_at: f13
-                        .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
-                        >("updated_at"))?,
-                    workspace_id: f14.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("SandboxImageDetail", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(
+    SandboxImageDetail, "SandboxImageDetail", [0 created_at "created_at" required, 1
+    description "description" option, 2 enabled "enabled" required, 3 id "id" required, 4
+    image "image" required, 5 is_default "is_default" required, 6 memory_mb "memory_mb"
+    required, 7 name "name" required, 8 readiness_port "readiness_port" option, 9
+    registry_id "registry_id" option, 10 registry_name "registry_name" option, 11 tag
+    "tag" required, 12 ttl_seconds "ttl_seconds" option, 13 updated_at "updated_at"
+    required, 14 workspace_id "workspace_id" option]
+);
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
 pub struct ValidationError {
@@ -328,52 +188,10 @@ impl ValidationError {
         }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ValidationError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["loc", "msg", "type"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ValidationError;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ValidationError")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ValidationError, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        Some(1) => f1 = Some(map.next_value()?),
-                        Some(2) => f2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ValidationError {
-                    loc: f0
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("loc"))?,
-                    msg: f1
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("msg"))?,
-                    r#type: f2
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("ValidationError", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(
+    ValidationError, "ValidationError", [0 loc "loc" required, 1 msg "msg" required, 2
+    r#type "type" required]
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
 #[serde(untagged)]

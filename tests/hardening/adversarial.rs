@@ -67,6 +67,25 @@ fn adversarial_types_are_exactly_the_schemas() {
                     "impl for something that is not a generated type: {self_ty}"
                 );
             }
+            // The runtime's serde macros, applied to a generated type (their first argument); the
+            // identifiers in their arguments are checked with the rest of the file below.
+            syn::Item::Macro(m) => {
+                let path = m.mac.path.to_token_stream().to_string().replace(' ', "");
+                assert!(
+                    [
+                        "crate::runtime::de::deserialize_struct",
+                        "crate::runtime::de::string_enum_serialize",
+                        "crate::runtime::de::string_enum_deserialize",
+                    ]
+                    .contains(&path.as_str()),
+                    "unexpected macro in types.rs: {path}"
+                );
+                let first = m.mac.tokens.clone().into_iter().next().map(|t| t.to_string());
+                assert!(
+                    out.api.types.iter().any(|t| Some(&t.name) == first.as_ref()),
+                    "macro for something that is not a generated type: {first:?}"
+                );
+            }
             other => panic!("unexpected item in types.rs: {}", other.to_token_stream()),
         }
     }

@@ -394,65 +394,25 @@ fn is_option(f: &Field) -> bool {
         )
 }
 
-/// `Deserialize` for a struct, written out: one visitor over the object's keys (found by
-/// `runtime::de::Field`), unknown keys skipped, a missing required property an error. Behaves as
-/// serde's derive with the attributes `struct_def` would give the fields, with less code: no
-/// field enum, no sequence form, and a repeated key keeps its last value.
+/// `Deserialize` for a struct, written out through the runtime's `deserialize_struct!`: one
+/// visitor over the object's keys, unknown keys skipped, a missing required property an error.
+/// Behaves as serde's derive with the attributes `struct_def` gives the fields, with less code to
+/// compile: no field enum, no sequence form, and a repeated key keeps its last value.
 fn de_impl(t: &TypeDef, fields: &[(proc_macro2::Ident, String, DeFinish)], gate: TokenStream) -> TokenStream {
     let name = ident(&t.name);
-    let expecting = format!("struct {}", t.name.trim_start_matches("r#"));
     let plain = t.name.trim_start_matches("r#");
-    let slots: Vec<proc_macro2::Ident> = (0..fields.len()).map(|i| format_ident!("f{i}")).collect();
-    let wire: Vec<&str> = fields.iter().map(|(_, w, _)| w.as_str()).collect();
-    let indices = (0..fields.len()).map(Literal::usize_unsuffixed);
-    let finish = fields
-        .iter()
-        .zip(&slots)
-        .map(|((fname, wire, finish), slot)| match finish {
-            DeFinish::Required => {
-                quote!(#fname: #slot.ok_or_else(|| crate::runtime::de::missing::<A::Error>(#wire))?)
-            }
-            DeFinish::Default => quote!(#fname: #slot.unwrap_or_default()),
-            DeFinish::Call(f) => quote!(#fname: #slot.unwrap_or_else(#name::#f)),
-        });
-    let read = if fields.is_empty() {
-        quote! {
-            while map.next_key_seed(crate::runtime::de::Field(FIELDS))?.is_some() {
-                map.next_value::<::serde::de::IgnoredAny>()?;
-            }
-        }
-    } else {
-        quote! {
-            #( let mut #slots = None; )*
-            while let Some(field) = map.next_key_seed(crate::runtime::de::Field(FIELDS))? {
-                match field {
-                    #( Some(#indices) => #slots = Some(map.next_value()?), )*
-                    _ => {
-                        map.next_value::<::serde::de::IgnoredAny>()?;
-                    }
-                }
-            }
-        }
-    };
+    let entries = fields.iter().enumerate().map(|(i, (fname, wire, finish))| {
+        let index = Literal::usize_unsuffixed(i);
+        let kind = match finish {
+            DeFinish::Required => quote!(required),
+            DeFinish::Default => quote!(option),
+            DeFinish::Call(f) => quote!(default(#name::#f)),
+        };
+        quote!(#index #fname #wire #kind)
+    });
     quote! {
         #gate
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                const FIELDS: &[&str] = &[#(#wire),*];
-                struct Visitor;
-                impl<'de> ::serde::de::Visitor<'de> for Visitor {
-                    type Value = #name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
-                        #read
-                        Ok(#name { #(#finish,)* })
-                    }
-                }
-                deserializer.deserialize_struct(#plain, FIELDS, Visitor)
-            }
-        }
+        crate::runtime::de::deserialize_struct!(#name, #plain, [#(#entries),*]);
     }
 }
 

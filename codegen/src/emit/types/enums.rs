@@ -60,22 +60,19 @@ fn string_enum(
                 f.write_str(self.as_str())
             }
         }
-        #ser_gate
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-        #de_gate
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-                Ok(match value.as_str() {
+        impl From<String> for #name {
+            /// The variant of a wire value (`Unknown` for a value this version does not know).
+            fn from(value: String) -> Self {
+                match value.as_str() {
                     #( #de_values => Self::#de_names, )*
                     _ => Self::Unknown(value),
-                })
+                }
             }
         }
+        #ser_gate
+        crate::runtime::de::string_enum_serialize!(#name);
+        #de_gate
+        crate::runtime::de::string_enum_deserialize!(#name);
     }
 }
 

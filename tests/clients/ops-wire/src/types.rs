@@ -10,43 +10,9 @@ pub struct Conflict {
     )]
     pub current: Option<String>,
 }
-impl<'de> ::serde::Deserialize<'de> for Conflict {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["current"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Conflict;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Conflict")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Conflict, A::Error> {
-                let mut f0 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Conflict {
-                    current: f0.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("Conflict", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(
+    Conflict, "Conflict", [0 current "current" option]
+);
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 pub struct Filter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -55,46 +21,9 @@ pub struct Filter {
     pub size: Option<i64>,
 }
 #[cfg(feature = "serde-all")]
-impl<'de> ::serde::Deserialize<'de> for Filter {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["color", "size"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Filter;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Filter")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Filter, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        Some(1) => f1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Filter {
-                    color: f0.unwrap_or_default(),
-                    size: f1.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("Filter", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(
+    Filter, "Filter", [0 color "color" option, 1 size "size" option]
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
     Small,
@@ -117,28 +46,18 @@ impl ::std::fmt::Display for Kind {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for Kind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl From<String> for Kind {
+    /// The variant of a wire value (`Unknown` for a value this version does not know).
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "small" => Self::Small,
+            "large" => Self::Large,
+            _ => Self::Unknown(value),
+        }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Kind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "small" => Self::Small,
-                "large" => Self::Large,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
+crate::runtime::de::string_enum_serialize!(Kind);
+crate::runtime::de::string_enum_deserialize!(Kind);
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
 pub struct NotFound {
@@ -148,43 +67,9 @@ pub struct NotFound {
     )]
     pub message: Option<String>,
 }
-impl<'de> ::serde::Deserialize<'de> for NotFound {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["message"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = NotFound;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct NotFound")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NotFound, A::Error> {
-                let mut f0 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(NotFound {
-                    message: f0.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("NotFound", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(
+    NotFound, "NotFound", [0 message "message" option]
+);
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
 pub struct Patch {
@@ -206,43 +91,7 @@ pub struct Pending {
     )]
     pub eta: Option<i64>,
 }
-impl<'de> ::serde::Deserialize<'de> for Pending {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["eta"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Pending;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Pending")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Pending, A::Error> {
-                let mut f0 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Pending {
-                    eta: f0.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("Pending", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(Pending, "Pending", [0 eta "eta" option]);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Pet {
     pub name: String,
@@ -259,47 +108,9 @@ impl Pet {
     }
 }
 #[cfg(feature = "serde-all")]
-impl<'de> ::serde::Deserialize<'de> for Pet {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["name", "tags"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Pet;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Pet")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Pet, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        Some(1) => f1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Pet {
-                    name: f0
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("name"))?,
-                    tags: f1.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("Pet", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(
+    Pet, "Pet", [0 name "name" required, 1 tags "tags" option]
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Point {
     pub x: i64,
@@ -312,46 +123,9 @@ impl Point {
     }
 }
 #[cfg(feature = "serde-all")]
-impl<'de> ::serde::Deserialize<'de> for Point {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["x", "y"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Point;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Point")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Point, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        Some(1) => f1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Point {
-                    x: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("x"))?,
-                    y: f1.ok_or_else(|| crate::runtime::de::missing::<A::Error>("y"))?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("Point", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(
+    Point, "Point", [0 x "x" required, 1 y "y" required]
+);
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
 pub struct Progress {
@@ -363,44 +137,7 @@ impl Progress {
         Self { done }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Progress {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["done"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Progress;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Progress")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Progress, A::Error> {
-                let mut f0 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Progress {
-                    done: f0
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("done"))?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("Progress", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(Progress, "Progress", [0 done "done" required]);
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
 pub struct Thing {
@@ -412,43 +149,7 @@ impl Thing {
         Self { id: id.into() }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Thing {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Thing;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Thing")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Thing, A::Error> {
-                let mut f0 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Thing {
-                    id: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("Thing", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(Thing, "Thing", [0 id "id" required]);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UploadBody {
     pub file: Vec<u8>,
@@ -473,59 +174,10 @@ impl UploadBody {
     }
 }
 #[cfg(feature = "serde-all")]
-impl<'de> ::serde::Deserialize<'de> for UploadBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["file", "description", "labels", "meta", "note"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = UploadBody;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UploadBody")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UploadBody, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        Some(1) => f1 = Some(map.next_value()?),
-                        Some(2) => f2 = Some(map.next_value()?),
-                        Some(3) => f3 = Some(map.next_value()?),
-                        Some(4) => f4 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UploadBody {
-                    file: f0
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("file"))?,
-                    description: f1
-                        .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
-                        >("description"))?,
-                    labels: f2.unwrap_or_default(),
-                    meta: f3.unwrap_or_default(),
-                    note: f4.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("UploadBody", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(
+    UploadBody, "UploadBody", [0 file "file" required, 1 description "description"
+    required, 2 labels "labels" option, 3 meta "meta" option, 4 note "note" option]
+);
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
 pub struct GetStatusResponse {
@@ -542,44 +194,7 @@ impl GetStatusResponse {
         Self { kind, label: None }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for GetStatusResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["kind", "label"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GetStatusResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GetStatusResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetStatusResponse, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        Some(1) => f1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetStatusResponse {
-                    kind: f0
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("kind"))?,
-                    label: f1.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("GetStatusResponse", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(
+    GetStatusResponse, "GetStatusResponse", [0 kind "kind" required, 1 label "label"
+    option]
+);

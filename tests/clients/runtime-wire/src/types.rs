@@ -10,43 +10,9 @@ pub struct HttpValidationError {
     )]
     pub detail: Option<Vec<ValidationError>>,
 }
-impl<'de> ::serde::Deserialize<'de> for HttpValidationError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["detail"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = HttpValidationError;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct HttpValidationError")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<HttpValidationError, A::Error> {
-                let mut f0 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(HttpValidationError {
-                    detail: f0.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("HttpValidationError", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(
+    HttpValidationError, "HttpValidationError", [0 detail "detail" option]
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SandboxImageCreate {
     pub name: String,
@@ -63,47 +29,10 @@ impl SandboxImageCreate {
     }
 }
 #[cfg(feature = "serde-all")]
-impl<'de> ::serde::Deserialize<'de> for SandboxImageCreate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["name", "description"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = SandboxImageCreate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SandboxImageCreate")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SandboxImageCreate, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        Some(1) => f1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SandboxImageCreate {
-                    name: f0
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("name"))?,
-                    description: f1.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("SandboxImageCreate", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(
+    SandboxImageCreate, "SandboxImageCreate", [0 name "name" required, 1 description
+    "description" option]
+);
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
 pub struct SandboxImageDetail {
@@ -119,47 +48,10 @@ impl SandboxImageDetail {
         }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for SandboxImageDetail {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id", "name"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = SandboxImageDetail;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SandboxImageDetail")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SandboxImageDetail, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        Some(1) => f1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SandboxImageDetail {
-                    id: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
-                    name: f1
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("name"))?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("SandboxImageDetail", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(
+    SandboxImageDetail, "SandboxImageDetail", [0 id "id" required, 1 name "name"
+    required]
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct TokenForm {
     pub grant_type: String,
@@ -178,55 +70,10 @@ impl TokenForm {
     }
 }
 #[cfg(feature = "serde-all")]
-impl<'de> ::serde::Deserialize<'de> for TokenForm {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["grant_type", "scope", "note"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TokenForm;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TokenForm")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TokenForm, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        Some(1) => f1 = Some(map.next_value()?),
-                        Some(2) => f2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(TokenForm {
-                    grant_type: f0
-                        .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
-                        >("grant_type"))?,
-                    scope: f1
-                        .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
-                        >("scope"))?,
-                    note: f2.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("TokenForm", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(
+    TokenForm, "TokenForm", [0 grant_type "grant_type" required, 1 scope "scope"
+    required, 2 note "note" option]
+);
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
 pub struct ValidationError {
@@ -248,52 +95,10 @@ impl ValidationError {
         }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ValidationError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["loc", "msg", "type"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ValidationError;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ValidationError")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ValidationError, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        Some(1) => f1 = Some(map.next_value()?),
-                        Some(2) => f2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ValidationError {
-                    loc: f0
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("loc"))?,
-                    msg: f1
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("msg"))?,
-                    r#type: f2
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("ValidationError", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(
+    ValidationError, "ValidationError", [0 loc "loc" required, 1 msg "msg" required, 2
+    r#type "type" required]
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
 #[serde(untagged)]

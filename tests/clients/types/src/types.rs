@@ -19,50 +19,10 @@ impl Account {
         }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Account {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id", "name", "password"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Account;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Account")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Account, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        Some(1) => f1 = Some(map.next_value()?),
-                        Some(2) => f2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Account {
-                    id: f0.unwrap_or_default(),
-                    name: f1
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("name"))?,
-                    password: f2.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("Account", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(
+    Account, "Account", [0 id "id" option, 1 name "name" required, 2 password "password"
+    option]
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum AnyPoint {
@@ -74,43 +34,7 @@ pub struct Bird {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wings: Option<i64>,
 }
-impl<'de> ::serde::Deserialize<'de> for Bird {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["wings"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Bird;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Bird")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Bird, A::Error> {
-                let mut f0 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Bird {
-                    wings: f0.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("Bird", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(Bird, "Bird", [0 wings "wings" option]);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Blob {
     #[serde(with = "crate::runtime::base64")]
@@ -139,48 +63,9 @@ impl Cat {
         Self { kind: kind.into(), lives }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Cat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["kind", "lives"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Cat;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Cat")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Cat, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        Some(1) => f1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Cat {
-                    kind: f0
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("kind"))?,
-                    lives: f1
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("lives"))?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("Cat", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(
+    Cat, "Cat", [0 kind "kind" required, 1 lives "lives" required]
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Dog {
     pub kind: String,
@@ -196,47 +81,9 @@ impl Dog {
         }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Dog {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["kind", "barks"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Dog;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Dog")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Dog, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        Some(1) => f1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Dog {
-                    kind: f0
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("kind"))?,
-                    barks: f1.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("Dog", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(
+    Dog, "Dog", [0 kind "kind" required, 1 barks "barks" option]
+);
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 pub struct Envelope {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -266,93 +113,13 @@ pub struct Envelope {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<Settings>,
 }
-impl<'de> ::serde::Deserialize<'de> for Envelope {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "note",
-            "pet",
-            "pet_by_name",
-            "shape",
-            "scalar",
-            "point",
-            "mode",
-            "pair",
-            "blob",
-            "account",
-            "labelled",
-            "tree",
-            "settings",
-        ];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Envelope;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Envelope")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Envelope, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                let mut f10 = None;
-                let mut f11 = None;
-                let mut f12 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        Some(1) => f1 = Some(map.next_value()?),
-                        Some(2) => f2 = Some(map.next_value()?),
-                        Some(3) => f3 = Some(map.next_value()?),
-                        Some(4) => f4 = Some(map.next_value()?),
-                        Some(5) => f5 = Some(map.next_value()?),
-                        Some(6) => f6 = Some(map.next_value()?),
-                        Some(7) => f7 = Some(map.next_value()?),
-                        Some(8) => f8 = Some(map.next_value()?),
-                        Some(9) => f9 = Some(map.next_value()?),
-                        Some(10) => f10 = Some(map.next_value()?),
-                        Some(11) => f11 = Some(map.next_value()?),
-                        Some(12) => f12 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Envelope {
-                    note: f0.unwrap_or_default(),
-                    pet: f1.unwrap_or_default(),
-                    pet_by_name: f2.unwrap_or_default(),
-                    shape: f3.unwrap_or_default(),
-                    scalar: f4.unwrap_or_default(),
-                    point: f5.unwrap_or_default(),
-                    mode: f6.unwrap_or_default(),
-                    pair: f7.unwrap_or_default(),
-                    blob: f8.unwrap_or_default(),
-                    account: f9.unwrap_or_default(),
-                    labelled: f10.unwrap_or_default(),
-                    tree: f11.unwrap_or_default(),
-                    settings: f12.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("Envelope", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(
+    Envelope, "Envelope", [0 note "note" option, 1 pet "pet" option, 2 pet_by_name
+    "pet_by_name" option, 3 shape "shape" option, 4 scalar "scalar" option, 5 point
+    "point" option, 6 mode "mode" option, 7 pair "pair" option, 8 blob "blob" option, 9
+    account "account" option, 10 labelled "labelled" option, 11 tree "tree" option, 12
+    settings "settings" option]
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct InputMessage {
     pub r#type: InputMessageType,
@@ -367,50 +134,10 @@ impl InputMessage {
         }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for InputMessage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["type", "content"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = InputMessage;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct InputMessage")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InputMessage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        Some(1) => f1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(InputMessage {
-                    r#type: f0
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
-                    content: f1
-                        .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
-                        >("content"))?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("InputMessage", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(
+    InputMessage, "InputMessage", [0 r#type "type" required, 1 content "content"
+    required]
+);
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
     /// Selected by `type`: `message`.
@@ -579,53 +306,10 @@ impl OutputMessage {
         }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for OutputMessage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["type", "id", "output"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = OutputMessage;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OutputMessage")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OutputMessage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        Some(1) => f1 = Some(map.next_value()?),
-                        Some(2) => f2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(OutputMessage {
-                    r#type: f0
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
-                    id: f1.ok_or_else(|| crate::runtime::de::missing::<A::Error>("id"))?,
-                    output: f2
-                        .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
-                        >("output"))?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("OutputMessage", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(
+    OutputMessage, "OutputMessage", [0 r#type "type" required, 1 id "id" required, 2
+    output "output" required]
+);
 pub type Pair = (String, i64);
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
@@ -738,46 +422,9 @@ impl Point {
         Self { x, y }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Point {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["x", "y"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Point;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Point")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Point, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        Some(1) => f1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Point {
-                    x: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("x"))?,
-                    y: f1.ok_or_else(|| crate::runtime::de::missing::<A::Error>("y"))?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("Point", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(
+    Point, "Point", [0 x "x" required, 1 y "y" required]
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Point3 {
     pub x: f64,
@@ -790,49 +437,9 @@ impl Point3 {
         Self { x, y, z }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Point3 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["x", "y", "z"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Point3;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Point3")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Point3, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        Some(1) => f1 = Some(map.next_value()?),
-                        Some(2) => f2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Point3 {
-                    x: f0.ok_or_else(|| crate::runtime::de::missing::<A::Error>("x"))?,
-                    y: f1.ok_or_else(|| crate::runtime::de::missing::<A::Error>("y"))?,
-                    z: f2.ok_or_else(|| crate::runtime::de::missing::<A::Error>("z"))?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("Point3", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(
+    Point3, "Point3", [0 x "x" required, 1 y "y" required, 2 z "z" required]
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum Scalar {
@@ -882,55 +489,12 @@ impl Default for Settings {
         }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Settings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["enabled", "retries", "label", "level", "tags"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Settings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Settings")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Settings, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        Some(1) => f1 = Some(map.next_value()?),
-                        Some(2) => f2 = Some(map.next_value()?),
-                        Some(3) => f3 = Some(map.next_value()?),
-                        Some(4) => f4 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Settings {
-                    enabled: f0.unwrap_or_else(Settings::default_enabled),
-                    retries: f1.unwrap_or_else(Settings::default_retries),
-                    label: f2.unwrap_or_else(Settings::default_label),
-                    level: f3.unwrap_or_else(Settings::default_level),
-                    tags: f4.unwrap_or_else(Settings::default_tags),
-                })
-            }
-        }
-        deserializer.deserialize_struct("Settings", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(
+    Settings, "Settings", [0 enabled "enabled" default(Settings::default_enabled), 1
+    retries "retries" default(Settings::default_retries), 2 label "label"
+    default(Settings::default_label), 3 level "level" default(Settings::default_level), 4
+    tags "tags" default(Settings::default_tags)]
+);
 #[derive(Debug, Clone, PartialEq)]
 pub enum Shape {
     /// Selected by `type`: `circle`.
@@ -980,48 +544,9 @@ impl ToolCall {
         }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ToolCall {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["type", "name"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ToolCall;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ToolCall")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ToolCall, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        Some(1) => f1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ToolCall {
-                    r#type: f0
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
-                    name: f1
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("name"))?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("ToolCall", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(
+    ToolCall, "ToolCall", [0 r#type "type" required, 1 name "name" required]
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Tree {
     pub value: i64,
@@ -1040,52 +565,10 @@ impl Tree {
         }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Tree {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["value", "left", "children"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Tree;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Tree")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Tree, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        Some(1) => f1 = Some(map.next_value()?),
-                        Some(2) => f2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Tree {
-                    value: f0
-                        .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
-                        >("value"))?,
-                    left: f1.unwrap_or_default(),
-                    children: f2.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("Tree", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(
+    Tree, "Tree", [0 value "value" required, 1 left "left" option, 2 children "children"
+    option]
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InputMessageType {
     Message,
@@ -1106,27 +589,17 @@ impl ::std::fmt::Display for InputMessageType {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for InputMessageType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl From<String> for InputMessageType {
+    /// The variant of a wire value (`Unknown` for a value this version does not know).
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "message" => Self::Message,
+            _ => Self::Unknown(value),
+        }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for InputMessageType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "message" => Self::Message,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
+crate::runtime::de::string_enum_serialize!(InputMessageType);
+crate::runtime::de::string_enum_deserialize!(InputMessageType);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OutputMessageType {
     Message,
@@ -1147,27 +620,17 @@ impl ::std::fmt::Display for OutputMessageType {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for OutputMessageType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl From<String> for OutputMessageType {
+    /// The variant of a wire value (`Unknown` for a value this version does not know).
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "message" => Self::Message,
+            _ => Self::Unknown(value),
+        }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for OutputMessageType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "message" => Self::Message,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
+crate::runtime::de::string_enum_serialize!(OutputMessageType);
+crate::runtime::de::string_enum_deserialize!(OutputMessageType);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ShapeCircle {
     pub r#type: ShapeCircleType,
@@ -1182,50 +645,9 @@ impl ShapeCircle {
         }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ShapeCircle {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["type", "radius"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ShapeCircle;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ShapeCircle")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ShapeCircle, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        Some(1) => f1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ShapeCircle {
-                    r#type: f0
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
-                    radius: f1
-                        .ok_or_else(|| crate::runtime::de::missing::<
-                            A::Error,
-                        >("radius"))?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("ShapeCircle", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(
+    ShapeCircle, "ShapeCircle", [0 r#type "type" required, 1 radius "radius" required]
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ShapeCircleType {
     Circle,
@@ -1246,27 +668,17 @@ impl ::std::fmt::Display for ShapeCircleType {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for ShapeCircleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl From<String> for ShapeCircleType {
+    /// The variant of a wire value (`Unknown` for a value this version does not know).
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "circle" => Self::Circle,
+            _ => Self::Unknown(value),
+        }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ShapeCircleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "circle" => Self::Circle,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
+crate::runtime::de::string_enum_serialize!(ShapeCircleType);
+crate::runtime::de::string_enum_deserialize!(ShapeCircleType);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ShapeSquare {
     pub r#type: ShapeSquareType,
@@ -1281,48 +693,9 @@ impl ShapeSquare {
         }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ShapeSquare {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["type", "side"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ShapeSquare;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ShapeSquare")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ShapeSquare, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(field) = map
-                    .next_key_seed(crate::runtime::de::Field(FIELDS))?
-                {
-                    match field {
-                        Some(0) => f0 = Some(map.next_value()?),
-                        Some(1) => f1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ShapeSquare {
-                    r#type: f0
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("type"))?,
-                    side: f1
-                        .ok_or_else(|| crate::runtime::de::missing::<A::Error>("side"))?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("ShapeSquare", FIELDS, Visitor)
-    }
-}
+crate::runtime::de::deserialize_struct!(
+    ShapeSquare, "ShapeSquare", [0 r#type "type" required, 1 side "side" required]
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ShapeSquareType {
     Square,
@@ -1343,27 +716,17 @@ impl ::std::fmt::Display for ShapeSquareType {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for ShapeSquareType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl From<String> for ShapeSquareType {
+    /// The variant of a wire value (`Unknown` for a value this version does not know).
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "square" => Self::Square,
+            _ => Self::Unknown(value),
+        }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ShapeSquareType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "square" => Self::Square,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
+crate::runtime::de::string_enum_serialize!(ShapeSquareType);
+crate::runtime::de::string_enum_deserialize!(ShapeSquareType);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ToolCallType {
     ToolCall,
@@ -1384,24 +747,14 @@ impl ::std::fmt::Display for ToolCallType {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for ToolCallType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl From<String> for ToolCallType {
+    /// The variant of a wire value (`Unknown` for a value this version does not know).
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "tool_call" => Self::ToolCall,
+            _ => Self::Unknown(value),
+        }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ToolCallType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "tool_call" => Self::ToolCall,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
+crate::runtime::de::string_enum_serialize!(ToolCallType);
+crate::runtime::de::string_enum_deserialize!(ToolCallType);
