@@ -54,17 +54,13 @@ pub(crate) async fn send<O: Operation>(client: &Client, op: O) -> Result<O::Outp
     send_with_response(client, op).await.map(Response::into_body)
 }
 
-/// The future of `send()`, `send_with_response()` and `builder.await`: sends
-/// the request the first time it is polled. `T` is what it resolves to on
-/// success (the body, or a [`Response`] with it), `E` the operation's
-/// documented errors.
+/// The future of `builder.await` (`IntoFuture` needs a named type): sends
+/// the request the first time it is polled and resolves to what `send()`
+/// does. `T` is the success body, `E` the operation's documented errors.
 ///
-/// A named type rather than `impl Future`: the compiler proves it `Send`
-/// from its fields, once, instead of analysing a state machine per
-/// operation, which made up a fifth of a large crate's build time. The
-/// request's state machine is boxed on the first poll (one allocation per
-/// call), inside generic code that is compiled only for the operations a
-/// program sends.
+/// The request's state machine is boxed on the first poll (one allocation
+/// per call), inside generic code that is compiled only for the operations a
+/// program sends. `send()` returns the same state machine unboxed.
 #[must_use = "futures do nothing unless polled"]
 pub struct SendFuture<'a, O, T, E> {
     state: State<'a, O, T, E>,
@@ -72,7 +68,7 @@ pub struct SendFuture<'a, O, T, E> {
 
 type Boxed<'a, T, E> = Pin<Box<dyn Future<Output = Result<T, Error<E>>> + Send + 'a>>;
 
-/// Starts the request: `send` or `send_with_response`, boxed.
+/// Starts the request, boxed.
 type Start<'a, O, T, E> = fn(&'a Client, O) -> Boxed<'a, T, E>;
 
 enum State<'a, O, T, E> {
@@ -80,7 +76,7 @@ enum State<'a, O, T, E> {
     Sending(Boxed<'a, T, E>),
 }
 
-/// The future of `send()` and `builder.await`: resolves to the decoded body.
+/// The future of `builder.await`: resolves to the decoded body.
 pub(crate) fn send_future<'a, O>(client: &'a Client, op: O) -> SendFuture<'a, O, O::Output, O::Error>
 where
     O: Operation + Send + 'a,
@@ -89,23 +85,6 @@ where
 {
     SendFuture {
         state: State::Ready(Some((client, op, |client, op| Box::pin(send(client, op))))),
-    }
-}
-
-/// The future of `send_with_response()`: resolves to the status, headers and decoded body.
-pub(crate) fn send_with_response_future<'a, O>(
-    client: &'a Client,
-    op: O,
-) -> SendFuture<'a, O, Response<O::Output>, O::Error>
-where
-    O: Operation + Send + 'a,
-    O::Output: Send + 'a,
-    O::Error: Send + 'a,
-{
-    SendFuture {
-        state: State::Ready(Some((client, op, |client, op| {
-            Box::pin(send_with_response(client, op))
-        }))),
     }
 }
 
@@ -144,18 +123,23 @@ macro_rules! operation {
         $crate::runtime::request_options!($builder<'_>);
 
         impl<'a> $builder<'a> {
-            /// Sends the request and decodes the response body.
+            /// Sends the request and decodes the response body. The future is `Send` when the
+            /// builder's arguments are.
             #[inline]
-            pub fn send(self) -> $crate::runtime::SendFuture<'a, Self, $output, $error> {
-                $crate::runtime::send_future(self.client, self)
+            pub fn send(
+                self,
+            ) -> impl ::std::future::Future<Output = ::std::result::Result<$output, $crate::Error<$error>>> + 'a {
+                $crate::runtime::send(self.client, self)
             }
 
             /// Sends the request; the result also carries the status and headers.
             #[inline]
             pub fn send_with_response(
                 self,
-            ) -> $crate::runtime::SendFuture<'a, Self, $crate::Response<$output>, $error> {
-                $crate::runtime::send_with_response_future(self.client, self)
+            ) -> impl ::std::future::Future<
+                Output = ::std::result::Result<$crate::Response<$output>, $crate::Error<$error>>,
+            > + 'a {
+                $crate::runtime::send_with_response(self.client, self)
             }
         }
 

@@ -58,7 +58,7 @@ pub use response::{ByteStream, Response};
 pub(crate) use response::{RawResponse, StreamingResponse};
 pub use retry::RetryPolicy;
 #[allow(unused_imports)]
-pub(crate) use operation::{operation, send_future, send_with_response_future, Operation};
+pub(crate) use operation::{operation, send, send_future, send_with_response, Operation};
 pub use operation::SendFuture;
 #[cfg(feature = "sse")]
 pub use sse::{EventStream, EventStreamError, ServerEvent};
