@@ -208,12 +208,18 @@ fn fixture_outputs_compile_without_warnings() {
     .expect("workspace manifest");
     // Same dependency versions as the main workspace, so the build cache is shared across runs.
     std::fs::copy(root().join("Cargo.lock"), ws.join("Cargo.lock")).expect("lock file");
-    let result = Command::new(env!("CARGO"))
-        .args(["clippy", "--quiet", "--workspace", "--offline", "--", "-D", "warnings"])
-        .env("CARGO_TARGET_DIR", root().join("target").join("fixture-crates"))
-        .current_dir(&ws)
-        .output()
-        .expect("cargo runs");
+    // `cargo clippy --quiet --offline <selection> -- -D warnings` in the fixtures' workspace.
+    let clippy = |selection: &[&str]| {
+        Command::new(env!("CARGO"))
+            .args(["clippy", "--quiet", "--offline"])
+            .args(selection)
+            .args(["--", "-D", "warnings"])
+            .env("CARGO_TARGET_DIR", root().join("target").join("fixture-crates"))
+            .current_dir(&ws)
+            .output()
+            .expect("cargo runs")
+    };
+    let result = clippy(&["--workspace"]);
     assert!(
         result.status.success(),
         "fixture crates do not build cleanly:\n{}",
@@ -229,20 +235,7 @@ fn fixture_outputs_compile_without_warnings() {
                 None => "rustls".to_owned(),
             };
             let package = format!("fixture-{name}");
-            let result = Command::new(env!("CARGO"))
-                .args([
-                    "clippy",
-                    "--quiet",
-                    "--offline",
-                    "-p",
-                    &package,
-                    "--no-default-features",
-                ])
-                .args(["--features", &features, "--", "-D", "warnings"])
-                .env("CARGO_TARGET_DIR", root().join("target").join("fixture-crates"))
-                .current_dir(&ws)
-                .output()
-                .expect("cargo runs");
+            let result = clippy(&["-p", &package, "--no-default-features", "--features", &features]);
             assert!(
                 result.status.success(),
                 "{package} with --no-default-features --features {features} does not build cleanly:\n{}",

@@ -108,14 +108,6 @@ fn type_def(api: &Api, t: &TypeDef) -> TokenStream {
     }
 }
 
-fn rename_attr(f_name: &str, wire: &str) -> TokenStream {
-    if f_name.trim_start_matches("r#") == wire {
-        quote!()
-    } else {
-        quote!(#[serde(rename = #wire)])
-    }
-}
-
 fn default_fn_name(field: &Field) -> proc_macro2::Ident {
     format_ident!("default_{}", field.name.trim_start_matches("r#"))
 }
@@ -200,10 +192,13 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, doc: TokenStream, serde_tra
     for f in &s.fields {
         let fname = ident(&f.name);
         let fdoc = docs::attrs(&f.docs);
-        let rename = rename_attr(&f.name, &f.wire_name);
         let ty = field_ty(api, f);
         let base64 = is_base64(api, &f.ty);
         let mut serde = Vec::new();
+        let wire = f.wire_name.as_str();
+        if f.name.trim_start_matches("r#") != wire {
+            serde.push(quote!(rename = #wire));
+        }
         match &f.presence {
             Presence::Required | Presence::RequiredNullable if !f.read_only && !f.write_only => {}
             // Still sent as `null` when `None`, but a response may leave it out.
@@ -256,13 +251,7 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, doc: TokenStream, serde_tra
         } else {
             quote!(#[serde(#(#serde),*)])
         };
-        let rename = if hand_de && !serde_traits.ser && !rename.is_empty() {
-            let wire = f.wire_name.as_str();
-            quote!(#[cfg_attr(feature = "serde-all", serde(rename = #wire))])
-        } else {
-            rename
-        };
-        fields.push(quote! { #fdoc #rename #serde_attr pub #fname: #ty, });
+        fields.push(quote! { #fdoc #serde_attr pub #fname: #ty, });
         if f.read_only {
             ctor_inits.push(match &f.presence {
                 Presence::Defaulted(_) => {
