@@ -179,8 +179,10 @@ pub fn run(args: CorpusArgs) -> anyhow::Result<ExitCode> {
         };
         let doc = format!(
             "# Corpus coverage\n\nWritten by `cargo xtask corpus --write {}` over `{}`: each spec is generated, then all crates are \
-             built together (debug, dependencies shared). A spec passes when it generates and its crate compiles with zero \
-             warnings. Generation time is wall-clock for the whole in-memory pipeline on the machine described in BENCHMARKS.md.\n\n{table}\n{summary}\n",
+             built together (debug, dependencies shared), then each crate with cargo features per operation tag again with \
+             the tags off and with single tags (`--tag-features`; by default its first and its last tag). A spec passes when \
+             it generates and every build compiles with zero warnings (read from cargo's JSON compiler messages). \
+             Generation time is wall-clock for the whole in-memory pipeline on the machine described in BENCHMARKS.md.\n\n{table}\n{summary}\n",
             args.write.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
             args.dir.display()
         );
