@@ -116,6 +116,10 @@ async fn traces_and_errors_never_contain_credentials() {
         .mount(&server)
         .await;
     let client = secret_client(&server.uri());
+    // `tracing` caches per callsite whether anyone listens. Another test's thread, running without
+    // a subscriber, may have registered the client's span while this collector was being
+    // installed, leaving a stale "never" for it; recompute now that the collector is in place.
+    tracing::callsite::rebuild_interest_cache();
 
     client.delete_sandbox_image("img_secret_id").send().await.unwrap();
     let err = client
