@@ -68,23 +68,15 @@ pub struct SendFuture<'a, O, T, E> {
 
 type Boxed<'a, T, E> = Pin<Box<dyn Future<Output = Result<T, Error<E>>> + Send + 'a>>;
 
-/// Starts the request, boxed.
-type Start<'a, O, T, E> = fn(&'a Client, O) -> Boxed<'a, T, E>;
-
 enum State<'a, O, T, E> {
-    Ready(Option<(&'a Client, O, Start<'a, O, T, E>)>),
+    Ready(Option<(&'a Client, O)>),
     Sending(Boxed<'a, T, E>),
 }
 
 /// The future of `builder.await`: resolves to the decoded body.
-pub(crate) fn send_future<'a, O>(client: &'a Client, op: O) -> SendFuture<'a, O, O::Output, O::Error>
-where
-    O: Operation + Send + 'a,
-    O::Output: Send + 'a,
-    O::Error: Send + 'a,
-{
+pub(crate) fn send_future<O: Operation>(client: &Client, op: O) -> SendFuture<'_, O, O::Output, O::Error> {
     SendFuture {
-        state: State::Ready(Some((client, op, |client, op| Box::pin(send(client, op))))),
+        state: State::Ready(Some((client, op))),
     }
 }
 
@@ -97,15 +89,20 @@ impl<O, T, E> std::fmt::Debug for SendFuture<'_, O, T, E> {
 // The builder is only moved into the boxed future, never pinned itself.
 impl<O, T, E> Unpin for SendFuture<'_, O, T, E> {}
 
-impl<O, T, E> Future for SendFuture<'_, O, T, E> {
+impl<'a, O, T, E> Future for SendFuture<'a, O, T, E>
+where
+    O: Operation<Output = T, Error = E> + Send + 'a,
+    T: Send + 'a,
+    E: Send + 'a,
+{
     type Output = Result<T, Error<E>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         if let State::Ready(ready) = &mut this.state {
             // `Ready(None)` cannot be observed: the state is replaced at once.
-            if let Some((client, op, start)) = ready.take() {
-                this.state = State::Sending(start(client, op));
+            if let Some((client, op)) = ready.take() {
+                this.state = State::Sending(Box::pin(send(client, op)));
             }
         }
         match &mut this.state {
