@@ -344,3 +344,30 @@ fn tag_features_compile_what_each_tag_uses() {
     .expect("generates");
     assert!(modbox.api.tag_features.is_none());
 }
+
+/// A newcomer's `cargo xtask gen` speaks only of their own specs: the test clients' warnings
+/// (their fixture specs have warts on purpose) appear only with `--verbose`.
+#[test]
+fn gen_keeps_test_clients_quiet_unless_verbose() {
+    let plain = xtask(&["gen", "--check"]);
+    assert!(plain.status.success(), "{}", String::from_utf8_lossy(&plain.stderr));
+    let (out, err) = (
+        String::from_utf8_lossy(&plain.stdout),
+        String::from_utf8_lossy(&plain.stderr),
+    );
+    assert!(!err.contains("specs/fixtures/"), "test-client warnings printed:\n{err}");
+    assert!(out.contains("generated: up to date with specs/modbox.yaml"), "{out}");
+    assert!(out.contains("test clients up to date (tests/clients/"), "{out}");
+    assert!(!out.contains("up to date with specs/fixtures/"), "{out}");
+    let verbose = xtask(&["gen", "--check", "--verbose"]);
+    assert!(verbose.status.success());
+    let (out, err) = (
+        String::from_utf8_lossy(&verbose.stdout),
+        String::from_utf8_lossy(&verbose.stderr),
+    );
+    assert!(err.contains("warning: specs/fixtures/types.yaml#/"), "{err}");
+    assert!(
+        out.contains("tests/clients/types: up to date with specs/fixtures/types.yaml"),
+        "{out}"
+    );
+}

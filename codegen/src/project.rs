@@ -25,6 +25,11 @@ struct ClientEntry {
     /// One cargo feature per operation tag (default: on).
     #[serde(rename = "tag-features", default = "yes")]
     tag_features: bool,
+    /// A client the repository's own tests use (default: no). Its spec exercises warts on purpose,
+    /// so `cargo xtask gen` keeps its warnings and up-to-date lines to itself (`--verbose` shows them);
+    /// it is regenerated and drift-checked like any other.
+    #[serde(default)]
+    test: bool,
 }
 
 fn yes() -> bool {
@@ -38,6 +43,8 @@ pub struct Client {
     pub out: PathBuf,
     /// `out` as written in the file (relative to the root).
     pub out_display: String,
+    /// Used by the repository's own tests (`test = true`): its warnings are deliberate.
+    pub test: bool,
 }
 
 /// Reads `clients.toml` below `root`. Spec and output paths are relative to `root`.
@@ -62,6 +69,7 @@ pub fn load(root: &Path) -> Result<Vec<Client>, Error> {
                 config,
                 out: root.join(&c.out),
                 out_display: c.out,
+                test: c.test,
             }
         })
         .collect())
