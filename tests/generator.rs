@@ -369,5 +369,122 @@ fn gen_keeps_test_clients_quiet_unless_verbose() {
     assert!(
         out.contains("tests/clients/types: up to date with specs/fixtures/types.yaml"),
         "{out}"
+
+/// Generates a fixture and returns its warnings as `pointer (line)`, located in the fixture's text.
+fn located_warnings(fixture: &str) -> (codegen::Output, Vec<String>) {
+    let display = format!("tests/fixtures/{fixture}");
+    let path = root().join(&display);
+    let bytes = std::fs::read(&path).expect("fixture readable");
+    let mut out = codegen::generate(&codegen::Config::new(&path, &display, "fixture"))
+        .unwrap_or_else(|e| panic!("{fixture} generates: {e}"));
+    out.locate(&display, &bytes);
+    let found = out
+        .warnings
+        .iter()
+        .map(|w| {
+            assert_eq!(w.location.file, display);
+            let (line, _) = w.location.line_col.expect("located");
+            format!("{} ({line})", w.location.pointer)
+        })
+        .collect();
+    (out, found)
+}
+
+/// Specs that other generators accept although the standard says otherwise: each repair is a
+/// warning at the exact place (pointer and line), and the meaning the README documents.
+#[test]
+fn lenient_repairs_warn_at_the_place_they_repair() {
+    let (_, found) = located_warnings("lenient-response-description.yaml");
+    assert_eq!(
+        found,
+        [
+            "/paths/~1items/get/responses/200 (9)",
+            "/paths/~1items/get/responses/default (16)",
+            "/components/responses/NotFound (19)",
+        ]
+    );
+
+    let (out, found) = located_warnings("lenient-required-string.yaml");
+    let op = "/paths/~1items~1{id}/put";
+    assert_eq!(
+        found,
+        [
+            format!("{op}/parameters/0/required (11)"),
+            format!("{op}/parameters/1/required (12)"),
+            format!("{op}/parameters/2/required (13)"),
+            format!("{op}/requestBody/required (16)"),
+            format!("{op}/responses/200/headers/X-Rate/required (24)"),
+            "/paths/~1items~1{id}/parameters/0/required (7)".to_owned(),
+            "/components/parameters/Page/required (27)".to_owned(),
+            "/components/schemas/Item/properties/name/required (34)".to_owned(),
+            "/components/schemas/Item/properties/size/required (35)".to_owned(),
+            "/components/schemas/Item/properties/note/required (36)".to_owned(),
+            "/components/schemas/Item/properties/tag/required (37)".to_owned(),
+            "/components/schemas/Item/properties/colour/required (38)".to_owned(),
+        ]
+    );
+    let put = out
+        .api
+        .operations
+        .iter()
+        .find(|o| o.fn_name == "put_item")
+        .expect("put_item");
+    let required: BTreeMap<&str, bool> = put.params.iter().map(|p| (p.wire_name.as_str(), p.required)).collect();
+    assert_eq!(
+        required,
+        BTreeMap::from([
+            ("X-Trace", false),
+            ("id", true),
+            ("page", false),
+            ("tenant", true),
+            ("verbose", false)
+        ])
+    );
+    assert!(
+        !put.body.as_ref().expect("a body").required,
+        "`required: \"false\"` on the body"
+    );
+    let item = out.api.types.iter().find(|t| t.name == "Item").expect("Item");
+    let codegen::ir::TypeKind::Struct(s) = &item.kind else {
+        panic!("Item is a struct")
+    };
+    let presence: BTreeMap<&str, bool> = s
+        .fields
+        .iter()
+        .map(|f| {
+            (
+                f.wire_name.as_str(),
+                matches!(f.presence, codegen::ir::Presence::Required),
+            )
+        })
+        .collect();
+    assert_eq!(
+        presence,
+        BTreeMap::from([
+            ("colour", false),
+            ("id", true),
+            ("name", true),
+            ("note", false),
+            ("size", true),
+            ("tag", false)
+        ])
+    );
+
+    let (out, found) = located_warnings("lenient-ref-to-parameter.yaml");
+    assert_eq!(
+        found,
+        [
+            "/paths/~1items/get/parameters/1/schema/$ref (12)",
+            "/components/schemas/Page/properties/limit/$ref (37)",
+            "/components/schemas/Page/properties/order/$ref (38)",
+            "/components/schemas/Page/properties/filter/$ref (39)",
+            "/components/schemas/Page/properties/remaining/$ref (40)",
+        ]
+    );
+    let names: Vec<&str> = out.api.types.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["Filter", "Limit", "Order", "Page", "RateLimit"],
+        "one type per parameter schema"
     );
 }
