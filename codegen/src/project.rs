@@ -25,6 +25,9 @@ struct ClientEntry {
     /// One cargo feature per operation tag (default: on).
     #[serde(rename = "tag-features", default = "yes")]
     tag_features: bool,
+    /// Shorten framework-generated operation and schema names (default: on).
+    #[serde(rename = "clean-names", default = "yes")]
+    clean_names: bool,
 }
 
 fn yes() -> bool {
@@ -58,6 +61,7 @@ pub fn load(root: &Path) -> Result<Vec<Client>, Error> {
         .map(|c| {
             let mut config = Config::new(root.join(&c.spec), c.spec.clone(), c.crate_name);
             config.tag_features = c.tag_features;
+            config.clean_names = c.clean_names;
             Client {
                 config,
                 out: root.join(&c.out),
