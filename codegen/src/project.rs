@@ -30,6 +30,9 @@ struct ClientEntry {
     /// it is regenerated and drift-checked like any other.
     #[serde(default)]
     test: bool,
+    /// Shorten framework-generated operation and schema names (default: on).
+    #[serde(rename = "clean-names", default = "yes")]
+    clean_names: bool,
 }
 
 fn yes() -> bool {
@@ -65,6 +68,7 @@ pub fn load(root: &Path) -> Result<Vec<Client>, Error> {
         .map(|c| {
             let mut config = Config::new(root.join(&c.spec), c.spec.clone(), c.crate_name);
             config.tag_features = c.tag_features;
+            config.clean_names = c.clean_names;
             Client {
                 config,
                 out: root.join(&c.out),

@@ -52,6 +52,11 @@ pub struct GenArgs {
     /// configured clients, `tag-features = false` in clients.toml does the same.
     #[arg(long, requires = "spec")]
     no_tag_features: bool,
+    /// With --spec: keep framework-generated names as the spec spells them (FastAPI's
+    /// `read_item_items__item_id__get` instead of `read_item`). For the configured clients,
+    /// `clean-names = false` in clients.toml does the same.
+    #[arg(long, requires = "spec")]
+    no_clean_names: bool,
     /// Treat warnings about the spec as errors.
     #[arg(long)]
     deny_warnings: bool,
@@ -107,6 +112,7 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
             let mut config = codegen::Config::new(spec, display.clone(), crate_name);
             config.command = format!("cargo xtask gen --spec {display} --out <dir>");
             config.tag_features = !args.no_tag_features;
+            config.clean_names = !args.no_clean_names;
             vec![codegen::project::Client {
                 config,
                 out: out.clone(),

@@ -1,6 +1,7 @@
 //! Stage 3: typed spec -> IR. Names are decided here, once; the IR that comes out is checked.
 
 mod features;
+pub mod framework_names;
 mod operation;
 mod passes;
 mod schema;
@@ -28,6 +29,37 @@ pub struct Lowerer<'a> {
     /// contains itself without a `$ref` in between (through `allOf` of its own component), which
     /// would otherwise expand into ever new inline types.
     in_progress: std::collections::BTreeSet<String>,
+    /// Shorter names for the operations and schemas a framework named mechanically.
+    plan: framework_names::Plan,
+}
+
+/// Choices that change the names `lower` makes.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Shorten framework-generated names ([`framework_names`]).
+    pub clean_names: bool,
+}
+
+/// Works out the shorter names of `framework_names` for this spec.
+fn framework_plan(spec: &OpenAPI, schemas: &[(&String, &ReferenceOr<Schema>)]) -> framework_names::Plan {
+    let ops: Vec<framework_names::OpRef<'_>> = spec
+        .paths
+        .paths
+        .iter()
+        .filter_map(|(path, item)| match item {
+            ReferenceOr::Item(item) => Some((path, item)),
+            ReferenceOr::Reference { .. } => None,
+        })
+        .flat_map(|(path, item)| {
+            item.iter().map(move |(method, op)| framework_names::OpRef {
+                id: op.operation_id.as_deref(),
+                path,
+                method,
+            })
+        })
+        .collect();
+    let names: Vec<&str> = schemas.iter().map(|(n, _)| n.as_str()).collect();
+    framework_names::plan(&ops, &names, operation::CLIENT_METHODS)
 }
 
 /// Looks up `#/components/schemas/<name>` (after normalization every schema `$ref` has that form).
@@ -74,7 +106,7 @@ impl<'a> Lowerer<'a> {
 }
 
 /// Lowers a normalized spec into the IR.
-pub fn lower(spec: &OpenAPI, diags: &mut Diagnostics) -> Result<Api, Error> {
+pub fn lower(spec: &OpenAPI, diags: &mut Diagnostics, options: Options) -> Result<Api, Error> {
     let mut l = Lowerer {
         spec,
         diags,
@@ -84,6 +116,7 @@ pub fn lower(spec: &OpenAPI, diags: &mut Diagnostics) -> Result<Api, Error> {
         components: BTreeMap::new(),
         depth: 0,
         in_progress: Default::default(),
+        plan: framework_names::Plan::default(),
     };
     // Components first and in sorted order: which name wins a collision must not depend on the
     // order of keys in the file.
@@ -95,8 +128,12 @@ pub fn lower(spec: &OpenAPI, diags: &mut Diagnostics) -> Result<Api, Error> {
         }
         None => Vec::new(),
     };
+    if options.clean_names {
+        l.plan = framework_plan(spec, &schemas);
+    }
     for (name, schema) in &schemas {
-        let rust = l.type_names.claim(naming::type_name(name));
+        let rust_from = l.plan.schemas.get(*name).unwrap_or(name);
+        let rust = l.type_names.claim(naming::type_name(rust_from));
         let id = l.reserve(rust, &format!("/components/schemas/{}", escape(name)));
         let nullable = matches!(schema, ReferenceOr::Item(s) if s.schema_data.nullable);
         l.components.insert((*name).clone(), (id, nullable));

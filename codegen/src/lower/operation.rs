@@ -15,7 +15,7 @@ use crate::ir::{
 use crate::naming::{self, Namespace};
 
 /// Methods of `Client` that operations must not shadow.
-const CLIENT_METHODS: &[&str] = &[
+pub(super) const CLIENT_METHODS: &[&str] = &[
     "builder",
     "new",
     "clone",
@@ -182,7 +182,7 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
         for (method, op) in item.iter() {
             let pointer = join(&item_pointer, method);
             let raw_name = match &op.operation_id {
-                Some(id) if !id.trim().is_empty() => id.clone(),
+                Some(id) if !id.trim().is_empty() => l.plan.operations.get(id).unwrap_or(id).clone(),
                 _ => format!("{method} {path}"),
             };
             let fn_name = fn_names.claim(naming::snake(&raw_name));
