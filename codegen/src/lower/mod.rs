@@ -4,6 +4,7 @@ mod features;
 mod operation;
 mod passes;
 mod schema;
+mod security;
 
 use std::collections::BTreeMap;
 
@@ -123,7 +124,7 @@ pub fn lower(spec: &OpenAPI, diags: &mut Diagnostics) -> Result<Api, Error> {
             }
         }
     }
-    let security_schemes = operation::security_schemes(&mut l);
+    let security_schemes = security::security_schemes(&mut l);
     let operations = operation::operations(&mut l, &security_schemes);
     let mut types = Vec::with_capacity(l.types.len());
     for (i, t) in l.types.into_iter().enumerate() {
