@@ -32,11 +32,12 @@ fn client_with_credentials(server: &RawServer) -> Client {
         .base_url(server.url())
         .expect("base url")
         .max_retries(0)
-        .bearer_token("tok")
-        .basic_auth("user", "pw")
-        .api_key("headerKey", "hk")
-        .api_key("queryKey", "qk")
-        .api_key("cookieKey", "ck")
+        .bearer("tok")
+        .basic("user", "pw")
+        .header_key("hk")
+        .query_key("qk")
+        .cookie_key("ck")
+        .oauth("oauth-tok")
         .build()
         .expect("client builds")
 }
@@ -297,8 +298,56 @@ async fn credentials_go_only_where_the_spec_asks() {
     assert_eq!(reqs[3].header("x-api-key"), "hk");
     assert_eq!(reqs[3].header("cookie"), "session=ck");
     assert!(reqs[3].header_values("authorization").is_empty());
-    // OAuth2 is a bearer token.
-    assert_eq!(reqs[4].header("authorization"), "Bearer tok");
+    // OAuth2 is a bearer token of its own, not the `bearer` scheme's.
+    assert_eq!(reqs[4].header("authorization"), "Bearer oauth-tok");
+}
+
+/// Each scheme has its own setter and its own credential: two bearer-token schemes (`bearer`,
+/// `oauth`) do not share a token, and an operation with alternatives uses the first whose
+/// credentials are all set.
+#[tokio::test]
+async fn each_scheme_has_its_own_credential() {
+    let server = RawServer::start(no_content()).await;
+    let only_key = Client::builder()
+        .base_url(server.url())
+        .expect("base url")
+        .max_retries(0)
+        .header_key("hk")
+        .build()
+        .expect("client builds");
+    only_key.auth_global().send().await.expect("204");
+    only_key.auth_oauth().send().await.expect("204");
+    only_key.auth_either().send().await.expect("204");
+    let both = client_with_credentials(&server);
+    both.auth_either().send().await.expect("204");
+    let replaced = Client::builder()
+        .base_url(server.url())
+        .expect("base url")
+        .max_retries(0)
+        .oauth("first")
+        .oauth("second")
+        .basic_auth("u", "p")
+        .build()
+        .expect("client builds");
+    replaced.auth_oauth().send().await.expect("204");
+    replaced.auth_basic().send().await.expect("204");
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 6, "{reqs:#?}");
+    // Neither bearer scheme has a token: nothing is sent (the server answers 401).
+    for r in &reqs[..2] {
+        assert!(r.header_values("authorization").is_empty(), "{r:#?}");
+        assert!(r.header_values("x-api-key").is_empty(), "{r:#?}");
+    }
+    // `oauth` or `headerKey`: only the key is configured, so the key goes.
+    assert_eq!(reqs[2].header("x-api-key"), "hk");
+    assert!(reqs[2].header_values("authorization").is_empty());
+    // Both configured: the first alternative wins, and only it is sent.
+    assert_eq!(reqs[3].header("authorization"), "Bearer oauth-tok");
+    assert!(reqs[3].header_values("x-api-key").is_empty());
+    // A second call of a setter replaces the credential; `basic_auth` is the only Basic scheme's
+    // shorthand.
+    assert_eq!(reqs[4].header("authorization"), "Bearer second");
+    assert_eq!(reqs[5].header("authorization"), "Basic dTpw");
 }
 
 #[tokio::test]

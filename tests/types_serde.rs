@@ -141,6 +141,30 @@ fn integer_enum_keeps_unknown_values() {
     assert_eq!(to_json(&Level::Unknown(7)), json!(7));
 }
 
+/// `x-enum-varnames` / `x-enumNames` name the variants; the wire values stay the spec's.
+#[test]
+fn enum_variants_named_by_the_spec_round_trip() {
+    for (variant, wire) in [
+        (Severity::Info, json!(0)),
+        (Severity::Warning, json!(1)),
+        (Severity::Error, json!(2)),
+    ] {
+        assert_eq!(to_json(&variant), wire);
+        assert_eq!(from_json::<Severity>(wire), variant);
+    }
+    assert_eq!(from_json::<Severity>(json!(9)), Severity::Unknown(9));
+    for (variant, wire) in [
+        (Phase::Waiting, json!("queued")),
+        (Phase::Running, json!("in-flight")),
+        (Phase::Finished, json!("done")),
+    ] {
+        assert_eq!(to_json(&variant), wire);
+        assert_eq!(from_json::<Phase>(wire), variant);
+    }
+    assert_eq!(from_json::<Phase>(json!("paused")), Phase::Unknown("paused".to_owned()));
+    assert_eq!(Phase::Running.as_str(), "in-flight");
+}
+
 #[test]
 fn tuples_are_json_arrays() {
     let pair: Pair = ("a".into(), 1);

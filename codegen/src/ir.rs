@@ -408,8 +408,26 @@ pub struct ResponseBody {
 pub struct SecurityScheme {
     /// The key under `components/securitySchemes`.
     pub key: String,
+    /// The `ClientBuilder` method that sets this scheme's credential (unique among the builder's
+    /// methods).
+    pub method: String,
+    /// A generic name the builder also offers for this scheme (`bearer_token`, `basic_auth`)
+    /// because it is the spec's only scheme of its kind.
+    pub shorthand: Option<String>,
     pub kind: SecurityKind,
+    /// Where a bearer token comes from, for the setter's docs.
+    pub source: TokenSource,
     pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum TokenSource {
+    /// `type: http` or `type: apiKey`: the caller has the credential.
+    Given { bearer_format: Option<String> },
+    /// `type: oauth2`: an access token from one of the flows, whose token URLs are listed.
+    OAuth2 { token_urls: Vec<String> },
+    /// `type: openIdConnect`, discovered at `url`.
+    OpenIdConnect { url: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

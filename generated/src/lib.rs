@@ -11,7 +11,7 @@ use std::time::Duration;
 
 let client = modbox::Client::builder()
     .base_url("https://api.example.com/v1")? // default: the spec's first server
-    .bearer_token("my-token")                 // or .basic_auth(user, password), .api_key(scheme, key)
+    .http_bearer("my-token")                  // one setter per security scheme, listed below
     .default_header("x-tenant", "acme")?      // sent on every call; a per-call header replaces it
     .timeout(Duration::from_secs(30))         // per attempt; default 60 s
     .retry_policy(
@@ -24,7 +24,12 @@ let client = modbox::Client::builder()
 # }
 ```
 
-Credentials are sent only to operations whose security requirements name a scheme they fit.
+Credentials are set with one builder method per security scheme of the API description:
+
+- [`http_bearer(token)`](ClientBuilder::http_bearer): Token for the `HTTPBearer` security scheme, sent as `Authorization: Bearer <token>`. Also `bearer_token(token)`.
+
+Credentials are sent only to operations whose security requirements name their scheme; when an
+operation accepts several alternatives, it uses the first whose credentials are all set.
 `Debug` on the client redacts them, and they never appear in errors or `tracing` events. Bring your
 own `reqwest::Client` with `ClientBuilder::http_client`.
 
@@ -120,6 +125,7 @@ events (feature `sse`, on by default for such APIs).
     rustdoc::invalid_rust_codeblocks
 )]
 mod runtime;
+mod auth;
 pub use runtime::{
     ApiError, BuildError, ByteStream, Client, ClientBuilder, DecodeError, Error,
     InvalidRequest, Multipart, Part, RequestOptions, Response, RetryPolicy, SendFuture,

@@ -63,7 +63,7 @@ impl runtime::Operation for CreateSandboxImage<'_> {
         );
         let body = self.body;
         req.json(body);
-        req.auth(&[&[runtime::AuthScheme::Bearer]]);
+        req.auth(&[&[0]]);
         (req, self.options)
     }
     #[inline]

@@ -5,6 +5,7 @@ pub mod framework_names;
 mod operation;
 mod passes;
 mod schema;
+mod security;
 
 use std::collections::BTreeMap;
 
@@ -160,7 +161,7 @@ pub fn lower(spec: &OpenAPI, diags: &mut Diagnostics, options: Options) -> Resul
             }
         }
     }
-    let security_schemes = operation::security_schemes(&mut l);
+    let security_schemes = security::security_schemes(&mut l);
     let operations = operation::operations(&mut l, &security_schemes);
     let mut types = Vec::with_capacity(l.types.len());
     for (i, t) in l.types.into_iter().enumerate() {

@@ -1,13 +1,13 @@
-//! Paths and operations -> IR operations; security schemes; servers.
+//! Paths and operations -> IR operations; servers.
 
 use indexmap::IndexMap;
 use openapiv3::{
     MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response as OaResponse,
-    SecurityScheme as OaScheme, StatusCode,
+    StatusCode,
 };
 
 use super::{Lowerer, Slot};
-use crate::diag::{escape, join, Approx, Diagnostics};
+use crate::diag::{join, Diagnostics};
 use crate::ir::{
     BodyKind, Docs, FileField, Operation, Param, ParamLocation, ParamStyle, PathPart, RequestBody as IrBody, Response,
     ResponseBody, SecurityKind, SecurityScheme, StatusMatch, Ty, TypeKind,
@@ -44,66 +44,6 @@ const BUILDER_MEMBERS: &[&str] = &[
     "request",
     "error_of",
 ];
-
-pub fn security_schemes(l: &mut Lowerer<'_>) -> Vec<SecurityScheme> {
-    let mut out = Vec::new();
-    let Some(components) = &l.spec.components else {
-        return out;
-    };
-    for (key, scheme) in &components.security_schemes {
-        let pointer = format!("/components/securitySchemes/{}", escape(key));
-        let ReferenceOr::Item(scheme) = scheme else {
-            l.diags.approx(
-                Approx::Simplified,
-                pointer,
-                "referenced security schemes are not supported; skipped",
-            );
-            continue;
-        };
-        let (kind, description) = match scheme {
-            OaScheme::HTTP {
-                scheme, description, ..
-            } => match scheme.to_ascii_lowercase().as_str() {
-                "bearer" => (SecurityKind::Bearer, description),
-                "basic" => (SecurityKind::Basic, description),
-                other => {
-                    l.diags.approx(
-                        Approx::Simplified,
-                        pointer,
-                        format!("HTTP auth scheme `{other}` is not supported; skipped"),
-                    );
-                    continue;
-                }
-            },
-            OaScheme::APIKey {
-                location,
-                name,
-                description,
-                ..
-            } => (
-                SecurityKind::ApiKey {
-                    location: match location {
-                        openapiv3::APIKeyLocation::Query => ParamLocation::Query,
-                        openapiv3::APIKeyLocation::Header => ParamLocation::Header,
-                        openapiv3::APIKeyLocation::Cookie => ParamLocation::Cookie,
-                    },
-                    name: name.clone(),
-                },
-                description,
-            ),
-            // OAuth2 and OpenID Connect end in a bearer token; obtaining it is the caller's business.
-            OaScheme::OAuth2 { description, .. } | OaScheme::OpenIDConnect { description, .. } => {
-                (SecurityKind::Bearer, description)
-            }
-        };
-        out.push(SecurityScheme {
-            key: key.clone(),
-            kind,
-            description: description.clone(),
-        });
-    }
-    out
-}
 
 pub fn default_base_url(spec: &OpenAPI, diags: &mut Diagnostics) -> Option<String> {
     let server = spec.servers.first()?;

@@ -5,9 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::super::{ident, ty_tokens};
-use crate::ir::{
-    Api, BodyKind, Operation, ParamLocation, ParamStyle, PathPart, RequestBody, SecurityKind, Ty, TypeKind,
-};
+use crate::ir::{Api, BodyKind, Operation, ParamLocation, ParamStyle, PathPart, RequestBody, Ty, TypeKind};
 
 /// The statements that fill `req` from the builder's fields.
 pub fn build(api: &Api, op: &Operation, body_required: bool) -> Vec<TokenStream> {
@@ -41,7 +39,7 @@ pub fn build(api: &Api, op: &Operation, body_required: bool) -> Vec<TokenStream>
     }
     // Without security requirements nothing is sent; `ApiRequest::new` starts with none.
     if !op.security.is_empty() {
-        let auth = auth_tokens(api, op);
+        let auth = auth_tokens(op);
         build.push(quote!(req.auth(#auth);));
     }
     if let Some(h) = &op.idempotency_header {
@@ -131,24 +129,11 @@ fn multipart(api: &Api, body: &RequestBody) -> TokenStream {
     }
 }
 
-fn auth_tokens(api: &Api, op: &Operation) -> TokenStream {
+/// The operation's security alternatives as indices of `Api::security_schemes`, which number
+/// the credentials the generated `ClientBuilder` setters store.
+fn auth_tokens(op: &Operation) -> TokenStream {
     let alts = op.security.iter().map(|alt| {
-        let schemes = alt.iter().map(|i| {
-            let s = &api.security_schemes[*i];
-            match &s.kind {
-                SecurityKind::Bearer => quote!(runtime::AuthScheme::Bearer),
-                SecurityKind::Basic => quote!(runtime::AuthScheme::Basic),
-                SecurityKind::ApiKey { location, name } => {
-                    let key = s.key.as_str();
-                    let loc = match location {
-                        ParamLocation::Query => quote!(runtime::ApiKeyLocation::Query),
-                        ParamLocation::Cookie => quote!(runtime::ApiKeyLocation::Cookie),
-                        _ => quote!(runtime::ApiKeyLocation::Header),
-                    };
-                    quote!(runtime::AuthScheme::ApiKey { name: #key, location: #loc, param: #name })
-                }
-            }
-        });
+        let schemes = alt.iter().map(|i| proc_macro2::Literal::usize_unsuffixed(*i));
         quote!(&[#(#schemes),*])
     });
     quote!(&[#(#alts),*])

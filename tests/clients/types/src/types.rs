@@ -411,6 +411,43 @@ impl ::serde::Serialize for PetByName {
         }
     }
 }
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Phase {
+    Waiting,
+    Running,
+    Finished,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+impl Phase {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Waiting => "queued",
+            Self::Running => "in-flight",
+            Self::Finished => "done",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl ::std::fmt::Display for Phase {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl From<String> for Phase {
+    /// The variant of a wire value (`Unknown` for a value this version does not know).
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "queued" => Self::Waiting,
+            "in-flight" => Self::Running,
+            "done" => Self::Finished,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+crate::runtime::de::string_enum_serialize!(Phase);
+crate::runtime::de::string_enum_deserialize!(Phase);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Point {
     pub x: f64,
@@ -495,6 +532,55 @@ crate::runtime::de::deserialize_struct!(
     default(Settings::default_label), 3 level "level" default(Settings::default_level), 4
     tags "tags" default(Settings::default_tags)]
 );
+/// Variant names and docs from the spec (`x-enum-varnames`, `x-enum-descriptions`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(from = "i64", into = "i64")]
+pub enum Severity {
+    /// For the record.
+    Info,
+    /// Worth a look.
+    Warning,
+    /// Needs action.
+    Error,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(i64),
+}
+impl From<i64> for Severity {
+    fn from(value: i64) -> Self {
+        match value {
+            0 => Self::Info,
+            1 => Self::Warning,
+            2 => Self::Error,
+            other => Self::Unknown(other),
+        }
+    }
+}
+impl From<Severity> for i64 {
+    fn from(value: Severity) -> Self {
+        match value {
+            Severity::Info => 0,
+            Severity::Warning => 1,
+            Severity::Error => 2,
+            Severity::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&i64::from(*self), f)
+    }
+}
 #[derive(Debug, Clone, PartialEq)]
 pub enum Shape {
     /// Selected by `type`: `circle`.
