@@ -344,3 +344,90 @@ fn tag_features_compile_what_each_tag_uses() {
     .expect("generates");
     assert!(modbox.api.tag_features.is_none());
 }
+
+/// Identical inline schemas are one type, named from what their names share; pydantic's identical
+/// `X-Input`/`X-Output` halves are one type `X` (the halves' names stay as aliases); named
+/// components stay apart even when identical, and so do halves that differ.
+#[test]
+fn identical_inline_types_and_split_halves_are_merged() {
+    let spec = root().join("tests/fixtures/dedup-31.yaml");
+    let out =
+        codegen::generate(&codegen::Config::new(&spec, "tests/fixtures/dedup-31.yaml", "fixture")).expect("generates");
+    let api = &out.api;
+    let kinds: Vec<(String, &str)> = api
+        .types
+        .iter()
+        .map(|t| {
+            let kind = match &t.kind {
+                codegen::ir::TypeKind::Struct(_) => "struct",
+                codegen::ir::TypeKind::Enum(_) => "enum",
+                codegen::ir::TypeKind::Union(_) => "union",
+                codegen::ir::TypeKind::Alias(codegen::ir::Ty::Named(id)) => &api.types[id.0].name,
+                codegen::ir::TypeKind::Alias(_) => "alias",
+            };
+            (t.name.clone(), kind)
+        })
+        .collect();
+    let expected = [
+        ("Cat", "struct"),
+        ("Dog", "struct"),
+        ("Node", "struct"),
+        ("NodeInput", "Node"),
+        ("NodeOutput", "Node"),
+        ("ReportInput", "struct"),
+        ("ReportOutput", "struct"),
+        ("Task", "struct"),
+        ("TaskCreate", "struct"),
+        ("TaskUpdate", "struct"),
+        ("NodeShape", "enum"),
+        ("Status", "enum"),
+        ("TaskPet", "union"),
+        ("TaskUpdatePriority", "enum"),
+    ];
+    let expected: Vec<(String, &str)> = expected.iter().map(|(n, k)| ((*n).to_owned(), *k)).collect();
+    assert_eq!(kinds, expected);
+
+    // Every use of the status enum (three model fields, one query parameter) is the one type, and
+    // the default of `TaskCreate.status` is its variant.
+    let status = codegen::ir::TypeId(api.types.iter().position(|t| t.name == "Status").expect("Status"));
+    let mut fields = Vec::new();
+    for t in &api.types {
+        if let codegen::ir::TypeKind::Struct(s) = &t.kind {
+            for f in s.fields.iter().filter(|f| f.ty == codegen::ir::Ty::Named(status)) {
+                fields.push(format!("{}.{}", t.name, f.name));
+                if let codegen::ir::Presence::Defaulted(codegen::ir::DefaultValue::Variant(id, v)) = &f.presence {
+                    assert_eq!((*id, v.as_str()), (status, "Open"));
+                }
+            }
+        }
+    }
+    assert_eq!(
+        fields,
+        [
+            "Task.status",
+            "Task.previous_status",
+            "TaskCreate.status",
+            "TaskUpdate.status"
+        ]
+    );
+    let list = api
+        .operations
+        .iter()
+        .find(|o| o.fn_name == "list_tasks_tasks_get")
+        .expect("op");
+    assert_eq!(list.params[0].ty, codegen::ir::Ty::Named(status));
+    // Reachable from requests (the filter, `TaskCreate`) and from responses (`Task`).
+    let def = &api.types[status.0];
+    assert!(def.in_request && def.in_response && def.serialize && def.deserialize);
+    // `Node` is sent and received, so it has both traits; its aliases have the same gate.
+    let node = api.types.iter().find(|t| t.name == "Node").expect("Node");
+    assert!(node.in_request && node.in_response);
+    let gates = out.api.tag_features.as_ref().expect("two tags");
+    let gate_of = |name: &str| &gates.types[api.types.iter().position(|t| t.name == name).expect("type")];
+    assert_eq!(gate_of("NodeInput"), gate_of("Node"));
+    assert_eq!(gate_of("NodeOutput"), gate_of("Node"));
+    assert!(
+        !gate_of("Node").is_empty(),
+        "`Node` is compiled only with the `trees` feature"
+    );
+}

@@ -1400,7 +1400,121 @@ impl runtime::Operation for Readme<'_> {
 }
 /// Documented error responses of [`Client::readme`].
 pub type ReadmeError = NoDocumentedError;
-/// Documented error responses shared by 20 operations: [`Client::query_styles`], [`Client::get_item`], [`Client::header_params`], [`Client::upload`], [`Client::post_form`], [`Client::put_octet`], [`Client::put_text`], [`Client::optional_body`], and 12 more.
+impl Client {
+    /// `GET /tickets`
+    ///
+    /// # Responses
+    ///
+    /// 200: The tickets
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &ops_wire::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.list_tickets().send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_tickets<'a>(&'a self) -> ListTickets<'a> {
+        ListTickets {
+            client: self,
+            status: None,
+            options: RequestOptions::default(),
+        }
+    }
+}
+/// Request builder for [`Client::list_tickets`]: set optional parameters, then `.send().await` (or `.await` it).
+#[must_use = "a request builder does nothing until it is sent"]
+#[derive(Debug)]
+pub struct ListTickets<'a> {
+    client: &'a Client,
+    status: Option<crate::types::Status>,
+    options: RequestOptions,
+}
+runtime::operation!(ListTickets, Vec < crate ::types::Ticket >, ListTicketsError);
+impl runtime::Operation for ListTickets<'_> {
+    type Output = Vec<crate::types::Ticket>;
+    type Error = ListTicketsError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
+        let mut req = ApiRequest::new(::reqwest::Method::GET, "/tickets");
+        req.push_path("/tickets");
+        req.query_param("status", &self.status, runtime::Style::Form, true);
+        (req, self.options)
+    }
+    #[inline]
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
+        match resp.status().as_u16() {
+            200 => resp.json(),
+            _ => Err(ListTicketsError::from_response(resp)),
+        }
+    }
+}
+impl<'a> ListTickets<'a> {
+    /// `status` (query parameter).
+    pub fn status(mut self, value: crate::types::Status) -> Self {
+        self.status = Some(value);
+        self
+    }
+}
+/// Documented error responses of [`Client::list_tickets`].
+pub type ListTicketsError = NoDocumentedError;
+impl Client {
+    /// `POST /trees`
+    ///
+    /// # Responses
+    ///
+    /// 200: The tree as stored
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &ops_wire::Client, body: &ops_wire::types::Tree) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.plant_tree(body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn plant_tree<'a>(&'a self, body: &'a crate::types::Tree) -> PlantTree<'a> {
+        PlantTree {
+            client: self,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+}
+/// Request builder for [`Client::plant_tree`]: set optional parameters, then `.send().await` (or `.await` it).
+#[must_use = "a request builder does nothing until it is sent"]
+#[derive(Debug)]
+pub struct PlantTree<'a> {
+    client: &'a Client,
+    body: &'a crate::types::Tree,
+    options: RequestOptions,
+}
+runtime::operation!(PlantTree, crate ::types::Tree, PlantTreeError);
+impl runtime::Operation for PlantTree<'_> {
+    type Output = crate::types::Tree;
+    type Error = PlantTreeError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
+        let mut req = ApiRequest::new(::reqwest::Method::POST, "/trees");
+        req.push_path("/trees");
+        let body = self.body;
+        req.json(body);
+        (req, self.options)
+    }
+    #[inline]
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
+        match resp.status().as_u16() {
+            200 => resp.json(),
+            _ => Err(PlantTreeError::from_response(resp)),
+        }
+    }
+}
+/// Documented error responses of [`Client::plant_tree`].
+pub type PlantTreeError = NoDocumentedError;
+/// Documented error responses shared by 22 operations: [`Client::query_styles`], [`Client::get_item`], [`Client::header_params`], [`Client::upload`], [`Client::post_form`], [`Client::put_octet`], [`Client::put_text`], [`Client::optional_body`], and 14 more.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
