@@ -370,35 +370,51 @@ fn agree<'d>(mut docs: impl Iterator<Item = &'d Docs>) -> Docs {
     out
 }
 
-/// The name of a merged inline type: the words its members' names share at the start and at the
-/// end (`TaskStatus`, `TaskCreateStatus`, `ListTasksStatus` -> `Status`; `NodeInputShape`,
-/// `NodeOutputShape` -> `NodeShape`). `None` when they share no end, or only words that say
-/// nothing of the meaning (`Item`, `Value`, numbers).
+/// The name of a merged inline type: the words its members' names share at the end, after the
+/// words they share at the start (`TaskStatus`, `TaskCreateStatus`, `ListTasksStatus` -> `Status`;
+/// `NodeInputShape`, `NodeOutputShape` -> `NodeShape`). The `VariantN` the generator puts in the
+/// middle of a name for a union's members does not count (`PaymentWechatPayClient`,
+/// `IntentWechatPayVariant0Client` -> `WechatPayClient`). `None` when the shared end says nothing
+/// of the meaning: empty, or only words the generator adds itself (`Item`, `Value`, `Body`,
+/// `Response`, `VariantN`, numbers).
 fn common_name<'n>(names: impl Iterator<Item = &'n str>) -> Option<String> {
-    let words: Vec<Vec<String>> = names
-        .map(|n| {
-            heck::ToSnakeCase::to_snake_case(n)
-                .split('_')
-                .map(str::to_owned)
-                .collect()
-        })
-        .collect();
+    let words: Vec<Vec<String>> = names.map(words).collect();
     let shortest = words.iter().map(Vec::len).min()?;
     let first = &words[0];
     let shared = |at: &dyn Fn(&Vec<String>, usize) -> &String, k: usize| words.iter().all(|w| at(w, k) == at(first, k));
     let suffix = (0..shortest)
         .take_while(|&k| shared(&|w, k| &w[w.len() - 1 - k], k))
         .count();
-    if suffix == 0 {
+    let tail = &first[first.len() - suffix..];
+    if !tail.iter().any(|w| !is_structural(w)) {
         return None;
     }
     let prefix = (0..shortest - suffix).take_while(|&k| shared(&|w, k| &w[k], k)).count();
-    let mut kept: Vec<&str> = first[..prefix].iter().map(String::as_str).collect();
-    kept.extend(first[first.len() - suffix..].iter().map(String::as_str));
-    let meaningful = kept
-        .iter()
-        .any(|w| !matches!(*w, "item" | "value") && !w.chars().all(|c| c.is_ascii_digit()));
-    meaningful.then(|| naming::type_name(&kept.join(" ")))
+    let kept: Vec<&str> = first[..prefix].iter().chain(tail).map(String::as_str).collect();
+    Some(naming::type_name(&kept.join(" ")))
+}
+
+/// The lower-case words of a type name, without inner `VariantN`.
+fn words(name: &str) -> Vec<String> {
+    let snake = heck::ToSnakeCase::to_snake_case(name);
+    let all: Vec<&str> = snake.split('_').collect();
+    let last = all.len().saturating_sub(1);
+    all.iter()
+        .enumerate()
+        .filter(|(i, w)| *i == last || !is_variant(w))
+        .map(|(_, w)| (*w).to_owned())
+        .collect()
+}
+
+fn is_variant(word: &str) -> bool {
+    word.strip_prefix("variant")
+        .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
+}
+
+fn is_structural(word: &str) -> bool {
+    matches!(word, "item" | "value" | "body" | "response")
+        || is_variant(word)
+        || word.chars().all(|c| c.is_ascii_digit())
 }
 
 fn remap_ty(ty: &mut Ty, map: &[TypeId]) {
@@ -466,6 +482,13 @@ mod tests {
             (&["OwnerPet", "AdoptionPet"], Some("Pet")),
             (&["OwnerResult", "AdoptionResult"], Some("ResultModel")),
             (&["ATagsItem", "BLabelsItem"], None),
+            (&["ReposCreateBody", "GistsUpdateBody"], None),
+            (&["GetCustomersResponse", "GetAccountsResponse"], None),
+            (
+                &["PaymentWechatPayClient", "IntentWechatPayVariant0Client"],
+                Some("WechatPayClient"),
+            ),
+            (&["ABillingVariant0", "BBillingVariant0"], Some("BillingVariant0")),
             (&["FooBar", "BazQux"], None),
             (&["Shape0", "Form0"], None),
         ];
