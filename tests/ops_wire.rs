@@ -3,7 +3,7 @@
 
 use e2e_tests::{Behaviour, RawRequest, RawServer};
 use ops_wire::operations::{GetThingError, GetThingResponse};
-use ops_wire::types::{Filter, Kind, Patch, Pet, Point, UploadBody};
+use ops_wire::types::{Filter, Kind, Patch, Pet, Point, Status, Tree, TreeInput, TreeOutput, UploadBody};
 use ops_wire::{Client, Error};
 
 fn no_content() -> Behaviour {
@@ -577,4 +577,30 @@ fn operation_futures_are_send() {
     send(client.download().send_streaming());
     send(client.get_thing("t").send());
     send(std::future::IntoFuture::into_future(client.get_item("1")));
+}
+
+/// An enum spelled inline in a response and in a filter is one type, and so are pydantic's
+/// identical `Tree-Input`/`Tree-Output`: what one operation returns goes into the next as it is.
+#[tokio::test]
+async fn received_values_go_back_without_conversion() {
+    let tickets = RawServer::start(respond("200 OK", "application/json", r#"[{"id":1,"status":"done"}]"#)).await;
+    let client = client(&tickets);
+    let listed = client.list_tickets().send().await.expect("lists");
+    let status: Status = listed[0].status.clone();
+    assert_eq!(status, Status::Done);
+    client.list_tickets().status(status).send().await.expect("lists");
+    assert_eq!(
+        tickets.request_lines(),
+        ["GET /tickets HTTP/1.1", "GET /tickets?status=done HTTP/1.1"]
+    );
+
+    let stored = r#"{"label":"root","children":[{"label":"leaf"}]}"#;
+    let trees = RawServer::start(respond("200 OK", "application/json", stored)).await;
+    let client = self::client(&trees);
+    let planted: TreeOutput = client.plant_tree(&Tree::new("root")).send().await.expect("plants");
+    let again: &TreeInput = &planted;
+    client.plant_tree(again).send().await.expect("plants");
+    let reqs = trees.requests();
+    assert_eq!(reqs[0].body_text(), r#"{"label":"root"}"#);
+    assert_eq!(reqs[1].body_text(), stored);
 }

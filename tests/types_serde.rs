@@ -324,16 +324,16 @@ fn written_out_struct_decoding() {
 /// the untagged `Unknown` variant).
 #[test]
 fn string_enums_decode_known_and_unknown_values() {
-    let known: InputMessageType = from_json(json!("message"));
-    assert_eq!(known, InputMessageType::Message);
+    let known: MessageType = from_json(json!("message"));
+    assert_eq!(known, MessageType::Message);
     assert_eq!(to_json(&known), json!("message"));
-    let unknown: InputMessageType = from_json(json!("reply"));
-    assert_eq!(unknown, InputMessageType::Unknown("reply".into()));
+    let unknown: MessageType = from_json(json!("reply"));
+    assert_eq!(unknown, MessageType::Unknown("reply".into()));
     assert_eq!(to_json(&unknown), json!("reply"));
     // Escapes are decoded before matching.
-    let escaped: InputMessageType = serde_json::from_str(r#""mess\u0061ge""#).expect("decodes");
-    assert_eq!(escaped, InputMessageType::Message);
-    let err = serde_json::from_value::<InputMessageType>(json!(1)).expect_err("not a string");
+    let escaped: MessageType = serde_json::from_str(r#""mess\u0061ge""#).expect("decodes");
+    assert_eq!(escaped, MessageType::Message);
+    let err = serde_json::from_value::<MessageType>(json!(1)).expect_err("not a string");
     assert!(
         err.to_string()
             .starts_with("invalid type: integer `1`, expected a string"),

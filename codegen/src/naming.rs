@@ -176,6 +176,11 @@ impl Namespace {
         self.taken.contains(name)
     }
 
+    /// Gives `name` back: a later `claim` may take it.
+    pub fn release(&mut self, name: &str) {
+        self.taken.remove(name);
+    }
+
     /// Claims `name`, or the first free `name2`, `name3`, ...
     pub fn claim(&mut self, name: String) -> String {
         if self.taken.insert(name.clone()) {

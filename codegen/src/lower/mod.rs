@@ -1,5 +1,6 @@
 //! Stage 3: typed spec -> IR. Names are decided here, once; the IR that comes out is checked.
 
+mod dedup;
 mod features;
 pub mod framework_names;
 mod operation;
@@ -187,7 +188,8 @@ pub fn lower(spec: &OpenAPI, diags: &mut Diagnostics, options: Options) -> Resul
         shared_errors: Vec::new(),
         tag_features: None,
     };
-    passes::run(&mut api, l.diags)?;
+    let components: Vec<(String, TypeId)> = l.components.iter().map(|(name, (id, _))| (name.clone(), *id)).collect();
+    passes::run(&mut api, &components, l.diags)?;
     Ok(api)
 }
 

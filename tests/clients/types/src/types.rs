@@ -122,14 +122,14 @@ crate::runtime::de::deserialize_struct!(
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct InputMessage {
-    pub r#type: InputMessageType,
+    pub r#type: MessageType,
     pub content: String,
 }
 impl InputMessage {
     /// Creates a value from the required fields; the others start absent or at the spec's defaults.
     pub fn new(content: impl Into<String>) -> Self {
         Self {
-            r#type: InputMessageType::Message,
+            r#type: MessageType::Message,
             content: content.into(),
         }
     }
@@ -292,7 +292,7 @@ impl ::std::fmt::Display for Mode {
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct OutputMessage {
-    pub r#type: OutputMessageType,
+    pub r#type: MessageType,
     pub id: String,
     pub output: String,
 }
@@ -300,7 +300,7 @@ impl OutputMessage {
     /// Creates a value from the required fields; the others start absent or at the spec's defaults.
     pub fn new(id: impl Into<String>, output: impl Into<String>) -> Self {
         Self {
-            r#type: OutputMessageType::Message,
+            r#type: MessageType::Message,
             id: id.into(),
             output: output.into(),
         }
@@ -656,12 +656,12 @@ crate::runtime::de::deserialize_struct!(
     option]
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum InputMessageType {
+pub enum MessageType {
     Message,
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
-impl InputMessageType {
+impl MessageType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -670,12 +670,12 @@ impl InputMessageType {
         }
     }
 }
-impl ::std::fmt::Display for InputMessageType {
+impl ::std::fmt::Display for MessageType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl From<String> for InputMessageType {
+impl From<String> for MessageType {
     /// The variant of a wire value (`Unknown` for a value this version does not know).
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -684,39 +684,8 @@ impl From<String> for InputMessageType {
         }
     }
 }
-crate::runtime::de::string_enum_serialize!(InputMessageType);
-crate::runtime::de::string_enum_deserialize!(InputMessageType);
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OutputMessageType {
-    Message,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-impl OutputMessageType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Message => "message",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::fmt::Display for OutputMessageType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<String> for OutputMessageType {
-    /// The variant of a wire value (`Unknown` for a value this version does not know).
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "message" => Self::Message,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-crate::runtime::de::string_enum_serialize!(OutputMessageType);
-crate::runtime::de::string_enum_deserialize!(OutputMessageType);
+crate::runtime::de::string_enum_serialize!(MessageType);
+crate::runtime::de::string_enum_deserialize!(MessageType);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ShapeCircle {
     pub r#type: ShapeCircleType,
