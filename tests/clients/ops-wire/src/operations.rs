@@ -728,7 +728,7 @@ impl runtime::Operation for AuthGlobal<'_> {
     fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::GET, "/auth/global");
         req.push_path("/auth/global");
-        req.auth(&[&[runtime::AuthScheme::Bearer]]);
+        req.auth(&[&[0]]);
         (req, self.options)
     }
     #[inline]
@@ -829,7 +829,7 @@ impl runtime::Operation for AuthBasic<'_> {
     fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::GET, "/auth/basic");
         req.push_path("/auth/basic");
-        req.auth(&[&[runtime::AuthScheme::Basic]]);
+        req.auth(&[&[1]]);
         (req, self.options)
     }
     #[inline]
@@ -880,27 +880,7 @@ impl runtime::Operation for AuthKeys<'_> {
     fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::GET, "/auth/keys");
         req.push_path("/auth/keys");
-        req.auth(
-            &[
-                &[
-                    runtime::AuthScheme::ApiKey {
-                        name: "cookieKey",
-                        location: runtime::ApiKeyLocation::Cookie,
-                        param: "session",
-                    },
-                    runtime::AuthScheme::ApiKey {
-                        name: "headerKey",
-                        location: runtime::ApiKeyLocation::Header,
-                        param: "X-API-Key",
-                    },
-                    runtime::AuthScheme::ApiKey {
-                        name: "queryKey",
-                        location: runtime::ApiKeyLocation::Query,
-                        param: "api_key",
-                    },
-                ],
-            ],
-        );
+        req.auth(&[&[4, 2, 3]]);
         (req, self.options)
     }
     #[inline]
@@ -951,7 +931,7 @@ impl runtime::Operation for AuthOauth<'_> {
     fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::GET, "/auth/oauth");
         req.push_path("/auth/oauth");
-        req.auth(&[&[runtime::AuthScheme::Bearer]]);
+        req.auth(&[&[5]]);
         (req, self.options)
     }
     #[inline]
@@ -964,6 +944,57 @@ impl runtime::Operation for AuthOauth<'_> {
 }
 /// Documented error responses of [`Client::auth_oauth`].
 pub type AuthOauthError = NoDocumentedError;
+impl Client {
+    /// `GET /auth/either`
+    ///
+    /// # Responses
+    ///
+    /// 204: OK
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &ops_wire::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.auth_either().send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn auth_either<'a>(&'a self) -> AuthEither<'a> {
+        AuthEither {
+            client: self,
+            options: RequestOptions::default(),
+        }
+    }
+}
+/// Request builder for [`Client::auth_either`]: set optional parameters, then `.send().await` (or `.await` it).
+#[must_use = "a request builder does nothing until it is sent"]
+#[derive(Debug)]
+pub struct AuthEither<'a> {
+    client: &'a Client,
+    options: RequestOptions,
+}
+runtime::operation!(AuthEither, (), AuthEitherError);
+impl runtime::Operation for AuthEither<'_> {
+    type Output = ();
+    type Error = AuthEitherError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
+        let mut req = ApiRequest::new(::reqwest::Method::GET, "/auth/either");
+        req.push_path("/auth/either");
+        req.auth(&[&[5], &[2]]);
+        (req, self.options)
+    }
+    #[inline]
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
+        match resp.status().as_u16() {
+            204 => resp.empty(),
+            _ => Err(AuthEitherError::from_response(resp)),
+        }
+    }
+}
+/// Documented error responses of [`Client::auth_either`].
+pub type AuthEitherError = NoDocumentedError;
 impl Client {
     /// `GET /things/{id}`
     ///
@@ -1514,7 +1545,7 @@ impl runtime::Operation for PlantTree<'_> {
 }
 /// Documented error responses of [`Client::plant_tree`].
 pub type PlantTreeError = NoDocumentedError;
-/// Documented error responses shared by 22 operations: [`Client::query_styles`], [`Client::get_item`], [`Client::header_params`], [`Client::upload`], [`Client::post_form`], [`Client::put_octet`], [`Client::put_text`], [`Client::optional_body`], and 14 more.
+/// Documented error responses shared by 23 operations: [`Client::query_styles`], [`Client::get_item`], [`Client::header_params`], [`Client::upload`], [`Client::post_form`], [`Client::put_octet`], [`Client::put_text`], [`Client::optional_body`], and 15 more.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {

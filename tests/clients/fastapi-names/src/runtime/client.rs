@@ -25,9 +25,10 @@ use super::retry::RetryPolicy;
 /// ```no_run
 /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 /// let client = fastapi_names::Client::builder()
-///     .bearer_token(std::env::var("MODBOX_TOKEN")?)
+///     .base_url(std::env::var("API_URL")?)?
 ///     .build()?;
-/// # let _ = client;
+/// let shared = client.clone(); // same connections and credentials
+/// # let _ = shared;
 /// # Ok(())
 /// # }
 /// ```

@@ -16,7 +16,7 @@
 //! ```
 //!
 //! Everything else here is `pub(crate)` and used only by generated
-//! operation code (`ApiRequest`, `AuthScheme`, `request_options!`, ...).
+//! operation code (`ApiRequest`, `Credential`, `request_options!`, ...).
 
 // Each API uses a subset of the request and response helpers (form bodies,
 // multipart, streaming downloads, ...); the rest would warn as unused.
@@ -39,7 +39,7 @@ mod sse;
 pub(crate) mod union;
 
 #[allow(unused_imports)]
-pub(crate) use auth::{ApiKeyLocation, AuthScheme};
+pub(crate) use auth::{ApiKeyLocation, Credential};
 pub use builder::{BuildError, ClientBuilder};
 pub use client::Client;
 pub use encoding::{Multipart, Part};
