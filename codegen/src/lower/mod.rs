@@ -1,5 +1,6 @@
 //! Stage 3: typed spec -> IR. Names are decided here, once; the IR that comes out is checked.
 
+mod client_params;
 mod features;
 mod operation;
 mod passes;
@@ -148,10 +149,14 @@ pub fn lower(spec: &OpenAPI, diags: &mut Diagnostics) -> Result<Api, Error> {
         security_schemes,
         shared_errors: Vec::new(),
         tag_features: None,
+        client_params: Vec::new(),
     };
     passes::run(&mut api, l.diags)?;
     Ok(api)
 }
+
+/// The gate enabled by any of several gates (an empty gate, "always", absorbs the others).
+pub(crate) use features::union as gate_union;
 
 /// Resolves `Ty::Named` chains through aliases, for code that needs the underlying shape.
 pub(crate) fn resolve_alias<'t>(api: &'t Api, ty: &'t Ty) -> &'t Ty {

@@ -15,6 +15,7 @@ pub fn run(api: &mut Api, diags: &mut Diagnostics) -> Result<(), Error> {
     box_recursion(api);
     order_untagged(api);
     share_errors(api);
+    super::client_params::find(api);
     super::features::assign(api);
     check(api)
 }
