@@ -2,6 +2,7 @@
 
 use serde_json::{json, Value};
 use types_fixture::types::*;
+use types_fixture::Nullable;
 
 fn to_json<T: serde::Serialize>(value: &T) -> Value {
     serde_json::to_value(value).expect("serializes")
@@ -239,15 +240,15 @@ fn optional_nullable_request_fields_have_three_states() {
     let absent = Patch::default();
     assert_eq!(to_json(&absent), json!({}));
     let cleared = Patch {
-        label: Some(None),
-        size: Some(None),
-        blob: Some(None),
+        label: Nullable::Null,
+        size: Nullable::Null,
+        blob: Nullable::Null,
     };
     assert_eq!(to_json(&cleared), json!({"label": null, "size": null, "blob": null}));
     let set = Patch {
-        label: Some(Some("x".into())),
-        size: Some(Some(3)),
-        blob: Some(Some(b"hi".to_vec())),
+        label: "x".into(),
+        size: 3.into(),
+        blob: b"hi".to_vec().into(),
     };
     let wire = json!({"label": "x", "size": 3, "blob": "aGk="});
     assert_eq!(to_json(&set), wire);

@@ -24,6 +24,28 @@ pub struct Api {
     /// One cargo feature per operation tag, and which items each gates; `None` when the operations
     /// carry fewer than two distinct tags (or the configuration turns tag features off).
     pub tag_features: Option<TagFeatures>,
+    /// Parameters common to (nearly) all operations, which get a typed default on the
+    /// `ClientBuilder` (see `lower::client_params`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub client_params: Vec<ClientParam>,
+}
+
+/// A header or query parameter that (nearly) every operation declares the same way: the
+/// `ClientBuilder` gets a setter for a default value, sent by each of `ops` when the call sets none.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClientParam {
+    /// The `ClientBuilder` method.
+    pub setter: String,
+    /// As the first declaring operation spells it.
+    pub wire_name: String,
+    pub location: ParamLocation,
+    pub ty: Ty,
+    pub style: ParamStyle,
+    pub explode: bool,
+    /// The first declaration's docs.
+    pub docs: Docs,
+    /// The operations that declare it (indices into `Api::operations`), in order.
+    pub ops: Vec<usize>,
 }
 
 /// Cargo features by operation tag, so that a user compiles only the operations (and the types
@@ -130,7 +152,7 @@ pub enum Presence {
     RequiredNullable,
     /// Optional, not nullable: `Option<T>`, omitted when `None`.
     Optional,
-    /// Optional and nullable in a request type: `Option<Option<T>>` (absent, null, value).
+    /// Optional and nullable in a request type: the runtime's `Nullable<T>` (absent, null, value).
     OptionalNullable,
     /// Optional and nullable in a response-only type: `Option<T>` (absent and null both read as `None`).
     OptionalNullableLoose,
@@ -322,6 +344,9 @@ pub struct Param {
     /// How the value is serialized (OpenAPI `style`; `Content` for a `content` parameter).
     pub style: ParamStyle,
     pub docs: Docs,
+    /// Index into `Api::client_params` when the client may hold a default for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_param: Option<usize>,
 }
 
 /// OpenAPI parameter serialization styles.

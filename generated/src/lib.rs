@@ -128,8 +128,8 @@ mod runtime;
 mod auth;
 pub use runtime::{
     ApiError, BuildError, ByteStream, Client, ClientBuilder, DecodeError, Error,
-    InvalidRequest, Multipart, Part, RequestOptions, Response, RetryPolicy, SendFuture,
-    TimeoutError, TransportError, UnexpectedResponse,
+    InvalidRequest, Multipart, Nullable, Part, RequestOptions, Response, RetryPolicy,
+    SendFuture, TimeoutError, TransportError, UnexpectedResponse,
 };
 #[cfg(feature = "sse")]
 pub use runtime::{EventStream, EventStreamError, ServerEvent};
@@ -137,3 +137,18 @@ pub mod operations;
 pub mod types;
 /// The base URL used when none is configured: the spec's first server, `https://api.modbox.run`.
 pub const DEFAULT_BASE_URL: Option<&str> = Some("https://api.modbox.run");
+impl ClientBuilder {
+    /// Default for the `x-workspace-id` header parameter, sent by every operation when a call sets no value of its own (a call's value replaces it).
+    #[must_use]
+    pub fn x_workspace_id(self, value: impl Into<String>) -> Self {
+        let value: String = value.into();
+        self.param_default(
+            0,
+            runtime::ParamIn::Header,
+            "x-workspace-id",
+            &value,
+            runtime::Style::Simple,
+            false,
+        )
+    }
+}

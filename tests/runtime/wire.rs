@@ -106,7 +106,7 @@ async fn path_params_stay_in_one_segment_and_query_values_are_encoded() {
         client
             .get_sandbox_image(id)
             .include("a b&c=d/é")
-            .tag(vec!["x".into(), "y+z".into()])
+            .tag(["x", "y+z"])
             .send()
             .await
             .unwrap_or_else(|e| panic!("{id}: {e}"));
@@ -132,16 +132,16 @@ async fn query_arrays_explode_or_join_and_absent_params_are_left_out() {
     client.get_sandbox_image("i").send().await.unwrap();
     client
         .get_sandbox_image("i")
-        .fields(vec!["id".into(), "name,x".into()])
-        .tag(vec!["a".into()])
+        .fields(["id", "name,x"])
+        .tag(["a"])
         .limit(-5)
         .send()
         .await
         .unwrap();
     client
         .get_sandbox_image("i")
-        .tag(Vec::new())
-        .fields(Vec::new())
+        .tag(Vec::<String>::new())
+        .fields(Vec::<String>::new())
         .send()
         .await
         .unwrap();
@@ -312,7 +312,7 @@ async fn form_body_with_basic_auth() {
         .basic_auth("user", "p@ss:word")
         .build()
         .unwrap();
-    let form = TokenForm::new("client credentials", vec!["a".into(), "b/c".into()]);
+    let form = TokenForm::new("client credentials", ["a", "b/c"]);
     let resp = client.issue_token(&form).send_with_response().await.unwrap();
     assert_eq!(resp.body(), "tok");
 

@@ -4,7 +4,9 @@
 //! Spec text only ever enters the output as string literals (docs, wire names) or through the
 //! naming module (identifiers).
 
+mod accepts;
 mod auth;
+mod client_params;
 pub mod contract;
 mod docs;
 mod manifest;
@@ -36,6 +38,8 @@ pub struct RustFile {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Part {
     Lib,
+    /// `ClientBuilder` setters of common parameters, at the end of `lib.rs`.
+    ClientParams,
     TypesHead,
     Types {
         start: usize,
@@ -66,7 +70,9 @@ pub fn plan(api: &Api, per_part: Option<usize>) -> Vec<RustFile> {
     let mut files = vec![
         RustFile {
             path: "src/lib.rs",
-            parts: vec![Part::Lib],
+            parts: std::iter::once(Part::Lib)
+                .chain((!api.client_params.is_empty()).then_some(Part::ClientParams))
+                .collect(),
         },
         RustFile {
             path: "src/types.rs",
@@ -95,6 +101,7 @@ pub fn plan(api: &Api, per_part: Option<usize>) -> Vec<RustFile> {
 pub fn emit_part(api: &Api, config: &Config, part: Part) -> TokenStream {
     match part {
         Part::Lib => lib_rs(api, config),
+        Part::ClientParams => client_params::emit(api),
         Part::TypesHead => types::head(),
         Part::Types { start, end } => types::emit(api, start..end),
         Part::OperationsHead => operations::head(api),

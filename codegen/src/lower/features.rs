@@ -117,7 +117,7 @@ fn spread(api: &Api, types: &mut [Option<Gate>], mut stack: Vec<TypeId>, gate: &
 }
 
 /// The gate enabled by any of `gates`: empty (always) if one of them is.
-fn union(gates: &[&Gate]) -> Gate {
+pub(crate) fn union(gates: &[&Gate]) -> Gate {
     if gates.iter().any(|g| g.is_empty()) {
         return Gate::new();
     }

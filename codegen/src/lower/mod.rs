@@ -1,5 +1,6 @@
 //! Stage 3: typed spec -> IR. Names are decided here, once; the IR that comes out is checked.
 
+mod client_params;
 mod dedup;
 mod features;
 pub mod framework_names;
@@ -187,11 +188,15 @@ pub fn lower(spec: &OpenAPI, diags: &mut Diagnostics, options: Options) -> Resul
         security_schemes,
         shared_errors: Vec::new(),
         tag_features: None,
+        client_params: Vec::new(),
     };
     let components: Vec<(String, TypeId)> = l.components.iter().map(|(name, (id, _))| (name.clone(), *id)).collect();
     passes::run(&mut api, &components, l.diags)?;
     Ok(api)
 }
+
+/// The gate enabled by any of several gates (an empty gate, "always", absorbs the others).
+pub(crate) use features::union as gate_union;
 
 /// Resolves `Ty::Named` chains through aliases, for code that needs the underlying shape.
 pub(crate) fn resolve_alias<'t>(api: &'t Api, ty: &'t Ty) -> &'t Ty {

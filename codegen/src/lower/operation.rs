@@ -257,6 +257,7 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
                         example: data.example.as_ref().map(|e| e.to_string()),
                         deprecated: data.deprecated.unwrap_or(false),
                     },
+                    client_param: None,
                 });
             }
             op_ir.path_parts = path_parts(path, &mut op_ir.params, &mut member_names, l.diags, &pointer);
@@ -471,6 +472,7 @@ fn path_parts(
                     explode: false,
                     style: ParamStyle::Simple,
                     docs: Docs::default(),
+                    client_param: None,
                 });
                 params.len() - 1
             }

@@ -20,6 +20,7 @@ pub fn run(api: &mut Api, components: &[(String, TypeId)], diags: &mut Diagnosti
     box_recursion(api);
     order_untagged(api);
     share_errors(api);
+    super::client_params::find(api);
     super::features::assign(api, &split_aliases);
     check(api)
 }

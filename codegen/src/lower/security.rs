@@ -28,6 +28,10 @@ pub const BUILDER_METHODS: &[&str] = &[
     "try_into",
     "from",
     "type_id",
+    "try_from",
+    "borrow",
+    // The runtime's store of client-level parameter defaults (`runtime/defaults.rs`).
+    "param_default",
 ];
 
 /// The generic setter offered when the spec has exactly one bearer-token scheme.

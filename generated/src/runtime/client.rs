@@ -13,6 +13,7 @@ use tracing::Instrument as _;
 
 use super::auth::ResolvedCredentials;
 use super::builder::ClientBuilder;
+use super::defaults::ParamDefaults;
 use super::encoding;
 use super::error::{root_cause, Failure, InvalidRequest, TimeoutError, TransportError};
 use super::request::{self, ApiRequest, Body, RequestOptions};
@@ -49,6 +50,7 @@ pub(crate) struct Inner {
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) credentials: ResolvedCredentials,
+    pub(crate) param_defaults: ParamDefaults,
 }
 
 impl fmt::Debug for Client {
@@ -60,6 +62,7 @@ impl fmt::Debug for Client {
             .field("timeout", &inner.timeout)
             .field("retry", &inner.retry)
             .field("credentials", &inner.credentials)
+            .field("param_defaults", &inner.param_defaults)
             .finish_non_exhaustive()
     }
 }

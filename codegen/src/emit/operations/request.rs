@@ -22,6 +22,17 @@ pub fn build(api: &Api, op: &Operation, body_required: bool) -> Vec<TokenStream>
     }
     for p in op.params.iter().filter(|p| p.location != ParamLocation::Path) {
         let (name, wire, style, explode) = (ident(&p.name), p.wire_name.as_str(), style(p.style), p.explode);
+        if let Some(index) = p.client_param {
+            // The call's value, else the client's default (see `lower::client_params`).
+            let index = proc_macro2::Literal::usize_unsuffixed(index);
+            build.push(match p.location {
+                ParamLocation::Header => {
+                    quote!(req.header_param_or_default(self.client, #index, #wire, &self.#name, #style, #explode);)
+                }
+                _ => quote!(req.query_param_or_default(self.client, #index, #wire, &self.#name, #style, #explode);),
+            });
+            continue;
+        }
         build.push(match p.location {
             ParamLocation::Query => quote!(req.query_param(#wire, &self.#name, #style, #explode);),
             ParamLocation::Header => quote!(req.header_param(#wire, &self.#name, #style, #explode);),
@@ -48,7 +59,7 @@ pub fn build(api: &Api, op: &Operation, body_required: bool) -> Vec<TokenStream>
     build
 }
 
-fn style(s: ParamStyle) -> TokenStream {
+pub(crate) fn style(s: ParamStyle) -> TokenStream {
     match s {
         ParamStyle::Form => quote!(runtime::Style::Form),
         ParamStyle::Simple => quote!(runtime::Style::Simple),

@@ -146,12 +146,12 @@ pub struct ValidationError {
 impl ValidationError {
     /// Creates a value from the required fields; the others start absent or at the spec's defaults.
     pub fn new(
-        loc: Vec<ValidationErrorLocItem>,
+        loc: impl IntoIterator<Item = impl Into<ValidationErrorLocItem>>,
         msg: impl Into<String>,
         r#type: impl Into<String>,
     ) -> Self {
         Self {
-            loc,
+            loc: loc.into_iter().map(Into::into).collect(),
             msg: msg.into(),
             r#type: r#type.into(),
             input: None,

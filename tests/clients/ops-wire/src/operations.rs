@@ -84,13 +84,13 @@ impl runtime::Operation for QueryStyles<'_> {
 }
 impl<'a> QueryStyles<'a> {
     /// `tags` (query parameter).
-    pub fn tags(mut self, value: Vec<String>) -> Self {
-        self.tags = Some(value);
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// `ids` (query parameter).
-    pub fn ids(mut self, value: Vec<i64>) -> Self {
-        self.ids = Some(value);
+    pub fn ids(mut self, value: impl IntoIterator<Item = i64>) -> Self {
+        self.ids = Some(value.into_iter().collect());
         self
     }
     /// `point` (query parameter).
@@ -109,13 +109,13 @@ impl<'a> QueryStyles<'a> {
         self
     }
     /// `words` (query parameter).
-    pub fn words(mut self, value: Vec<String>) -> Self {
-        self.words = Some(value);
+    pub fn words(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.words = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// `pipes` (query parameter).
-    pub fn pipes(mut self, value: Vec<String>) -> Self {
-        self.pipes = Some(value);
+    pub fn pipes(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.pipes = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// `where` (query parameter).
@@ -275,8 +275,8 @@ impl<'a> HeaderParams<'a> {
         self
     }
     /// `x-list` (header parameter).
-    pub fn x_list(mut self, value: Vec<i64>) -> Self {
-        self.x_list = Some(value);
+    pub fn x_list(mut self, value: impl IntoIterator<Item = i64>) -> Self {
+        self.x_list = Some(value.into_iter().collect());
         self
     }
     /// `theme` (cookie parameter).

@@ -71,17 +71,16 @@ crate::runtime::de::deserialize_struct!(
     NotFound, "NotFound", [0 message "message" option]
 );
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
 pub struct Patch {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub name: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub name: crate::runtime::Nullable<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub age: Option<i64>,
 }
+#[cfg(feature = "serde-all")]
+crate::runtime::de::deserialize_struct!(
+    Patch, "Patch", [0 name "name" option, 1 age "age" option]
+);
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
 pub struct Pending {

@@ -172,13 +172,13 @@ impl<'a> GetSandboxImage<'a> {
         self
     }
     /// `tag` (query parameter).
-    pub fn tag(mut self, value: Vec<String>) -> Self {
-        self.tag = Some(value);
+    pub fn tag(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tag = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// `fields` (query parameter).
-    pub fn fields(mut self, value: Vec<String>) -> Self {
-        self.fields = Some(value);
+    pub fn fields(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.fields = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// `limit` (query parameter).

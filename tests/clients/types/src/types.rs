@@ -314,24 +314,16 @@ pub type Pair = (String, i64);
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
 pub struct Patch {
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub label: crate::runtime::Nullable<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub size: crate::runtime::Nullable<i64>,
     #[serde(
         default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        skip_serializing_if = "crate::runtime::Nullable::is_absent",
+        with = "crate::runtime::base64"
     )]
-    pub label: Option<Option<String>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub size: Option<Option<i64>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::base64::nullable"
-    )]
-    pub blob: Option<Option<Vec<u8>>>,
+    pub blob: crate::runtime::Nullable<Vec<u8>>,
 }
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pet {

@@ -10,7 +10,7 @@
 //! ```text
 //! pub use runtime::{
 //!     ApiError, BuildError, ByteStream, Client, ClientBuilder, DecodeError, Error,
-//!     InvalidRequest, Multipart, Part, RequestOptions, Response, RetryPolicy,
+//!     InvalidRequest, Multipart, Nullable, Part, RequestOptions, Response, RetryPolicy,
 //!     SendFuture, TimeoutError, TransportError, UnexpectedResponse,
 //! };
 //! ```
@@ -27,9 +27,10 @@ pub(crate) mod base64;
 mod builder;
 mod client;
 pub(crate) mod de;
+mod defaults;
 mod encoding;
 mod error;
-pub(crate) mod nullable;
+mod nullable;
 mod operation;
 mod request;
 mod response;
@@ -44,12 +45,15 @@ pub use builder::{BuildError, ClientBuilder};
 pub use client::Client;
 pub use encoding::{Multipart, Part};
 #[allow(unused_imports)]
+pub(crate) use defaults::ParamIn;
+#[allow(unused_imports)]
 pub(crate) use encoding::{FileValue, Style};
 #[allow(unused_imports)]
 pub(crate) use error::Failure;
 pub use error::{
     ApiError, DecodeError, Error, InvalidRequest, TimeoutError, TransportError, UnexpectedResponse,
 };
+pub use nullable::Nullable;
 pub use request::RequestOptions;
 #[allow(unused_imports)]
 pub(crate) use request::{request_options, ApiRequest};

@@ -11,6 +11,7 @@ use reqwest::Url;
 
 use super::auth::{Credential, Credentials};
 use super::client::{Client, HeaderNames, Inner, RequestUrlBase};
+use super::defaults::ParamDefaults;
 use super::request;
 use super::retry::RetryPolicy;
 
@@ -49,6 +50,8 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     retry: RetryPolicy,
     http: Option<reqwest::Client>,
+    /// Typed defaults of common parameters, set through generated methods.
+    pub(super) param_defaults: ParamDefaults,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -60,6 +63,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
+            .field("param_defaults", &self.param_defaults)
             .finish_non_exhaustive()
     }
 }
@@ -192,6 +196,7 @@ impl ClientBuilder {
     /// When no base URL was set and the API description names none, or the
     /// HTTP client cannot be created (TLS backend initialisation).
     pub fn build(self) -> Result<Client, BuildError> {
+        self.param_defaults.check().map_err(BuildError::new)?;
         let base_url = match self.base_url {
             Some(url) => url,
             None => match crate::DEFAULT_BASE_URL {
@@ -234,6 +239,7 @@ impl ClientBuilder {
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 retry: self.retry,
                 credentials: self.credentials.resolve(),
+                param_defaults: self.param_defaults,
             }),
         })
     }
