@@ -149,20 +149,18 @@ pub fn is_ref(kind: Kind, value: &Value) -> bool {
     kind.may_be_ref() && value.get("$ref").is_some_and(Value::is_string)
 }
 
+/// What [`objects_mut`] calls for each object: its kind, the object, its pointer.
+pub type Visitor<'a> = dyn FnMut(Kind, &mut Map<String, Value>, &str) + 'a;
+
 /// Visits every OpenAPI object of the document except schemas (those are `walk::schemas_mut`'s),
 /// parents before children; `f` may rewrite an object before its children are visited.
 /// Reference Objects are skipped: their targets are visited where they are defined.
-pub fn objects_mut(doc: &mut Value, f: &mut dyn FnMut(Kind, &mut Map<String, Value>, &str)) {
+pub fn objects_mut(doc: &mut Value, f: &mut Visitor<'_>) {
     let mut pointer = String::new();
     visit_mut(doc, Kind::Document, &mut pointer, f);
 }
 
-fn visit_mut(
-    value: &mut Value,
-    kind: Kind,
-    pointer: &mut String,
-    f: &mut dyn FnMut(Kind, &mut Map<String, Value>, &str),
-) {
+fn visit_mut(value: &mut Value, kind: Kind, pointer: &mut String, f: &mut Visitor<'_>) {
     if kind == Kind::Schema || is_ref(kind, value) {
         return;
     }

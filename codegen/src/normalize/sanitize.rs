@@ -129,6 +129,26 @@ fn schema(s: &mut Map<String, Value>, pointer: &str, diags: &mut Diagnostics) {
         s.insert("format".into(), "binary".into());
     }
     numeric_strings(s, pointer, diags);
+    null_in_enum(s, pointer, diags);
+}
+
+/// `enum: [a, b, null]` without `nullable: true`: by the letter of 3.0.3 the `null` is not
+/// allowed, but it is there to say that it is; read as nullable, as other generators do.
+fn null_in_enum(s: &mut Map<String, Value>, pointer: &str, diags: &mut Diagnostics) {
+    let Some(Value::Array(values)) = s.get("enum") else {
+        return;
+    };
+    if !values.iter().any(Value::is_null)
+        || s.get("nullable") == Some(&Value::Bool(true))
+        || s.get("type").and_then(Value::as_str) == Some("null")
+    {
+        return;
+    }
+    diags.warn(
+        join(pointer, "enum"),
+        "`null` in `enum` without `nullable: true`; read as nullable",
+    );
+    s.insert("nullable".into(), Value::Bool(true));
 }
 
 /// `properties: {a: {type: string, required: true}}`: a per-property flag (Swagger 1 and many
