@@ -413,7 +413,7 @@ fn identical_inline_types_and_split_halves_are_merged() {
     let list = api
         .operations
         .iter()
-        .find(|o| o.fn_name == "list_tasks_tasks_get")
+        .find(|o| o.fn_name == "list_tasks")
         .expect("op");
     assert_eq!(list.params[0].ty, codegen::ir::Ty::Named(status));
     // Reachable from requests (the filter, `TaskCreate`) and from responses (`Task`).

@@ -397,7 +397,7 @@ async fn every_scheme_by_its_own_setter() {
         .build()
         .unwrap();
     let _ = client.create_sandbox_image(&body()).send().await;
-    let form = TokenForm::new("client credentials", vec![]);
+    let form = TokenForm::new("client credentials", Vec::<String>::new());
     let _ = client.issue_token(&form).send().await;
     client.delete_sandbox_image("i").send().await.unwrap();
     let _ = client.upload_archive("i", b"x").send().await;

@@ -44,7 +44,11 @@ pub fn security_schemes(l: &mut Lowerer<'_>) -> Vec<SecurityScheme> {
     let Some(components) = &l.spec.components else {
         return out;
     };
-    for (key, scheme) in &components.security_schemes {
+    // Sorted by key: the order of keys in the file must not change the output (scheme indices,
+    // which setter wins a name).
+    let mut schemes: Vec<_> = components.security_schemes.iter().collect();
+    schemes.sort_by(|a, b| a.0.cmp(b.0));
+    for (key, scheme) in schemes {
         let pointer = format!("/components/securitySchemes/{}", escape(key));
         let ReferenceOr::Item(scheme) = scheme else {
             l.diags.approx(

@@ -2,20 +2,13 @@
 //! Credentials: one [`ClientBuilder`] method per security scheme of the API description.
 use crate::runtime::{self, ClientBuilder};
 impl ClientBuilder {
-    /// Token for the `bearer` security scheme, sent as `Authorization: Bearer <token>`.
-    ///
-    /// Replaces a credential set before for this scheme.
-    #[must_use]
-    pub fn bearer(self, token: impl Into<String>) -> Self {
-        self.credential(0, "bearer", runtime::Credential::bearer(token.into()))
-    }
     /// User name and password for the `basic` security scheme, sent as `Authorization: Basic <base64(user:password)>`.
     ///
     /// Replaces a credential set before for this scheme.
     #[must_use]
     pub fn basic(self, user: impl Into<String>, password: impl Into<String>) -> Self {
         self.credential(
-            1,
+            0,
             "basic",
             runtime::Credential::basic(user.into(), password.into()),
         )
@@ -29,35 +22,12 @@ impl ClientBuilder {
     ) -> Self {
         self.basic(user, password)
     }
-    /// Key for the `headerKey` security scheme, sent in the `X-API-Key` header.
+    /// Token for the `bearer` security scheme, sent as `Authorization: Bearer <token>`.
     ///
     /// Replaces a credential set before for this scheme.
     #[must_use]
-    pub fn header_key(self, key: impl Into<String>) -> Self {
-        self.credential(
-            2,
-            "headerKey",
-            runtime::Credential::api_key(
-                runtime::ApiKeyLocation::Header,
-                "X-API-Key",
-                key.into(),
-            ),
-        )
-    }
-    /// Key for the `queryKey` security scheme, sent as the `api_key` query parameter.
-    ///
-    /// Replaces a credential set before for this scheme.
-    #[must_use]
-    pub fn query_key(self, key: impl Into<String>) -> Self {
-        self.credential(
-            3,
-            "queryKey",
-            runtime::Credential::api_key(
-                runtime::ApiKeyLocation::Query,
-                "api_key",
-                key.into(),
-            ),
-        )
+    pub fn bearer(self, token: impl Into<String>) -> Self {
+        self.credential(1, "bearer", runtime::Credential::bearer(token.into()))
     }
     /// Key for the `cookieKey` security scheme, sent in the `session` cookie.
     ///
@@ -65,11 +35,26 @@ impl ClientBuilder {
     #[must_use]
     pub fn cookie_key(self, key: impl Into<String>) -> Self {
         self.credential(
-            4,
+            2,
             "cookieKey",
             runtime::Credential::api_key(
                 runtime::ApiKeyLocation::Cookie,
                 "session",
+                key.into(),
+            ),
+        )
+    }
+    /// Key for the `headerKey` security scheme, sent in the `X-API-Key` header.
+    ///
+    /// Replaces a credential set before for this scheme.
+    #[must_use]
+    pub fn header_key(self, key: impl Into<String>) -> Self {
+        self.credential(
+            3,
+            "headerKey",
+            runtime::Credential::api_key(
+                runtime::ApiKeyLocation::Header,
+                "X-API-Key",
                 key.into(),
             ),
         )
@@ -81,6 +66,21 @@ impl ClientBuilder {
     /// Replaces a credential set before for this scheme.
     #[must_use]
     pub fn oauth(self, token: impl Into<String>) -> Self {
-        self.credential(5, "oauth", runtime::Credential::bearer(token.into()))
+        self.credential(4, "oauth", runtime::Credential::bearer(token.into()))
+    }
+    /// Key for the `queryKey` security scheme, sent as the `api_key` query parameter.
+    ///
+    /// Replaces a credential set before for this scheme.
+    #[must_use]
+    pub fn query_key(self, key: impl Into<String>) -> Self {
+        self.credential(
+            5,
+            "queryKey",
+            runtime::Credential::api_key(
+                runtime::ApiKeyLocation::Query,
+                "api_key",
+                key.into(),
+            ),
+        )
     }
 }

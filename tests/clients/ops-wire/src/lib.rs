@@ -13,7 +13,7 @@ use std::time::Duration;
 
 let client = ops_wire::Client::builder()
     .base_url("https://api.example.com/v1")? // default: the spec's first server
-    .bearer("my-token")                       // one setter per security scheme, listed below
+    .basic("user", "password")                // one setter per security scheme, listed below
     .default_header("x-tenant", "acme")?      // sent on every call; a per-call header replaces it
     .timeout(Duration::from_secs(30))         // per attempt; default 60 s
     .retry_policy(
@@ -28,12 +28,12 @@ let client = ops_wire::Client::builder()
 
 Credentials are set with one builder method per security scheme of the API description:
 
-- [`bearer(token)`](ClientBuilder::bearer): Token for the `bearer` security scheme, sent as `Authorization: Bearer <token>`.
 - [`basic(user, password)`](ClientBuilder::basic): User name and password for the `basic` security scheme, sent as `Authorization: Basic <base64(user:password)>`. Also `basic_auth(user, password)`.
-- [`header_key(key)`](ClientBuilder::header_key): Key for the `headerKey` security scheme, sent in the `X-API-Key` header.
-- [`query_key(key)`](ClientBuilder::query_key): Key for the `queryKey` security scheme, sent as the `api_key` query parameter.
+- [`bearer(token)`](ClientBuilder::bearer): Token for the `bearer` security scheme, sent as `Authorization: Bearer <token>`.
 - [`cookie_key(key)`](ClientBuilder::cookie_key): Key for the `cookieKey` security scheme, sent in the `session` cookie.
+- [`header_key(key)`](ClientBuilder::header_key): Key for the `headerKey` security scheme, sent in the `X-API-Key` header.
 - [`oauth(token)`](ClientBuilder::oauth): OAuth 2.0 access token for the `oauth` security scheme, sent as `Authorization: Bearer <token>`. Obtaining and refreshing the token is up to the caller (token URL: `https://auth.example.com/token`).
+- [`query_key(key)`](ClientBuilder::query_key): Key for the `queryKey` security scheme, sent as the `api_key` query parameter.
 
 Credentials are sent only to operations whose security requirements name their scheme; when an
 operation accepts several alternatives, it uses the first whose credentials are all set.

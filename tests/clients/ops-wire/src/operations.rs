@@ -728,7 +728,7 @@ impl runtime::Operation for AuthGlobal<'_> {
     fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::GET, "/auth/global");
         req.push_path("/auth/global");
-        req.auth(&[&[0]]);
+        req.auth(&[&[1]]);
         (req, self.options)
     }
     #[inline]
@@ -829,7 +829,7 @@ impl runtime::Operation for AuthBasic<'_> {
     fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::GET, "/auth/basic");
         req.push_path("/auth/basic");
-        req.auth(&[&[1]]);
+        req.auth(&[&[0]]);
         (req, self.options)
     }
     #[inline]
@@ -880,7 +880,7 @@ impl runtime::Operation for AuthKeys<'_> {
     fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::GET, "/auth/keys");
         req.push_path("/auth/keys");
-        req.auth(&[&[4, 2, 3]]);
+        req.auth(&[&[2, 3, 5]]);
         (req, self.options)
     }
     #[inline]
@@ -931,7 +931,7 @@ impl runtime::Operation for AuthOauth<'_> {
     fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::GET, "/auth/oauth");
         req.push_path("/auth/oauth");
-        req.auth(&[&[5]]);
+        req.auth(&[&[4]]);
         (req, self.options)
     }
     #[inline]
@@ -982,7 +982,7 @@ impl runtime::Operation for AuthEither<'_> {
     fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::GET, "/auth/either");
         req.push_path("/auth/either");
-        req.auth(&[&[5], &[2]]);
+        req.auth(&[&[4], &[3]]);
         (req, self.options)
     }
     #[inline]

@@ -2,40 +2,13 @@
 //! Credentials: one [`ClientBuilder`] method per security scheme of the API description.
 use crate::runtime::{self, ClientBuilder};
 impl ClientBuilder {
-    /// Token for the `BearerAuth` security scheme, sent as `Authorization: Bearer <token>`.
-    ///
-    /// Replaces a credential set before for this scheme.
-    #[must_use]
-    pub fn bearer_auth(self, token: impl Into<String>) -> Self {
-        self.credential(0, "BearerAuth", runtime::Credential::bearer(token.into()))
-    }
-    /// Same as [`bearer_auth`](Self::bearer_auth): `BearerAuth` is the API's only bearer-token scheme.
-    #[must_use]
-    pub fn bearer_token(self, token: impl Into<String>) -> Self {
-        self.bearer_auth(token)
-    }
-    /// User name and password for the `BasicAuth` security scheme, sent as `Authorization: Basic <base64(user:password)>`.
-    ///
-    /// Replaces a credential set before for this scheme.
-    #[must_use]
-    pub fn basic_auth(
-        self,
-        user: impl Into<String>,
-        password: impl Into<String>,
-    ) -> Self {
-        self.credential(
-            1,
-            "BasicAuth",
-            runtime::Credential::basic(user.into(), password.into()),
-        )
-    }
     /// Key for the `ApiKeyHeader` security scheme, sent in the `X-API-Key` header.
     ///
     /// Replaces a credential set before for this scheme.
     #[must_use]
     pub fn api_key_header(self, key: impl Into<String>) -> Self {
         self.credential(
-            2,
+            0,
             "ApiKeyHeader",
             runtime::Credential::api_key(
                 runtime::ApiKeyLocation::Header,
@@ -50,7 +23,7 @@ impl ClientBuilder {
     #[must_use]
     pub fn api_key_query(self, key: impl Into<String>) -> Self {
         self.credential(
-            3,
+            1,
             "ApiKeyQuery",
             runtime::Credential::api_key(
                 runtime::ApiKeyLocation::Query,
@@ -58,6 +31,33 @@ impl ClientBuilder {
                 key.into(),
             ),
         )
+    }
+    /// User name and password for the `BasicAuth` security scheme, sent as `Authorization: Basic <base64(user:password)>`.
+    ///
+    /// Replaces a credential set before for this scheme.
+    #[must_use]
+    pub fn basic_auth(
+        self,
+        user: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
+        self.credential(
+            2,
+            "BasicAuth",
+            runtime::Credential::basic(user.into(), password.into()),
+        )
+    }
+    /// Token for the `BearerAuth` security scheme, sent as `Authorization: Bearer <token>`.
+    ///
+    /// Replaces a credential set before for this scheme.
+    #[must_use]
+    pub fn bearer_auth(self, token: impl Into<String>) -> Self {
+        self.credential(3, "BearerAuth", runtime::Credential::bearer(token.into()))
+    }
+    /// Same as [`bearer_auth`](Self::bearer_auth): `BearerAuth` is the API's only bearer-token scheme.
+    #[must_use]
+    pub fn bearer_token(self, token: impl Into<String>) -> Self {
+        self.bearer_auth(token)
     }
     /// Key for the `Session` security scheme, sent in the `session` cookie.
     ///

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 let client = runtime_wire::Client::builder()
     .base_url("https://api.example.com/v1")? // default: the spec's first server
-    .bearer_auth("my-token")                  // one setter per security scheme, listed below
+    .api_key_header("my-key")                 // one setter per security scheme, listed below
     .default_header("x-tenant", "acme")?      // sent on every call; a per-call header replaces it
     .timeout(Duration::from_secs(30))         // per attempt; default 60 s
     .retry_policy(
@@ -28,10 +28,10 @@ let client = runtime_wire::Client::builder()
 
 Credentials are set with one builder method per security scheme of the API description:
 
-- [`bearer_auth(token)`](ClientBuilder::bearer_auth): Token for the `BearerAuth` security scheme, sent as `Authorization: Bearer <token>`. Also `bearer_token(token)`.
-- [`basic_auth(user, password)`](ClientBuilder::basic_auth): User name and password for the `BasicAuth` security scheme, sent as `Authorization: Basic <base64(user:password)>`.
 - [`api_key_header(key)`](ClientBuilder::api_key_header): Key for the `ApiKeyHeader` security scheme, sent in the `X-API-Key` header.
 - [`api_key_query(key)`](ClientBuilder::api_key_query): Key for the `ApiKeyQuery` security scheme, sent as the `api_key` query parameter.
+- [`basic_auth(user, password)`](ClientBuilder::basic_auth): User name and password for the `BasicAuth` security scheme, sent as `Authorization: Basic <base64(user:password)>`.
+- [`bearer_auth(token)`](ClientBuilder::bearer_auth): Token for the `BearerAuth` security scheme, sent as `Authorization: Bearer <token>`. Also `bearer_token(token)`.
 - [`session(key)`](ClientBuilder::session): Key for the `Session` security scheme, sent in the `session` cookie.
 
 Credentials are sent only to operations whose security requirements name their scheme; when an

@@ -61,7 +61,7 @@ impl runtime::Operation for CreateSandboxImage<'_> {
         );
         let body = self.body;
         req.json(body);
-        req.auth(&[&[0]]);
+        req.auth(&[&[3]]);
         (req, self.options)
     }
     #[inline]
@@ -154,7 +154,7 @@ impl runtime::Operation for GetSandboxImage<'_> {
         req.query_param("tag", &self.tag, runtime::Style::Form, true);
         req.query_param("fields", &self.fields, runtime::Style::Form, false);
         req.query_param("limit", &self.limit, runtime::Style::Form, true);
-        req.auth(&[&[0], &[]]);
+        req.auth(&[&[3], &[]]);
         (req, self.options)
     }
     #[inline]
@@ -235,7 +235,7 @@ impl runtime::Operation for DeleteSandboxImage<'_> {
         let mut req = ApiRequest::new(::reqwest::Method::DELETE, "/sandbox-images/{id}");
         req.push_path("/sandbox-images/");
         req.path_param("id", &self.id, runtime::Style::Simple, false);
-        req.auth(&[&[2], &[0]]);
+        req.auth(&[&[0], &[3]]);
         (req, self.options)
     }
     #[inline]
@@ -297,7 +297,7 @@ impl runtime::Operation for CreateSandbox<'_> {
         req.push_path("/sandboxes");
         let body = self.body;
         req.json(body);
-        req.auth(&[&[0]]);
+        req.auth(&[&[3]]);
         req.idempotency_header("Idempotency-Key");
         (req, self.options)
     }
@@ -358,7 +358,7 @@ impl runtime::Operation for IssueToken<'_> {
         req.push_path("/token");
         let body = self.body;
         req.form(body);
-        req.auth(&[&[1]]);
+        req.auth(&[&[2]]);
         (req, self.options)
     }
     #[inline]
@@ -418,7 +418,7 @@ impl runtime::Operation for DownloadArchive<'_> {
         req.push_path("/sandbox-images/");
         req.path_param("id", &self.id, runtime::Style::Simple, false);
         req.push_path("/archive");
-        req.auth(&[&[0]]);
+        req.auth(&[&[3]]);
         (req, self.options)
     }
     #[inline]
@@ -501,7 +501,7 @@ impl runtime::Operation for UploadArchive<'_> {
         req.push_path("/archive");
         let body = self.body;
         req.bytes("application/x-tar", body.to_vec());
-        req.auth(&[&[3]]);
+        req.auth(&[&[1]]);
         (req, self.options)
     }
     #[inline]
