@@ -23,12 +23,16 @@ pub struct SandboxImageCreate {
         with = "crate::runtime::nullable"
     )]
     pub description: Option<Option<String>>,
+    /// Default: `true`.
     #[serde(default = "SandboxImageCreate::default_enabled")]
     pub enabled: bool,
     pub image: String,
+    /// Default: `false`.
     #[serde(default = "SandboxImageCreate::default_is_default")]
     pub is_default: bool,
     /// Memory in MB (256–8192)
+    ///
+    /// Default: `1024`.
     #[serde(default = "SandboxImageCreate::default_memory_mb")]
     pub memory_mb: i64,
     pub name: String,
@@ -45,6 +49,7 @@ pub struct SandboxImageCreate {
         with = "crate::runtime::nullable"
     )]
     pub registry_id: Option<Option<::uuid::Uuid>>,
+    /// Default: `"latest"`.
     #[serde(default = "SandboxImageCreate::default_tag")]
     pub tag: String,
     /// Hard time limit in seconds for sandbox pods (60–86400). Leave blank for no limit.

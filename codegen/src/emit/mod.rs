@@ -4,6 +4,7 @@
 //! Spec text only ever enters the output as string literals (docs, wire names) or through the
 //! naming module (identifiers).
 
+mod constraints;
 pub mod contract;
 mod docs;
 mod manifest;

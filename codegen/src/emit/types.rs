@@ -6,7 +6,7 @@ mod unions;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{docs, ident, ty_tokens};
+use super::{constraints, docs, ident, ty_tokens};
 use crate::ir::{Api, DefaultValue, Field, Presence, StructDef, Ty, TypeDef, TypeKind};
 
 /// The inner attributes that open `types.rs`.
@@ -94,7 +94,7 @@ pub fn emit(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
 }
 
 fn type_def(api: &Api, t: &TypeDef) -> TokenStream {
-    let doc = docs::attrs(&t.docs);
+    let doc = docs::attrs_with(&t.docs, &[constraints::text(t.constraints.as_deref())]);
     let name = ident(&t.name);
     let serde = SerdeTraits::of(t);
     match &t.kind {
@@ -191,7 +191,11 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, doc: TokenStream, serde_tra
     let mut de_fields = Vec::new();
     for f in &s.fields {
         let fname = ident(&f.name);
-        let fdoc = docs::attrs(&f.docs);
+        let default = match &f.presence {
+            Presence::Defaulted(d) => constraints::field_default(api, d),
+            _ => String::new(),
+        };
+        let fdoc = docs::attrs_with(&f.docs, &[constraints::text(f.constraints.as_deref()), default]);
         let ty = field_ty(api, f);
         let base64 = is_base64(api, &f.ty);
         let mut serde = Vec::new();

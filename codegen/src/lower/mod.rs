@@ -1,5 +1,6 @@
 //! Stage 3: typed spec -> IR. Names are decided here, once; the IR that comes out is checked.
 
+mod constraints;
 mod features;
 mod operation;
 mod passes;
@@ -60,6 +61,7 @@ impl<'a> Lowerer<'a> {
             in_response: false,
             serialize: false,
             deserialize: false,
+            constraints: None,
         });
     }
 
@@ -113,6 +115,9 @@ pub fn lower(spec: &OpenAPI, diags: &mut Diagnostics) -> Result<Api, Error> {
             let (inner, _) = ty.split_option();
             l.fill(id, docs, TypeKind::Alias(inner));
         }
+        if let (ReferenceOr::Item(s), Some(t)) = (schema, l.types[id.0].as_mut()) {
+            t.constraints = constraints::of_schema(s);
+        }
     }
     // A title that only repeats the schema's name says nothing in the docs.
     for (name, _) in &schemas {
@@ -149,6 +154,7 @@ pub fn lower(spec: &OpenAPI, diags: &mut Diagnostics) -> Result<Api, Error> {
         shared_errors: Vec::new(),
         tag_features: None,
     };
+    constraints::inherit(&mut api);
     passes::run(&mut api, l.diags)?;
     Ok(api)
 }

@@ -450,14 +450,19 @@ pub enum Scalar {
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Settings {
+    /// Default: `true`.
     #[serde(default = "Settings::default_enabled")]
     pub enabled: bool,
+    /// Default: `3`.
     #[serde(default = "Settings::default_retries")]
     pub retries: i64,
+    /// Default: `"latest"`.
     #[serde(default = "Settings::default_label")]
     pub label: String,
+    /// Default: `Level::V5`.
     #[serde(default = "Settings::default_level")]
     pub level: Level,
+    /// Default: `["a","b"]`.
     #[serde(default = "Settings::default_tags")]
     pub tags: Vec<String>,
 }
