@@ -359,3 +359,236 @@ fn tag_features_compile_what_each_tag_uses() {
     .expect("generates");
     assert!(modbox.api.tag_features.is_none());
 }
+
+/// Identical inline schemas are one type, named from what their names share; pydantic's identical
+/// `X-Input`/`X-Output` halves are one type `X` (the halves' names stay as aliases); named
+/// components stay apart even when identical, and so do halves that differ.
+#[test]
+fn identical_inline_types_and_split_halves_are_merged() {
+    let spec = root().join("tests/fixtures/dedup-31.yaml");
+    let out =
+        codegen::generate(&codegen::Config::new(&spec, "tests/fixtures/dedup-31.yaml", "fixture")).expect("generates");
+    let api = &out.api;
+    let kinds: Vec<(String, &str)> = api
+        .types
+        .iter()
+        .map(|t| {
+            let kind = match &t.kind {
+                codegen::ir::TypeKind::Struct(_) => "struct",
+                codegen::ir::TypeKind::Enum(_) => "enum",
+                codegen::ir::TypeKind::Union(_) => "union",
+                codegen::ir::TypeKind::Alias(codegen::ir::Ty::Named(id)) => &api.types[id.0].name,
+                codegen::ir::TypeKind::Alias(_) => "alias",
+            };
+            (t.name.clone(), kind)
+        })
+        .collect();
+    let expected = [
+        ("Cat", "struct"),
+        ("Dog", "struct"),
+        ("Node", "struct"),
+        ("NodeInput", "Node"),
+        ("NodeOutput", "Node"),
+        ("ReportInput", "struct"),
+        ("ReportOutput", "struct"),
+        ("Task", "struct"),
+        ("TaskCreate", "struct"),
+        ("TaskUpdate", "struct"),
+        ("NodeShape", "enum"),
+        ("Status", "enum"),
+        ("TaskPet", "union"),
+        ("TaskUpdatePriority", "enum"),
+    ];
+    let expected: Vec<(String, &str)> = expected.iter().map(|(n, k)| ((*n).to_owned(), *k)).collect();
+    assert_eq!(kinds, expected);
+
+    // Every use of the status enum (three model fields, one query parameter) is the one type, and
+    // the default of `TaskCreate.status` is its variant.
+    let status = codegen::ir::TypeId(api.types.iter().position(|t| t.name == "Status").expect("Status"));
+    let mut fields = Vec::new();
+    for t in &api.types {
+        if let codegen::ir::TypeKind::Struct(s) = &t.kind {
+            for f in s.fields.iter().filter(|f| f.ty == codegen::ir::Ty::Named(status)) {
+                fields.push(format!("{}.{}", t.name, f.name));
+                if let codegen::ir::Presence::Defaulted(codegen::ir::DefaultValue::Variant(id, v)) = &f.presence {
+                    assert_eq!((*id, v.as_str()), (status, "Open"));
+                }
+            }
+        }
+    }
+    assert_eq!(
+        fields,
+        [
+            "Task.status",
+            "Task.previous_status",
+            "TaskCreate.status",
+            "TaskUpdate.status"
+        ]
+    );
+    let list = api
+        .operations
+        .iter()
+        .find(|o| o.fn_name == "list_tasks_tasks_get")
+        .expect("op");
+    assert_eq!(list.params[0].ty, codegen::ir::Ty::Named(status));
+    // Reachable from requests (the filter, `TaskCreate`) and from responses (`Task`).
+    let def = &api.types[status.0];
+    assert!(def.in_request && def.in_response && def.serialize && def.deserialize);
+    // `Node` is sent and received, so it has both traits; its aliases have the same gate.
+    let node = api.types.iter().find(|t| t.name == "Node").expect("Node");
+    assert!(node.in_request && node.in_response);
+    let gates = out.api.tag_features.as_ref().expect("two tags");
+    let gate_of = |name: &str| &gates.types[api.types.iter().position(|t| t.name == name).expect("type")];
+    assert_eq!(gate_of("NodeInput"), gate_of("Node"));
+    assert_eq!(gate_of("NodeOutput"), gate_of("Node"));
+    assert!(
+        !gate_of("Node").is_empty(),
+        "`Node` is compiled only with the `trees` feature"
+    );
+}
+
+/// Generates a fixture and returns its warnings as `pointer (line)`, located in the fixture's text.
+fn located_warnings(fixture: &str) -> (codegen::Output, Vec<String>) {
+    let display = format!("tests/fixtures/{fixture}");
+    let path = root().join(&display);
+    let bytes = std::fs::read(&path).expect("fixture readable");
+    let mut out = codegen::generate(&codegen::Config::new(&path, &display, "fixture"))
+        .unwrap_or_else(|e| panic!("{fixture} generates: {e}"));
+    out.locate(&display, &bytes);
+    let found = out
+        .warnings
+        .iter()
+        .map(|w| {
+            assert_eq!(w.location.file, display);
+            let (line, _) = w.location.line_col.expect("located");
+            format!("{} ({line})", w.location.pointer)
+        })
+        .collect();
+    (out, found)
+}
+
+/// Specs that other generators accept although the standard says otherwise: each repair is a
+/// warning at the exact place (pointer and line), and the meaning the README documents.
+#[test]
+fn lenient_repairs_warn_at_the_place_they_repair() {
+    let (_, found) = located_warnings("lenient-response-description.yaml");
+    assert_eq!(
+        found,
+        [
+            "/paths/~1items/get/responses/200 (9)",
+            "/paths/~1items/get/responses/default (16)",
+            "/components/responses/NotFound (19)",
+        ]
+    );
+
+    let (out, found) = located_warnings("lenient-required-string.yaml");
+    let op = "/paths/~1items~1{id}/put";
+    assert_eq!(
+        found,
+        [
+            format!("{op}/parameters/0/required (11)"),
+            format!("{op}/parameters/1/required (12)"),
+            format!("{op}/parameters/2/required (13)"),
+            format!("{op}/requestBody/required (16)"),
+            format!("{op}/responses/200/headers/X-Rate/required (24)"),
+            "/paths/~1items~1{id}/parameters/0/required (7)".to_owned(),
+            "/components/parameters/Page/required (27)".to_owned(),
+            "/components/schemas/Item/properties/name/required (34)".to_owned(),
+            "/components/schemas/Item/properties/size/required (35)".to_owned(),
+            "/components/schemas/Item/properties/note/required (36)".to_owned(),
+            "/components/schemas/Item/properties/tag/required (37)".to_owned(),
+            "/components/schemas/Item/properties/colour/required (38)".to_owned(),
+        ]
+    );
+    let put = out
+        .api
+        .operations
+        .iter()
+        .find(|o| o.fn_name == "put_item")
+        .expect("put_item");
+    let required: BTreeMap<&str, bool> = put.params.iter().map(|p| (p.wire_name.as_str(), p.required)).collect();
+    assert_eq!(
+        required,
+        BTreeMap::from([
+            ("X-Trace", false),
+            ("id", true),
+            ("page", false),
+            ("tenant", true),
+            ("verbose", false)
+        ])
+    );
+    assert!(
+        !put.body.as_ref().expect("a body").required,
+        "`required: \"false\"` on the body"
+    );
+    let item = out.api.types.iter().find(|t| t.name == "Item").expect("Item");
+    let codegen::ir::TypeKind::Struct(s) = &item.kind else {
+        panic!("Item is a struct")
+    };
+    let presence: BTreeMap<&str, bool> = s
+        .fields
+        .iter()
+        .map(|f| {
+            (
+                f.wire_name.as_str(),
+                matches!(f.presence, codegen::ir::Presence::Required),
+            )
+        })
+        .collect();
+    assert_eq!(
+        presence,
+        BTreeMap::from([
+            ("colour", false),
+            ("id", true),
+            ("name", true),
+            ("note", false),
+            ("size", true),
+            ("tag", false)
+        ])
+    );
+
+    let (out, found) = located_warnings("lenient-ref-to-parameter.yaml");
+    assert_eq!(
+        found,
+        [
+            "/paths/~1items/get/parameters/1/schema/$ref (12)",
+            "/components/schemas/Page/properties/limit/$ref (37)",
+            "/components/schemas/Page/properties/order/$ref (38)",
+            "/components/schemas/Page/properties/filter/$ref (39)",
+            "/components/schemas/Page/properties/remaining/$ref (40)",
+        ]
+    );
+    let names: Vec<&str> = out.api.types.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["Filter", "Limit", "Order", "Page", "RateLimit"],
+        "one type per parameter schema"
+    );
+}
+
+/// A newcomer's `cargo xtask gen` speaks only of their own specs: the test clients' warnings
+/// (their fixture specs have warts on purpose) appear only with `--verbose`.
+#[test]
+fn gen_keeps_test_clients_quiet_unless_verbose() {
+    let plain = xtask(&["gen", "--check"]);
+    assert!(plain.status.success(), "{}", String::from_utf8_lossy(&plain.stderr));
+    let (out, err) = (
+        String::from_utf8_lossy(&plain.stdout),
+        String::from_utf8_lossy(&plain.stderr),
+    );
+    assert!(!err.contains("specs/fixtures/"), "test-client warnings printed:\n{err}");
+    assert!(out.contains("generated: up to date with specs/modbox.yaml"), "{out}");
+    assert!(out.contains("test clients up to date (tests/clients/"), "{out}");
+    assert!(!out.contains("up to date with specs/fixtures/"), "{out}");
+    let verbose = xtask(&["gen", "--check", "--verbose"]);
+    assert!(verbose.status.success());
+    let (out, err) = (
+        String::from_utf8_lossy(&verbose.stdout),
+        String::from_utf8_lossy(&verbose.stderr),
+    );
+    assert!(err.contains("warning: specs/fixtures/types.yaml#/"), "{err}");
+    assert!(
+        out.contains("tests/clients/types: up to date with specs/fixtures/types.yaml"),
+        "{out}"
+    );
+}

@@ -7,7 +7,7 @@ use modbox::operations::CreateSandboxImageError;
 use modbox::types::{
     HttpValidationError, SandboxImageCreate, SandboxImageDetail, ValidationError, ValidationErrorLocItems,
 };
-use modbox::{Client, Error, RetryPolicy};
+use modbox::{Client, Error, Nullable, RetryPolicy};
 use serde_json::{json, Value};
 use uuid::Uuid;
 use wiremock::matchers::{any, method, path};
@@ -36,14 +36,14 @@ fn minimal_body() -> SandboxImageCreate {
 /// Every field set; `readiness_port` explicitly null, `ttl_seconds` absent.
 fn full_body() -> SandboxImageCreate {
     let mut body = SandboxImageCreate::new("python:3.12-slim", "py312");
-    body.description = Some(Some("CPython 3.12 with uv".to_owned()));
+    body.description = "CPython 3.12 with uv".to_owned().into();
     body.enabled = false;
     body.is_default = true;
     body.memory_mb = 4096;
-    body.readiness_port = Some(None);
-    body.registry_id = Some(Some(REGISTRY_ID.parse().expect("uuid")));
+    body.readiness_port = Nullable::Null;
+    body.registry_id = Nullable::Value(REGISTRY_ID.parse().expect("uuid"));
     body.tag = "3.12".to_owned();
-    body.ttl_seconds = None;
+    body.ttl_seconds = Nullable::Absent;
     body
 }
 
@@ -234,6 +234,48 @@ async fn per_call_workspace_overrides_client_default_header() {
     assert_eq!(header(&reqs[0], "x-workspace-id"), "ws-default");
     assert_eq!(header(&reqs[1], "x-workspace-id"), "ws-1");
     assert_eq!(header(&reqs[1], "authorization"), format!("Bearer {TOKEN}"));
+}
+
+#[tokio::test]
+async fn typed_client_workspace_default_is_sent_unless_the_call_sets_one() {
+    let server = created_server().await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .unwrap()
+        .bearer_token(TOKEN)
+        .x_workspace_id(WORKSPACE_ID)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let body = minimal_body();
+    client.create_sandbox_image(&body).send().await.unwrap();
+    client
+        .create_sandbox_image(&body)
+        .x_workspace_id("ws-1")
+        .send()
+        .await
+        .unwrap();
+    // Without the typed default, nothing is sent.
+    self::client(&server.uri())
+        .create_sandbox_image(&body)
+        .send()
+        .await
+        .unwrap();
+
+    let reqs = recorded(&server).await;
+    assert_eq!(reqs.len(), 3);
+    let sent: Vec<Vec<&str>> = reqs
+        .iter()
+        .map(|r| {
+            r.headers
+                .get_all("x-workspace-id")
+                .iter()
+                .map(|v| v.to_str().unwrap())
+                .collect()
+        })
+        .collect();
+    assert_eq!(sent, [vec![WORKSPACE_ID], vec!["ws-1"], vec![]]);
+    assert_eq!(header(&reqs[0], "authorization"), format!("Bearer {TOKEN}"));
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use modbox::types::{
     HttpValidationError, SandboxImageCreate, SandboxImageDetail, ValidationError, ValidationErrorLocItems,
 };
+use modbox::Nullable;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -41,10 +42,10 @@ fn create_decodes_missing_fields_to_spec_defaults() {
     assert!(!body.is_default);
     assert_eq!(body.memory_mb, 1024);
     assert_eq!(body.tag, "latest");
-    assert_eq!(body.description, None);
-    assert_eq!(body.readiness_port, None);
-    assert_eq!(body.registry_id, None);
-    assert_eq!(body.ttl_seconds, None);
+    assert_eq!(body.description, Nullable::Absent);
+    assert_eq!(body.readiness_port, Nullable::Absent);
+    assert_eq!(body.registry_id, Nullable::Absent);
+    assert_eq!(body.ttl_seconds, Nullable::Absent);
     // Defaults are fields, so they are written out.
     assert_eq!(
         encode(&body),
@@ -67,30 +68,30 @@ fn create_optional_nullable_absent_null_and_value() {
         "enabled": true, "image": "i", "is_default": false, "memory_mb": 1024,
         "name": "n", "tag": "latest"
     }));
-    assert_eq!(absent.description, None);
-    assert_eq!(absent.readiness_port, None);
-    assert_eq!(absent.registry_id, None);
-    assert_eq!(absent.ttl_seconds, None);
+    assert_eq!(absent.description, Nullable::Absent);
+    assert_eq!(absent.readiness_port, Nullable::Absent);
+    assert_eq!(absent.registry_id, Nullable::Absent);
+    assert_eq!(absent.ttl_seconds, Nullable::Absent);
 
     let null: SandboxImageCreate = assert_round_trip(json!({
         "description": null, "enabled": true, "image": "i", "is_default": false,
         "memory_mb": 1024, "name": "n", "readiness_port": null, "registry_id": null,
         "tag": "latest", "ttl_seconds": null
     }));
-    assert_eq!(null.description, Some(None));
-    assert_eq!(null.readiness_port, Some(None));
-    assert_eq!(null.registry_id, Some(None));
-    assert_eq!(null.ttl_seconds, Some(None));
+    assert_eq!(null.description, Nullable::Null);
+    assert_eq!(null.readiness_port, Nullable::Null);
+    assert_eq!(null.registry_id, Nullable::Null);
+    assert_eq!(null.ttl_seconds, Nullable::Null);
 
     let set: SandboxImageCreate = assert_round_trip(json!({
         "description": "d", "enabled": false, "image": "i", "is_default": true,
         "memory_mb": 512, "name": "n", "readiness_port": 8080, "registry_id": REGISTRY_ID,
         "tag": "v1", "ttl_seconds": 3600
     }));
-    assert_eq!(set.description, Some(Some("d".to_owned())));
-    assert_eq!(set.readiness_port, Some(Some(8080)));
-    assert_eq!(set.registry_id, Some(Some(REGISTRY_ID.parse::<Uuid>().unwrap())));
-    assert_eq!(set.ttl_seconds, Some(Some(3600)));
+    assert_eq!(set.description, Nullable::Value("d".to_owned()));
+    assert_eq!(set.readiness_port, Nullable::Value(8080));
+    assert_eq!(set.registry_id, Nullable::Value(REGISTRY_ID.parse::<Uuid>().unwrap()));
+    assert_eq!(set.ttl_seconds, Nullable::Value(3600));
     assert!(!set.enabled && set.is_default);
     assert_eq!((set.memory_mb, set.tag.as_str()), (512, "v1"));
 }
@@ -257,4 +258,19 @@ fn renamed_types_keep_the_specs_wire_shape() {
     let text = serde_json::to_string(&value).unwrap();
     assert_eq!(text, r#"{"detail":[{"loc":[3],"msg":"m","type":"t"}]}"#);
     assert!(!text.contains("HttpValidationError") && !text.contains("r#type"));
+}
+
+#[test]
+fn optional_nullable_fields_are_set_from_what_a_caller_has() {
+    let mut body = SandboxImageCreate::new("i", "n");
+    body.readiness_port = 8080.into();
+    body.description = "d".into();
+    body.registry_id = Option::<Uuid>::None.into();
+    assert_eq!(body.readiness_port.value(), Some(&8080));
+    assert!(body.registry_id.is_null() && body.ttl_seconds.is_absent());
+    let wire = serde_json::to_value(&body).unwrap();
+    assert_eq!(wire["readiness_port"], json!(8080));
+    assert_eq!(wire["description"], json!("d"));
+    assert_eq!(wire["registry_id"], Value::Null);
+    assert!(wire.get("ttl_seconds").is_none(), "{wire}");
 }

@@ -3,8 +3,8 @@
 
 use e2e_tests::{Behaviour, RawRequest, RawServer};
 use ops_wire::operations::{GetThingError, GetThingResponse};
-use ops_wire::types::{Filter, Kind, Patch, Pet, Point, UploadBody};
-use ops_wire::{Client, Error};
+use ops_wire::types::{Filter, Kind, Patch, Pet, Point, Status, Tree, TreeInput, TreeOutput, UploadBody};
+use ops_wire::{Client, Error, Nullable};
 
 fn no_content() -> Behaviour {
     Behaviour::Respond("HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n".to_owned())
@@ -32,11 +32,12 @@ fn client_with_credentials(server: &RawServer) -> Client {
         .base_url(server.url())
         .expect("base url")
         .max_retries(0)
-        .bearer_token("tok")
-        .basic_auth("user", "pw")
-        .api_key("headerKey", "hk")
-        .api_key("queryKey", "qk")
-        .api_key("cookieKey", "ck")
+        .bearer("tok")
+        .basic("user", "pw")
+        .header_key("hk")
+        .query_key("qk")
+        .cookie_key("ck")
+        .oauth("oauth-tok")
         .build()
         .expect("client builds")
 }
@@ -57,13 +58,13 @@ async fn every_query_style() {
     };
     client
         .query_styles()
-        .tags(vec!["a".into(), "b c".into()])
-        .ids(vec![1, 2, 3])
+        .tags(["a", "b c"])
+        .ids([1, 2, 3])
         .point(Point::new(1, 2))
         .r#box(Point::new(3, 4))
         .filter(filter.clone())
-        .words(vec!["x".into(), "y".into()])
-        .pipes(vec!["p".into(), "q".into()])
+        .words(vec!["x", "y"])
+        .pipes(["p", "q"].iter().copied())
         .r#where(filter)
         .kind(Kind::Large)
         .flag(false)
@@ -228,12 +229,12 @@ async fn optional_body_absent_empty_null_and_other_json_media_types() {
         .await
         .expect("204");
     let clear = Patch {
-        name: Some(None),
+        name: Nullable::Null,
         ..Patch::default()
     };
     client.optional_body().body(&clear).send().await.expect("204");
     let set = Patch {
-        name: Some(Some("n".into())),
+        name: "n".to_owned().into(),
         ..Patch::default()
     };
     client.merge_patch(&set).send().await.expect("204");
@@ -297,8 +298,56 @@ async fn credentials_go_only_where_the_spec_asks() {
     assert_eq!(reqs[3].header("x-api-key"), "hk");
     assert_eq!(reqs[3].header("cookie"), "session=ck");
     assert!(reqs[3].header_values("authorization").is_empty());
-    // OAuth2 is a bearer token.
-    assert_eq!(reqs[4].header("authorization"), "Bearer tok");
+    // OAuth2 is a bearer token of its own, not the `bearer` scheme's.
+    assert_eq!(reqs[4].header("authorization"), "Bearer oauth-tok");
+}
+
+/// Each scheme has its own setter and its own credential: two bearer-token schemes (`bearer`,
+/// `oauth`) do not share a token, and an operation with alternatives uses the first whose
+/// credentials are all set.
+#[tokio::test]
+async fn each_scheme_has_its_own_credential() {
+    let server = RawServer::start(no_content()).await;
+    let only_key = Client::builder()
+        .base_url(server.url())
+        .expect("base url")
+        .max_retries(0)
+        .header_key("hk")
+        .build()
+        .expect("client builds");
+    only_key.auth_global().send().await.expect("204");
+    only_key.auth_oauth().send().await.expect("204");
+    only_key.auth_either().send().await.expect("204");
+    let both = client_with_credentials(&server);
+    both.auth_either().send().await.expect("204");
+    let replaced = Client::builder()
+        .base_url(server.url())
+        .expect("base url")
+        .max_retries(0)
+        .oauth("first")
+        .oauth("second")
+        .basic_auth("u", "p")
+        .build()
+        .expect("client builds");
+    replaced.auth_oauth().send().await.expect("204");
+    replaced.auth_basic().send().await.expect("204");
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 6, "{reqs:#?}");
+    // Neither bearer scheme has a token: nothing is sent (the server answers 401).
+    for r in &reqs[..2] {
+        assert!(r.header_values("authorization").is_empty(), "{r:#?}");
+        assert!(r.header_values("x-api-key").is_empty(), "{r:#?}");
+    }
+    // `oauth` or `headerKey`: only the key is configured, so the key goes.
+    assert_eq!(reqs[2].header("x-api-key"), "hk");
+    assert!(reqs[2].header_values("authorization").is_empty());
+    // Both configured: the first alternative wins, and only it is sent.
+    assert_eq!(reqs[3].header("authorization"), "Bearer oauth-tok");
+    assert!(reqs[3].header_values("x-api-key").is_empty());
+    // A second call of a setter replaces the credential; `basic_auth` is the only Basic scheme's
+    // shorthand.
+    assert_eq!(reqs[4].header("authorization"), "Bearer second");
+    assert_eq!(reqs[5].header("authorization"), "Basic dTpw");
 }
 
 #[tokio::test]
@@ -528,4 +577,173 @@ fn operation_futures_are_send() {
     send(client.download().send_streaming());
     send(client.get_thing("t").send());
     send(std::future::IntoFuture::into_future(client.get_item("1")));
+}
+
+/// An enum spelled inline in a response and in a filter is one type, and so are pydantic's
+/// identical `Tree-Input`/`Tree-Output`: what one operation returns goes into the next as it is.
+#[tokio::test]
+async fn received_values_go_back_without_conversion() {
+    let tickets = RawServer::start(respond("200 OK", "application/json", r#"[{"id":1,"status":"done"}]"#)).await;
+    let client = client(&tickets);
+    let listed = client.list_tickets().send().await.expect("lists");
+    let status: Status = listed[0].status.clone();
+    assert_eq!(status, Status::Done);
+    client.list_tickets().status(status).send().await.expect("lists");
+    assert_eq!(
+        tickets.request_lines(),
+        ["GET /tickets HTTP/1.1", "GET /tickets?status=done HTTP/1.1"]
+    );
+
+    let stored = r#"{"label":"root","children":[{"label":"leaf"}]}"#;
+    let trees = RawServer::start(respond("200 OK", "application/json", stored)).await;
+    let client = self::client(&trees);
+    let planted: TreeOutput = client.plant_tree(&Tree::new("root")).send().await.expect("plants");
+    let again: &TreeInput = &planted;
+    client.plant_tree(again).send().await.expect("plants");
+    let reqs = trees.requests();
+    assert_eq!(reqs[0].body_text(), r#"{"label":"root"}"#);
+    assert_eq!(reqs[1].body_text(), stored);
+}
+
+/// A client of `tests/fixtures/client-params.yaml`, whose common parameters get typed defaults.
+fn params_client(
+    server: &RawServer,
+    configure: fn(client_params::ClientBuilder) -> client_params::ClientBuilder,
+) -> client_params::Client {
+    configure(
+        client_params::Client::builder()
+            .base_url(server.url())
+            .expect("base url")
+            .max_retries(0),
+    )
+    .build()
+    .expect("client builds")
+}
+
+#[tokio::test]
+async fn client_defaults_fill_unset_parameters_of_the_operations_that_declare_them() {
+    let server = RawServer::start(no_content()).await;
+    let client = params_client(&server, |b| {
+        b.x_tenant([7, 8])
+            .region("eu west")
+            .x_api_key("key-123")
+            // `timeout` is a `ClientBuilder` method already.
+            .default_timeout(30)
+    });
+    client.list_things().send().await.expect("204");
+    client.create_thing(5).send().await.expect("204");
+    client.get_thing("a").send().await.expect("204");
+    client.delete_thing("b").send().await.expect("204");
+    client.health().send().await.expect("204");
+    assert_eq!(
+        server.request_lines(),
+        [
+            "GET /things?region=eu%20west&timeout=30 HTTP/1.1",
+            "POST /things?region=eu%20west&timeout=30&limit=5 HTTP/1.1",
+            "GET /things/a?region=eu%20west&timeout=30 HTTP/1.1",
+            "DELETE /things/b?region=eu%20west&timeout=30 HTTP/1.1",
+            // `health` declares none of them and sends none.
+            "GET /health HTTP/1.1",
+        ]
+    );
+    let reqs = server.requests();
+    for req in &reqs[..4] {
+        assert_eq!(req.header_values("x-tenant"), ["7,8"], "{req:#?}");
+        assert_eq!(req.header_values("x-api-key"), ["key-123"], "{req:#?}");
+    }
+    assert!(reqs[4].header_values("x-tenant").is_empty(), "{:#?}", reqs[4]);
+    assert!(reqs[4].header_values("x-api-key").is_empty(), "{:#?}", reqs[4]);
+    // Parameters that are not common (`x-trace`: 2 of 5 operations) get no builder method, and
+    // nothing is sent for them.
+    assert!(reqs.iter().all(|r| r.header_values("x-trace").is_empty()));
+}
+
+#[tokio::test]
+async fn a_call_value_replaces_the_client_default() {
+    let server = RawServer::start(no_content()).await;
+    let client = params_client(&server, |b| b.x_tenant([7]).region("eu").default_timeout(30));
+    client
+        .list_things()
+        .x_tenant([1, 2, 3])
+        .region("us")
+        .timeout_2(5)
+        .x_api_key("per-call")
+        .send()
+        .await
+        .expect("204");
+    // Only one of them set per call: the others keep the defaults.
+    client.get_thing("a").region("ap").send().await.expect("204");
+    assert_eq!(
+        server.request_lines(),
+        [
+            "GET /things?region=us&timeout=5 HTTP/1.1",
+            "GET /things/a?region=ap&timeout=30 HTTP/1.1",
+        ]
+    );
+    let reqs = server.requests();
+    assert_eq!(reqs[0].header_values("x-tenant"), ["1,2,3"]);
+    assert_eq!(reqs[0].header_values("x-api-key"), ["per-call"]);
+    assert_eq!(reqs[1].header_values("x-tenant"), ["7"]);
+    // No default configured: nothing sent.
+    assert!(reqs[1].header_values("x-api-key").is_empty());
+}
+
+#[tokio::test]
+async fn without_defaults_unset_common_parameters_send_nothing() {
+    let server = RawServer::start(no_content()).await;
+    let client = params_client(&server, |b| b);
+    client.list_things().send().await.expect("204");
+    let req = only(&server);
+    assert_eq!(req.request_line, "GET /things HTTP/1.1");
+    assert!(req.header_values("x-tenant").is_empty() && req.header_values("x-api-key").is_empty());
+}
+
+#[test]
+fn client_defaults_are_checked_at_build_and_never_printed() {
+    let err = client_params::Client::builder()
+        .x_api_key("line\nbreak")
+        .build()
+        .expect_err("a header value with a line break is refused");
+    assert_eq!(
+        err.to_string(),
+        "default for header `X-API-Key` contains characters not allowed in HTTP headers"
+    );
+    let builder = client_params::Client::builder()
+        .x_api_key("key-123")
+        .region("eu-secret-region");
+    let shown = format!("{builder:?}");
+    assert!(shown.contains("X-API-Key") && shown.contains("region"), "{shown}");
+    assert!(
+        !shown.contains("key-123") && !shown.contains("eu-secret-region"),
+        "{shown}"
+    );
+    let client = builder.build().expect("builds");
+    let shown = format!("{client:?}");
+    assert!(
+        !shown.contains("key-123") && !shown.contains("eu-secret-region"),
+        "{shown}"
+    );
+}
+
+/// Setters take what a caller has: arrays, iterators and `Vec`s of `&str` or `String` for string
+/// lists, integer literals for integer lists (checked by compiling).
+#[test]
+fn list_setters_take_any_iterator_of_convertible_items() {
+    let server_url = "http://127.0.0.1:9";
+    let client = Client::builder()
+        .base_url(server_url)
+        .expect("url")
+        .build()
+        .expect("client");
+    let owned = vec!["a".to_owned()];
+    let _ = client
+        .query_styles()
+        .tags(["a", "b"])
+        .tags(owned.iter().cloned())
+        .tags(owned)
+        .tags(std::iter::once("x"))
+        .ids([1, 2])
+        .ids(vec![5_000_000_000_i64])
+        .ids(1..3);
+    let _ = client.header_params("r", "s").x_list([1, 2]);
 }

@@ -18,9 +18,9 @@ fn generate(path: &Path) -> Result<codegen::Output, codegen::Error> {
 }
 
 fn code(out: &codegen::Output) -> String {
-    ["src/types.rs", "src/operations.rs"]
+    ["src/types.rs", "src/operations.rs", "src/auth.rs"]
         .iter()
-        .map(|f| format!("==> {f}\n{}", out.files[*f]))
+        .filter_map(|f| out.files.get(*f).map(|text| format!("==> {f}\n{text}")))
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -2,6 +2,7 @@
 
 use serde_json::{json, Value};
 use types_fixture::types::*;
+use types_fixture::Nullable;
 
 fn to_json<T: serde::Serialize>(value: &T) -> Value {
     serde_json::to_value(value).expect("serializes")
@@ -141,6 +142,30 @@ fn integer_enum_keeps_unknown_values() {
     assert_eq!(to_json(&Level::Unknown(7)), json!(7));
 }
 
+/// `x-enum-varnames` / `x-enumNames` name the variants; the wire values stay the spec's.
+#[test]
+fn enum_variants_named_by_the_spec_round_trip() {
+    for (variant, wire) in [
+        (Severity::Info, json!(0)),
+        (Severity::Warning, json!(1)),
+        (Severity::Error, json!(2)),
+    ] {
+        assert_eq!(to_json(&variant), wire);
+        assert_eq!(from_json::<Severity>(wire), variant);
+    }
+    assert_eq!(from_json::<Severity>(json!(9)), Severity::Unknown(9));
+    for (variant, wire) in [
+        (Phase::Waiting, json!("queued")),
+        (Phase::Running, json!("in-flight")),
+        (Phase::Finished, json!("done")),
+    ] {
+        assert_eq!(to_json(&variant), wire);
+        assert_eq!(from_json::<Phase>(wire), variant);
+    }
+    assert_eq!(from_json::<Phase>(json!("paused")), Phase::Unknown("paused".to_owned()));
+    assert_eq!(Phase::Running.as_str(), "in-flight");
+}
+
 #[test]
 fn tuples_are_json_arrays() {
     let pair: Pair = ("a".into(), 1);
@@ -215,15 +240,15 @@ fn optional_nullable_request_fields_have_three_states() {
     let absent = Patch::default();
     assert_eq!(to_json(&absent), json!({}));
     let cleared = Patch {
-        label: Some(None),
-        size: Some(None),
-        blob: Some(None),
+        label: Nullable::Null,
+        size: Nullable::Null,
+        blob: Nullable::Null,
     };
     assert_eq!(to_json(&cleared), json!({"label": null, "size": null, "blob": null}));
     let set = Patch {
-        label: Some(Some("x".into())),
-        size: Some(Some(3)),
-        blob: Some(Some(b"hi".to_vec())),
+        label: "x".into(),
+        size: 3.into(),
+        blob: b"hi".to_vec().into(),
     };
     let wire = json!({"label": "x", "size": 3, "blob": "aGk="});
     assert_eq!(to_json(&set), wire);
@@ -300,16 +325,16 @@ fn written_out_struct_decoding() {
 /// the untagged `Unknown` variant).
 #[test]
 fn string_enums_decode_known_and_unknown_values() {
-    let known: InputMessageType = from_json(json!("message"));
-    assert_eq!(known, InputMessageType::Message);
+    let known: MessageType = from_json(json!("message"));
+    assert_eq!(known, MessageType::Message);
     assert_eq!(to_json(&known), json!("message"));
-    let unknown: InputMessageType = from_json(json!("reply"));
-    assert_eq!(unknown, InputMessageType::Unknown("reply".into()));
+    let unknown: MessageType = from_json(json!("reply"));
+    assert_eq!(unknown, MessageType::Unknown("reply".into()));
     assert_eq!(to_json(&unknown), json!("reply"));
     // Escapes are decoded before matching.
-    let escaped: InputMessageType = serde_json::from_str(r#""mess\u0061ge""#).expect("decodes");
-    assert_eq!(escaped, InputMessageType::Message);
-    let err = serde_json::from_value::<InputMessageType>(json!(1)).expect_err("not a string");
+    let escaped: MessageType = serde_json::from_str(r#""mess\u0061ge""#).expect("decodes");
+    assert_eq!(escaped, MessageType::Message);
+    let err = serde_json::from_value::<MessageType>(json!(1)).expect_err("not a string");
     assert!(
         err.to_string()
             .starts_with("invalid type: integer `1`, expected a string"),

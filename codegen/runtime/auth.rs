@@ -1,4 +1,10 @@
 //! Credentials and how they are attached to requests.
+//!
+//! The generated crate gives `ClientBuilder` one setter per security scheme
+//! of the API description (`src/auth.rs`); each stores a [`Credential`]
+//! under the scheme's index, and operations name the schemes they accept by
+//! those indices. Nothing here is keyed by a string the user types, so a
+//! misspelt scheme is a compile error.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -32,67 +38,126 @@ pub(crate) enum ApiKeyLocation {
     Cookie,
 }
 
-/// One security scheme an operation accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum AuthScheme {
-    /// `Authorization: Bearer <token>`.
-    Bearer,
+/// The credential of one security scheme, and how it is sent.
+#[derive(Debug, Clone)]
+pub(crate) enum Credential {
+    /// `Authorization: Bearer <token>` (HTTP bearer, OAuth 2.0, OpenID Connect).
+    Bearer(Secret),
     /// `Authorization: Basic <base64(user:password)>`.
-    Basic,
-    /// An API key; `name` is the scheme's key in the API description (what
-    /// `ClientBuilder::api_key` is called with), `param` the header, query
-    /// or cookie name.
+    Basic(Secret, Secret),
+    /// An API key in the header, query parameter or cookie `param`.
     ApiKey {
-        name: &'static str,
         location: ApiKeyLocation,
         param: &'static str,
+        key: Secret,
     },
 }
 
-/// The credentials configured on a client.
-#[derive(Debug, Clone, Default)]
+impl Credential {
+    pub(crate) fn bearer(token: String) -> Self {
+        Self::Bearer(Secret::new(token))
+    }
+    pub(crate) fn basic(user: String, password: String) -> Self {
+        Self::Basic(Secret::new(user), Secret::new(password))
+    }
+    pub(crate) fn api_key(location: ApiKeyLocation, param: &'static str, key: String) -> Self {
+        Self::ApiKey {
+            location,
+            param,
+            key: Secret::new(key),
+        }
+    }
+}
+
+/// The credentials configured on a client, by security scheme index; the
+/// scheme's key in the API description is kept for `Debug` output.
+#[derive(Clone, Default)]
 pub(crate) struct Credentials {
-    pub(crate) bearer: Option<Secret>,
-    pub(crate) basic: Option<(Secret, Secret)>,
-    pub(crate) api_keys: BTreeMap<String, Secret>,
+    by_scheme: BTreeMap<usize, (&'static str, Credential)>,
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.by_scheme.values().map(|(key, c)| (key, c)))
+            .finish()
+    }
 }
 
 impl Credentials {
+    /// Sets (or replaces) the credential of scheme `index`, whose key in the
+    /// API description is `key`.
+    pub(crate) fn set(&mut self, index: usize, key: &'static str, credential: Credential) {
+        self.by_scheme.insert(index, (key, credential));
+    }
+
     /// Builds the header values once, so that calls only clone them.
     pub(crate) fn resolve(self) -> ResolvedCredentials {
-        let bearer = self
-            .bearer
-            .as_ref()
-            .map(|token| sensitive(&format!("Bearer {}", token.expose()), "bearer token"));
-        let basic = self.basic.as_ref().map(|(user, password)| {
-            let raw = format!("{}:{}", user.expose(), password.expose());
-            sensitive(
-                &format!("Basic {}", base64(raw.as_bytes())),
-                "basic credentials",
-            )
-        });
-        let api_key_values = self
-            .api_keys
+        let prepared = self
+            .by_scheme
             .iter()
-            .map(|(name, key)| (name.clone(), sensitive(key.expose(), "API key")))
+            .map(|(index, (_, credential))| (*index, Prepared::of(credential)))
             .collect();
         ResolvedCredentials {
             secrets: self,
-            bearer,
-            basic,
-            api_key_values,
+            prepared,
+        }
+    }
+}
+
+/// What a credential adds to a request. Values that are not valid in a
+/// header are kept as the error each call reports when it needs them
+/// (building the client does not fail for them).
+enum Prepared {
+    Header(Result<(HeaderName, HeaderValue), String>),
+    Query(&'static str, Secret),
+    Cookie(String),
+}
+
+impl Prepared {
+    fn of(credential: &Credential) -> Self {
+        match credential {
+            Credential::Bearer(token) => Self::Header(
+                sensitive(&format!("Bearer {}", token.expose()), "bearer token")
+                    .map(|v| (AUTHORIZATION, v)),
+            ),
+            Credential::Basic(user, password) => {
+                let raw = format!("{}:{}", user.expose(), password.expose());
+                Self::Header(
+                    sensitive(
+                        &format!("Basic {}", base64(raw.as_bytes())),
+                        "basic credentials",
+                    )
+                    .map(|v| (AUTHORIZATION, v)),
+                )
+            }
+            Credential::ApiKey {
+                location: ApiKeyLocation::Header,
+                param,
+                key,
+            } => Self::Header(
+                HeaderName::from_bytes(param.as_bytes())
+                    .map_err(|_| format!("invalid header name `{param}`"))
+                    .and_then(|name| Ok((name, sensitive(key.expose(), "API key")?))),
+            ),
+            Credential::ApiKey {
+                location: ApiKeyLocation::Query,
+                param,
+                key,
+            } => Self::Query(param, key.clone()),
+            Credential::ApiKey {
+                location: ApiKeyLocation::Cookie,
+                param,
+                key,
+            } => Self::Cookie(format!("{param}={}", key.expose())),
         }
     }
 }
 
 /// The credentials of a built client, with their header values prepared.
-/// Values that are not valid in a header are kept as the error each call
-/// reports when it needs them (building the client does not fail for them).
 pub(crate) struct ResolvedCredentials {
     secrets: Credentials,
-    bearer: Option<Result<HeaderValue, String>>,
-    basic: Option<Result<HeaderValue, String>>,
-    api_key_values: BTreeMap<String, Result<HeaderValue, String>>,
+    prepared: BTreeMap<usize, Prepared>,
 }
 
 impl fmt::Debug for ResolvedCredentials {
@@ -102,71 +167,37 @@ impl fmt::Debug for ResolvedCredentials {
 }
 
 impl ResolvedCredentials {
-    fn has(&self, scheme: &AuthScheme) -> bool {
-        match scheme {
-            AuthScheme::Bearer => self.secrets.bearer.is_some(),
-            AuthScheme::Basic => self.secrets.basic.is_some(),
-            AuthScheme::ApiKey { name, .. } => self.secrets.api_keys.contains_key(*name),
-        }
-    }
-
-    /// Applies the first alternative whose credentials are all configured.
-    /// Sends without credentials when none is: the server then answers 401,
-    /// which is clearer than a client-side error.
+    /// Applies the first alternative (a list of scheme indices) whose
+    /// credentials are all configured. Sends without credentials when none
+    /// is: the server then answers 401, which is clearer than a client-side
+    /// error.
     pub(crate) fn apply(
         &self,
-        alternatives: &[&[AuthScheme]],
+        alternatives: &[&[usize]],
         headers: &mut HeaderMap,
         query: &mut Vec<(String, String)>,
     ) -> Result<(), String> {
         let Some(chosen) = alternatives
             .iter()
-            .find(|alt| alt.iter().all(|s| self.has(s)))
+            .find(|alt| alt.iter().all(|s| self.prepared.contains_key(s)))
         else {
             return Ok(());
         };
-        for scheme in *chosen {
-            match scheme {
-                AuthScheme::Bearer => {
-                    if let Some(value) = &self.bearer {
-                        headers.insert(AUTHORIZATION, value.clone()?);
-                    }
+        for prepared in chosen.iter().filter_map(|s| self.prepared.get(s)) {
+            match prepared {
+                Prepared::Header(header) => {
+                    let (name, value) = header.clone()?;
+                    headers.insert(name, value);
                 }
-                AuthScheme::Basic => {
-                    if let Some(value) = &self.basic {
-                        headers.insert(AUTHORIZATION, value.clone()?);
-                    }
+                Prepared::Query(param, key) => {
+                    query.push(((*param).to_owned(), key.expose().to_owned()));
                 }
-                AuthScheme::ApiKey {
-                    name,
-                    location,
-                    param,
-                } => {
-                    let Some(key) = self.secrets.api_keys.get(*name) else {
-                        continue;
+                Prepared::Cookie(pair) => {
+                    let joined = match headers.get(COOKIE).and_then(|v| v.to_str().ok()) {
+                        Some(existing) => format!("{existing}; {pair}"),
+                        None => pair.clone(),
                     };
-                    match location {
-                        ApiKeyLocation::Header => {
-                            let header = HeaderName::from_bytes(param.as_bytes())
-                                .map_err(|_| format!("invalid header name `{param}`"))?;
-                            let value = match self.api_key_values.get(*name) {
-                                Some(value) => value.clone()?,
-                                None => sensitive(key.expose(), "API key")?,
-                            };
-                            headers.insert(header, value);
-                        }
-                        ApiKeyLocation::Query => {
-                            query.push(((*param).to_owned(), key.expose().to_owned()));
-                        }
-                        ApiKeyLocation::Cookie => {
-                            let pair = format!("{param}={}", key.expose());
-                            let joined = match headers.get(COOKIE).and_then(|v| v.to_str().ok()) {
-                                Some(existing) => format!("{existing}; {pair}"),
-                                None => pair,
-                            };
-                            headers.insert(COOKIE, sensitive(&joined, "API key")?);
-                        }
-                    }
+                    headers.insert(COOKIE, sensitive(&joined, "API key")?);
                 }
             }
         }

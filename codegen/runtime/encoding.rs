@@ -273,6 +273,12 @@ impl<T: FileValue> FileValue for Option<T> {
     }
 }
 
+impl<T: FileValue> FileValue for super::Nullable<T> {
+    fn files(&self) -> Vec<&[u8]> {
+        self.value().map(FileValue::files).unwrap_or_default()
+    }
+}
+
 /// One part of a [`Multipart`] body.
 #[derive(Debug, Clone)]
 pub struct Part {

@@ -24,6 +24,28 @@ pub struct Api {
     /// One cargo feature per operation tag, and which items each gates; `None` when the operations
     /// carry fewer than two distinct tags (or the configuration turns tag features off).
     pub tag_features: Option<TagFeatures>,
+    /// Parameters common to (nearly) all operations, which get a typed default on the
+    /// `ClientBuilder` (see `lower::client_params`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub client_params: Vec<ClientParam>,
+}
+
+/// A header or query parameter that (nearly) every operation declares the same way: the
+/// `ClientBuilder` gets a setter for a default value, sent by each of `ops` when the call sets none.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClientParam {
+    /// The `ClientBuilder` method.
+    pub setter: String,
+    /// As the first declaring operation spells it.
+    pub wire_name: String,
+    pub location: ParamLocation,
+    pub ty: Ty,
+    pub style: ParamStyle,
+    pub explode: bool,
+    /// The first declaration's docs.
+    pub docs: Docs,
+    /// The operations that declare it (indices into `Api::operations`), in order.
+    pub ops: Vec<usize>,
 }
 
 /// Cargo features by operation tag, so that a user compiles only the operations (and the types
@@ -206,7 +228,7 @@ pub enum Presence {
     RequiredNullable,
     /// Optional, not nullable: `Option<T>`, omitted when `None`.
     Optional,
-    /// Optional and nullable in a request type: `Option<Option<T>>` (absent, null, value).
+    /// Optional and nullable in a request type: the runtime's `Nullable<T>` (absent, null, value).
     OptionalNullable,
     /// Optional and nullable in a response-only type: `Option<T>` (absent and null both read as `None`).
     OptionalNullableLoose,
@@ -402,6 +424,9 @@ pub struct Param {
     pub constraints: Option<Box<Constraints>>,
     /// The schema's `default` as JSON text: what the server assumes when the parameter is not sent.
     pub default: Option<String>,
+    /// Index into `Api::client_params` when the client may hold a default for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_param: Option<usize>,
 }
 
 /// OpenAPI parameter serialization styles.
@@ -488,8 +513,26 @@ pub struct ResponseBody {
 pub struct SecurityScheme {
     /// The key under `components/securitySchemes`.
     pub key: String,
+    /// The `ClientBuilder` method that sets this scheme's credential (unique among the builder's
+    /// methods).
+    pub method: String,
+    /// A generic name the builder also offers for this scheme (`bearer_token`, `basic_auth`)
+    /// because it is the spec's only scheme of its kind.
+    pub shorthand: Option<String>,
     pub kind: SecurityKind,
+    /// Where a bearer token comes from, for the setter's docs.
+    pub source: TokenSource,
     pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum TokenSource {
+    /// `type: http` or `type: apiKey`: the caller has the credential.
+    Given { bearer_format: Option<String> },
+    /// `type: oauth2`: an access token from one of the flows, whose token URLs are listed.
+    OAuth2 { token_urls: Vec<String> },
+    /// `type: openIdConnect`, discovered at `url`.
+    OpenIdConnect { url: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

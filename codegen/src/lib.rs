@@ -40,6 +40,9 @@ pub struct Config {
     pub deny_warnings: bool,
     /// One cargo feature per operation tag (when the operations carry two tags or more).
     pub tag_features: bool,
+    /// Shorten names a framework generated mechanically (FastAPI's `read_item_items__item_id__get`
+    /// -> `read_item`, `Body_read_item_...` -> `ReadItemBody`); wire names never change.
+    pub clean_names: bool,
 }
 
 impl Config {
@@ -52,6 +55,7 @@ impl Config {
             command: "cargo xtask gen".into(),
             deny_warnings: false,
             tag_features: true,
+            clean_names: true,
         }
     }
 }
@@ -143,7 +147,13 @@ fn generate_inner(config: &Config, bytes: &[u8], split: Split) -> Result<(Output
     let spec = normalize::normalize(doc, &mut diags, base_dir)?;
     times.normalize = t.elapsed();
     let t = Instant::now();
-    let mut api = lower::lower(&spec, &mut diags)?;
+    let mut api = lower::lower(
+        &spec,
+        &mut diags,
+        lower::Options {
+            clean_names: config.clean_names,
+        },
+    )?;
     drop(spec);
     if !config.tag_features {
         api.tag_features = None;

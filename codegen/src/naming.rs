@@ -176,6 +176,11 @@ impl Namespace {
         self.taken.contains(name)
     }
 
+    /// Gives `name` back: a later `claim` may take it.
+    pub fn release(&mut self, name: &str) {
+        self.taken.remove(name);
+    }
+
     /// Claims `name`, or the first free `name2`, `name3`, ...
     pub fn claim(&mut self, name: String) -> String {
         if self.taken.insert(name.clone()) {
@@ -198,6 +203,29 @@ impl Namespace {
         }
         unreachable!("u64 suffixes exhausted")
     }
+}
+
+/// A method name in `ns` for a spec name: `snake`, except that a keyword gets `_{suffix}` instead
+/// of a raw identifier (`type` -> `type_auth`, `self` -> `self_auth`: callers type these names),
+/// and a name already taken gets `_{suffix}` after it; when that is taken too, numbers follow
+/// (`base_url` -> `base_url_auth`, then `base_url_auth_2`).
+pub fn member(raw: &str, suffix: &str, ns: &mut Namespace) -> String {
+    let s = snake(raw);
+    let keyword = match s.strip_prefix("r#") {
+        Some(stem) => Some(stem.to_owned()),
+        None => s
+            .strip_suffix('_')
+            .filter(|stem| NOT_RAW.contains(stem) || KEYWORDS.contains(stem))
+            .map(str::to_owned),
+    };
+    let name = match keyword {
+        Some(stem) => format!("{stem}_{suffix}"),
+        None => s,
+    };
+    if !ns.is_taken(&name) {
+        return ns.claim(name);
+    }
+    ns.claim(format!("{name}_{suffix}"))
 }
 
 /// A readable variant name for an HTTP status code (`422` -> `UnprocessableEntity`).
@@ -367,6 +395,37 @@ mod tests {
         assert_eq!(ns.claim("r#type".into()), "type_2");
         assert_eq!(ns.claim("self_".into()), "self_");
         assert_eq!(ns.claim("self_".into()), "self_2");
+    }
+
+    #[test]
+    fn member_table() {
+        let mut ns = Namespace::with_reserved(&["base_url", "build", "bearer_token"]);
+        let rows: &[(&str, &str)] = &[
+            ("HTTPBearer", "http_bearer"),
+            ("APIKeyHeader", "api_key_header"),
+            ("HTTPBasic", "http_basic"),
+            ("api-key", "api_key"),
+            ("api_key", "api_key_auth"),
+            ("ApiKey", "api_key_auth_2"),
+            ("1st", "_1st"),
+            ("type", "type_auth"),
+            ("self", "self_auth"),
+            ("Self", "self_auth_auth"),
+            ("crate", "crate_auth"),
+            ("clé", "cl_ue9"),
+            ("名前", "u540d_u524d"),
+            ("", "value"),
+            ("base_url", "base_url_auth"),
+            ("baseUrl", "base_url_auth_2"),
+            ("build", "build_auth"),
+            ("bearerToken", "bearer_token_auth"),
+            ("\"; } fn evil() { \"", "fn_evil"),
+        ];
+        for (input, want) in rows {
+            let got = member(input, "auth", &mut ns);
+            assert_eq!(got, *want, "member({input:?})");
+            assert!(syn::parse_str::<syn::Ident>(&got).is_ok(), "{got}");
+        }
     }
 
     #[test]

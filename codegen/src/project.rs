@@ -25,6 +25,14 @@ struct ClientEntry {
     /// One cargo feature per operation tag (default: on).
     #[serde(rename = "tag-features", default = "yes")]
     tag_features: bool,
+    /// A client the repository's own tests use (default: no). Its spec exercises warts on purpose,
+    /// so `cargo xtask gen` keeps its warnings and up-to-date lines to itself (`--verbose` shows them);
+    /// it is regenerated and drift-checked like any other.
+    #[serde(default)]
+    test: bool,
+    /// Shorten framework-generated operation and schema names (default: on).
+    #[serde(rename = "clean-names", default = "yes")]
+    clean_names: bool,
 }
 
 fn yes() -> bool {
@@ -38,6 +46,8 @@ pub struct Client {
     pub out: PathBuf,
     /// `out` as written in the file (relative to the root).
     pub out_display: String,
+    /// Used by the repository's own tests (`test = true`): its warnings are deliberate.
+    pub test: bool,
 }
 
 /// Reads `clients.toml` below `root`. Spec and output paths are relative to `root`.
@@ -58,10 +68,12 @@ pub fn load(root: &Path) -> Result<Vec<Client>, Error> {
         .map(|c| {
             let mut config = Config::new(root.join(&c.spec), c.spec.clone(), c.crate_name);
             config.tag_features = c.tag_features;
+            config.clean_names = c.clean_names;
             Client {
                 config,
                 out: root.join(&c.out),
                 out_display: c.out,
+                test: c.test,
             }
         })
         .collect())

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 let client = modbox::Client::builder()
     .base_url("https://api.example.com/v1")? // default: the spec's first server
-    .bearer_token("my-token")                 // or .basic_auth(user, password), .api_key(scheme, key)
+    .http_bearer("my-token")                  // one setter per security scheme, listed below
     .default_header("x-tenant", "acme")?      // sent on every call; a per-call header replaces it
     .timeout(Duration::from_secs(30))         // per attempt; default 60 s
     .retry_policy(
@@ -24,7 +24,12 @@ let client = modbox::Client::builder()
 # }
 ```
 
-Credentials are sent only to operations whose security requirements name a scheme they fit.
+Credentials are set with one builder method per security scheme of the API description:
+
+- [`http_bearer(token)`](ClientBuilder::http_bearer): Token for the `HTTPBearer` security scheme, sent as `Authorization: Bearer <token>`. Also `bearer_token(token)`.
+
+Credentials are sent only to operations whose security requirements name their scheme; when an
+operation accepts several alternatives, it uses the first whose credentials are all set.
 `Debug` on the client redacts them, and they never appear in errors or `tracing` events. Bring your
 own `reqwest::Client` with `ClientBuilder::http_client`.
 
@@ -120,10 +125,11 @@ events (feature `sse`, on by default for such APIs).
     rustdoc::invalid_rust_codeblocks
 )]
 mod runtime;
+mod auth;
 pub use runtime::{
     ApiError, BuildError, ByteStream, Client, ClientBuilder, DecodeError, Error,
-    InvalidRequest, Multipart, Part, RequestOptions, Response, RetryPolicy, SendFuture,
-    TimeoutError, TransportError, UnexpectedResponse,
+    InvalidRequest, Multipart, Nullable, Part, RequestOptions, Response, RetryPolicy,
+    SendFuture, TimeoutError, TransportError, UnexpectedResponse,
 };
 #[cfg(feature = "sse")]
 pub use runtime::{EventStream, EventStreamError, ServerEvent};
@@ -131,3 +137,18 @@ pub mod operations;
 pub mod types;
 /// The base URL used when none is configured: the spec's first server, `https://api.modbox.run`.
 pub const DEFAULT_BASE_URL: Option<&str> = Some("https://api.modbox.run");
+impl ClientBuilder {
+    /// Default for the `x-workspace-id` header parameter, sent by every operation when a call sets no value of its own (a call's value replaces it).
+    #[must_use]
+    pub fn x_workspace_id(self, value: impl Into<String>) -> Self {
+        let value: String = value.into();
+        self.param_default(
+            0,
+            runtime::ParamIn::Header,
+            "x-workspace-id",
+            &value,
+            runtime::Style::Simple,
+            false,
+        )
+    }
+}

@@ -55,7 +55,9 @@ impl runtime::Operation for CreateSandboxImage<'_> {
     fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::POST, "/sandbox-images");
         req.push_path("/sandbox-images");
-        req.header_param(
+        req.header_param_or_default(
+            self.client,
+            0,
             "x-workspace-id",
             &self.x_workspace_id,
             runtime::Style::Simple,
@@ -63,7 +65,7 @@ impl runtime::Operation for CreateSandboxImage<'_> {
         );
         let body = self.body;
         req.json(body);
-        req.auth(&[&[runtime::AuthScheme::Bearer]]);
+        req.auth(&[&[0]]);
         (req, self.options)
     }
     #[inline]
@@ -76,6 +78,8 @@ impl runtime::Operation for CreateSandboxImage<'_> {
 }
 impl<'a> CreateSandboxImage<'a> {
     /// `x-workspace-id` (header parameter).
+    ///
+    /// Without a value here, the client's default is sent (see [`ClientBuilder::x_workspace_id`](crate::ClientBuilder::x_workspace_id)).
     pub fn x_workspace_id(mut self, value: impl Into<String>) -> Self {
         self.x_workspace_id = Some(value.into());
         self

@@ -15,14 +15,9 @@ crate::runtime::de::deserialize_struct!(
 );
 /// Request body for creating a new image.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
 pub struct SandboxImageCreate {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub description: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub description: crate::runtime::Nullable<String>,
     /// Default: `true`.
     #[serde(default = "SandboxImageCreate::default_enabled")]
     pub enabled: bool,
@@ -37,43 +32,31 @@ pub struct SandboxImageCreate {
     pub memory_mb: i64,
     pub name: String,
     /// HTTP port for readiness probe. Leave blank to use exec probe (pgrep supervisord).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub readiness_port: Option<Option<i64>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub registry_id: Option<Option<::uuid::Uuid>>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub readiness_port: crate::runtime::Nullable<i64>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub registry_id: crate::runtime::Nullable<::uuid::Uuid>,
     /// Default: `"latest"`.
     #[serde(default = "SandboxImageCreate::default_tag")]
     pub tag: String,
     /// Hard time limit in seconds for sandbox pods (60–86400). Leave blank for no limit.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub ttl_seconds: Option<Option<i64>>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub ttl_seconds: crate::runtime::Nullable<i64>,
 }
 impl SandboxImageCreate {
     /// Creates a value from the required fields; the others start absent or at the spec's defaults.
     pub fn new(image: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
-            description: None,
+            description: crate::runtime::Nullable::Absent,
             enabled: Self::default_enabled(),
             image: image.into(),
             is_default: Self::default_is_default(),
             memory_mb: Self::default_memory_mb(),
             name: name.into(),
-            readiness_port: None,
-            registry_id: None,
+            readiness_port: crate::runtime::Nullable::Absent,
+            registry_id: crate::runtime::Nullable::Absent,
             tag: Self::default_tag(),
-            ttl_seconds: None,
+            ttl_seconds: crate::runtime::Nullable::Absent,
         }
     }
     fn default_enabled() -> bool {
@@ -89,6 +72,16 @@ impl SandboxImageCreate {
         String::from("latest")
     }
 }
+#[cfg(feature = "serde-all")]
+crate::runtime::de::deserialize_struct!(
+    SandboxImageCreate, "SandboxImageCreate", [0 description "description" option, 1
+    enabled "enabled" default(SandboxImageCreate::default_enabled), 2 image "image"
+    required, 3 is_default "is_default" default(SandboxImageCreate::default_is_default),
+    4 memory_mb "memory_mb" default(SandboxImageCreate::default_memory_mb), 5 name "name"
+    required, 6 readiness_port "readiness_port" option, 7 registry_id "registry_id"
+    option, 8 tag "tag" default(SandboxImageCreate::default_tag), 9 ttl_seconds
+    "ttl_seconds" option]
+);
 /// Full image representation returned from the API.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
@@ -182,12 +175,12 @@ pub struct ValidationError {
 impl ValidationError {
     /// Creates a value from the required fields; the others start absent or at the spec's defaults.
     pub fn new(
-        loc: Vec<ValidationErrorLocItems>,
+        loc: impl IntoIterator<Item = impl Into<ValidationErrorLocItems>>,
         msg: impl Into<String>,
         r#type: impl Into<String>,
     ) -> Self {
         Self {
-            loc,
+            loc: loc.into_iter().map(Into::into).collect(),
             msg: msg.into(),
             r#type: r#type.into(),
         }

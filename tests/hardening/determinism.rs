@@ -34,6 +34,7 @@ fn reordered_unordered_maps_give_identical_output() {
         ("tests/fixtures/headers-auth-31.yaml", "fixture"),
         ("tests/fixtures/ops-responses.yaml", "fixture"),
         ("tests/fixtures/ops-params.yaml", "fixture"),
+        ("tests/fixtures/dedup-31.yaml", "fixture"),
     ] {
         let config = codegen::Config::new(crate::root().join(path), path, crate_name);
         let doc = as_json(path);

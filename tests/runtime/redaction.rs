@@ -20,8 +20,8 @@ fn secret_client(base: &str) -> Client {
     builder(base)
         .bearer_token(TOKEN)
         .basic_auth("alice", PASSWORD)
-        .api_key("ApiKeyHeader", API_KEY)
-        .api_key("ApiKeyQuery", API_KEY)
+        .api_key_header(API_KEY)
+        .api_key_query(API_KEY)
         .default_header("x-api-key", API_KEY)
         .unwrap()
         .build()
@@ -43,9 +43,15 @@ fn debug_output_is_redacted() {
 
     let builder = Client::builder()
         .bearer_token(TOKEN)
-        .api_key("k", API_KEY)
+        .api_key_header(API_KEY)
         .basic_auth("u", PASSWORD);
-    assert_clean(&format!("{builder:?}"));
+    let shown = format!("{builder:?}");
+    assert_clean(&shown);
+    // Which schemes are configured is shown, by their keys in the spec; their values are not.
+    for scheme in ["BearerAuth", "ApiKeyHeader", "BasicAuth"] {
+        assert!(shown.contains(scheme), "{shown}");
+    }
+    assert!(shown.contains("<redacted>"), "{shown}");
 
     let options = RequestOptions::new()
         .header("Authorization", format!("Bearer {TOKEN}"))

@@ -214,7 +214,7 @@ async fn text_success_body_must_be_utf8() {
         .respond_with(ResponseTemplate::new(200).set_body_bytes(vec![b'o', b'k', 0xff]))
         .mount(&server)
         .await;
-    let form = runtime_wire::types::TokenForm::new("g", Vec::new());
+    let form = runtime_wire::types::TokenForm::new("g", Vec::<String>::new());
     let err = client(&server.uri()).issue_token(&form).send().await.unwrap_err();
     let Error::Decode(decode) = &err else { panic!("{err:?}") };
     assert!(decode.json_error().is_none());

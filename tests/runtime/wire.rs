@@ -106,7 +106,7 @@ async fn path_params_stay_in_one_segment_and_query_values_are_encoded() {
         client
             .get_sandbox_image(id)
             .include("a b&c=d/é")
-            .tag(vec!["x".into(), "y+z".into()])
+            .tag(["x", "y+z"])
             .send()
             .await
             .unwrap_or_else(|e| panic!("{id}: {e}"));
@@ -132,16 +132,16 @@ async fn query_arrays_explode_or_join_and_absent_params_are_left_out() {
     client.get_sandbox_image("i").send().await.unwrap();
     client
         .get_sandbox_image("i")
-        .fields(vec!["id".into(), "name,x".into()])
-        .tag(vec!["a".into()])
+        .fields(["id", "name,x"])
+        .tag(["a"])
         .limit(-5)
         .send()
         .await
         .unwrap();
     client
         .get_sandbox_image("i")
-        .tag(Vec::new())
-        .fields(Vec::new())
+        .tag(Vec::<String>::new())
+        .fields(Vec::<String>::new())
         .send()
         .await
         .unwrap();
@@ -246,7 +246,7 @@ async fn auth_alternatives_and_locations() {
     // Delete accepts an API key header OR bearer: the first configured wins.
     let both = common::builder(&server.uri())
         .bearer_token(TOKEN)
-        .api_key("ApiKeyHeader", "key-1")
+        .api_key_header("key-1")
         .build()
         .unwrap();
     both.delete_sandbox_image("i").send().await.unwrap();
@@ -255,7 +255,7 @@ async fn auth_alternatives_and_locations() {
     let none = common::builder(&server.uri()).build().unwrap();
     none.delete_sandbox_image("i").send().await.unwrap();
     // Cookie API key, text body.
-    let cookie = common::builder(&server.uri()).api_key("Session", "s3").build().unwrap();
+    let cookie = common::builder(&server.uri()).session("s3").build().unwrap();
     cookie.put_logs("i", "line 1\n").send_with_response().await.unwrap();
     // Cookie parameter and cookie API key share one header.
     cookie.put_logs("i", "line 2\n").trace("t 1;x").send().await.unwrap();
@@ -312,7 +312,7 @@ async fn form_body_with_basic_auth() {
         .basic_auth("user", "p@ss:word")
         .build()
         .unwrap();
-    let form = TokenForm::new("client credentials", vec!["a".into(), "b/c".into()]);
+    let form = TokenForm::new("client credentials", ["a", "b/c"]);
     let resp = client.issue_token(&form).send_with_response().await.unwrap();
     assert_eq!(resp.body(), "tok");
 
@@ -332,10 +332,7 @@ async fn binary_body_with_query_api_key() {
         .respond_with(ResponseTemplate::new(200).set_body_bytes(vec![1u8, 2, 3]))
         .mount(&server)
         .await;
-    let client = common::builder(&server.uri())
-        .api_key("ApiKeyQuery", "k&1")
-        .build()
-        .unwrap();
+    let client = common::builder(&server.uri()).api_key_query("k&1").build().unwrap();
     let archive: Vec<u8> = vec![0, 159, 146, 150, b'\r', b'\n', 255];
     let resp = client.upload_archive("i", &archive).send_with_response().await.unwrap();
     assert_eq!(resp.body().as_ref(), [1, 2, 3]);
@@ -346,4 +343,90 @@ async fn binary_body_with_query_api_key() {
     assert_eq!(req.headers["content-type"], "application/x-tar");
     assert!(req.headers.get("authorization").is_none());
     assert_eq!(req.body, archive);
+}
+
+/// One client with a credential for each of the spec's five schemes, set through their own
+/// setters: each operation sends exactly the credential its requirement names, in its place.
+#[tokio::test]
+async fn every_scheme_by_its_own_setter() {
+    use wiremock::matchers::{header, query_param};
+    let server = MockServer::start().await;
+    let expect = |m: wiremock::MockBuilder| m.respond_with(ResponseTemplate::new(204)).expect(1);
+    expect(
+        Mock::given(method("POST"))
+            .and(path("/sandbox-images"))
+            .and(header("authorization", "Bearer b-1")),
+    )
+    .mount(&server)
+    .await;
+    expect(
+        Mock::given(method("POST"))
+            .and(path("/token"))
+            .and(header("authorization", "Basic dTpw")),
+    )
+    .mount(&server)
+    .await;
+    expect(
+        Mock::given(method("DELETE"))
+            .and(path("/sandbox-images/i"))
+            .and(header("x-api-key", "h-1")),
+    )
+    .mount(&server)
+    .await;
+    expect(
+        Mock::given(method("PUT"))
+            .and(path("/sandbox-images/i/archive"))
+            .and(query_param("api_key", "q-1")),
+    )
+    .mount(&server)
+    .await;
+    expect(
+        Mock::given(method("PUT"))
+            .and(path("/sandbox-images/i/logs"))
+            .and(header("cookie", "session=c-1")),
+    )
+    .mount(&server)
+    .await;
+    let client = common::builder(&server.uri())
+        .bearer_auth("b-1")
+        .basic_auth("u", "p")
+        .api_key_header("h-1")
+        .api_key_query("q-1")
+        .session("c-1")
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let _ = client.create_sandbox_image(&body()).send().await;
+    let form = TokenForm::new("client credentials", vec![]);
+    let _ = client.issue_token(&form).send().await;
+    client.delete_sandbox_image("i").send().await.unwrap();
+    let _ = client.upload_archive("i", b"x").send().await;
+    client.put_logs("i", "l").send().await.unwrap();
+
+    let reqs = server.received_requests().await.unwrap();
+    assert_eq!(reqs.len(), 5);
+    // Exactly one credential per request: the one its requirement names.
+    let credentials = |r: &wiremock::Request| {
+        let mut found = Vec::new();
+        for h in ["authorization", "x-api-key", "cookie"] {
+            if r.headers.get(h).is_some() {
+                found.push(h.to_owned());
+            }
+        }
+        if r.url.query_pairs().any(|(k, _)| k == "api_key") {
+            found.push("query api_key".to_owned());
+        }
+        found
+    };
+    let placed: Vec<Vec<String>> = reqs.iter().map(credentials).collect();
+    assert_eq!(
+        placed,
+        [
+            vec!["authorization"],
+            vec!["authorization"],
+            vec!["x-api-key"],
+            vec!["query api_key"],
+            vec!["cookie"],
+        ]
+    );
 }

@@ -10,6 +10,8 @@ use codegen::Location;
 pub const LONG_ABOUT: &str = "\
 Without --spec, regenerates every client listed in clients.toml at the repository root
 (today: specs/modbox.yaml -> generated/, crate `modbox`) and lists the files that changed.
+Clients marked `test = true` there (the repository's own test clients) are regenerated and
+checked like the others, but their warnings and up-to-date lines are shown only with --verbose.
 
 With --spec PATH --out DIR, writes a complete standalone crate (Cargo.toml included) for any
 OpenAPI 3.0/3.1 spec, YAML or JSON.
@@ -50,12 +52,21 @@ pub struct GenArgs {
     /// configured clients, `tag-features = false` in clients.toml does the same.
     #[arg(long, requires = "spec")]
     no_tag_features: bool,
+    /// With --spec: keep framework-generated names as the spec spells them (FastAPI's
+    /// `read_item_items__item_id__get` instead of `read_item`). For the configured clients,
+    /// `clean-names = false` in clients.toml does the same.
+    #[arg(long, requires = "spec")]
+    no_clean_names: bool,
     /// Treat warnings about the spec as errors.
     #[arg(long)]
     deny_warnings: bool,
     /// Do not print warnings.
     #[arg(long, short)]
     quiet: bool,
+    /// Also print the warnings and up-to-date lines of the clients marked `test = true` in
+    /// clients.toml (the repository's own test clients, whose specs have warts on purpose).
+    #[arg(long, short, conflicts_with = "quiet")]
+    verbose: bool,
     /// Also print the "lost in translation" report: every approximation, by JSON pointer.
     #[arg(long)]
     report: bool,
@@ -101,10 +112,12 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
             let mut config = codegen::Config::new(spec, display.clone(), crate_name);
             config.command = format!("cargo xtask gen --spec {display} --out <dir>");
             config.tag_features = !args.no_tag_features;
+            config.clean_names = !args.no_clean_names;
             vec![codegen::project::Client {
                 config,
                 out: out.clone(),
                 out_display: out.to_string_lossy().into_owned(),
+                test: false,
             }]
         }
         _ => codegen::project::load(&repo_root())?,
@@ -129,7 +142,7 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
                 if !args.quiet || args.report {
                     out.locate(&spec, &bytes);
                 }
-                if !args.quiet {
+                if !args.quiet && (!job.test || args.verbose) {
                     for w in &out.warnings {
                         print_diagnostic(&w.to_string(), &w.location, &spec, &bytes);
                     }
@@ -156,6 +169,7 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(if internal { EXIT_WRITE_FAILED } else { 1 }));
     }
     let mut drift = false;
+    let mut quiet_test_clients = Vec::new();
     for (job, out) in &outputs {
         let report = match codegen::write::sync(&job.out, &out.files, args.check) {
             Ok(r) => r,
@@ -194,7 +208,9 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
                 job.out_display
             );
         }
-        if report.is_clean() {
+        if report.is_clean() && job.test && !args.verbose {
+            quiet_test_clients.push(job.out_display.as_str());
+        } else if report.is_clean() {
             println!(
                 "{}: up to date with {} ({} files)",
                 job.out_display, job.config.spec_display, report.unchanged
@@ -210,6 +226,12 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
                 );
             }
         }
+    }
+    if !quiet_test_clients.is_empty() {
+        println!(
+            "test clients up to date ({}; `--verbose` shows their warnings)",
+            quiet_test_clients.join(", ")
+        );
     }
     if args.check && drift {
         eprintln!("error: generated code is out of date; run `cargo xtask gen` and commit the result");

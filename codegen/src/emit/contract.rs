@@ -255,23 +255,13 @@ pub fn contract_driver(api: &Api, crate_ident: &str) -> Result<String, Error> {
 fn credentials(api: &Api) -> TokenStream {
     use crate::ir::SecurityKind;
     let mut out = TokenStream::new();
-    let (mut bearer, mut basic) = (false, false);
     for s in &api.security_schemes {
-        match &s.kind {
-            SecurityKind::Bearer if !bearer => {
-                bearer = true;
-                out.extend(quote!(.bearer_token("contract-token")));
-            }
-            SecurityKind::Basic if !basic => {
-                basic = true;
-                out.extend(quote!(.basic_auth("contract-user", "contract-password")));
-            }
-            SecurityKind::ApiKey { .. } => {
-                let key = s.key.as_str();
-                out.extend(quote!(.api_key(#key, "contract-key")));
-            }
-            _ => {}
-        }
+        let method = super::ident(&s.method);
+        out.extend(match &s.kind {
+            SecurityKind::Bearer => quote!(.#method("contract-token")),
+            SecurityKind::Basic => quote!(.#method("contract-user", "contract-password")),
+            SecurityKind::ApiKey { .. } => quote!(.#method("contract-key")),
+        });
     }
     out
 }
@@ -498,7 +488,7 @@ paths:
             "{text}"
         );
         assert!(!has(r#"\"id\":"#), "read-only property sent: {text}");
-        assert!(has(r#".api_key("key", "contract-key")"#), "{text}");
+        assert!(has(r#".key("contract-key")"#), "{text}");
         assert!(
             has("client.put_pet(p0, &body).when(p1).send_with_response().await"),
             "{text}"

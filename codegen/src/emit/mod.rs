@@ -4,6 +4,9 @@
 //! Spec text only ever enters the output as string literals (docs, wire names) or through the
 //! naming module (identifiers).
 
+mod accepts;
+mod auth;
+mod client_params;
 mod constraints;
 pub mod contract;
 mod docs;
@@ -36,6 +39,8 @@ pub struct RustFile {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Part {
     Lib,
+    /// `ClientBuilder` setters of common parameters, at the end of `lib.rs`.
+    ClientParams,
     TypesHead,
     Types {
         start: usize,
@@ -48,6 +53,8 @@ pub enum Part {
     },
     /// The error enums shared by several operations, after all operations.
     SharedErrors,
+    /// The `ClientBuilder` setters of the security schemes (`src/auth.rs`).
+    Auth,
 }
 
 /// The Rust files of the crate and their parts, `per_part` items (types or operations) per part
@@ -57,10 +64,16 @@ pub fn plan(api: &Api, per_part: Option<usize>) -> Vec<RustFile> {
         let per = per_part.unwrap_or(per).max(1);
         (0..n.div_ceil(per)).map(move |i| make(i * per, (i + 1).saturating_mul(per).min(n)))
     };
-    vec![
+    let auth = (!api.security_schemes.is_empty()).then_some(RustFile {
+        path: "src/auth.rs",
+        parts: vec![Part::Auth],
+    });
+    let mut files = vec![
         RustFile {
             path: "src/lib.rs",
-            parts: vec![Part::Lib],
+            parts: std::iter::once(Part::Lib)
+                .chain((!api.client_params.is_empty()).then_some(Part::ClientParams))
+                .collect(),
         },
         RustFile {
             path: "src/types.rs",
@@ -80,18 +93,22 @@ pub fn plan(api: &Api, per_part: Option<usize>) -> Vec<RustFile> {
                 .chain((!api.shared_errors.is_empty()).then_some(Part::SharedErrors))
                 .collect(),
         },
-    ]
+    ];
+    files.extend(auth);
+    files
 }
 
 /// The tokens of one part (see [`plan`]).
 pub fn emit_part(api: &Api, config: &Config, part: Part) -> TokenStream {
     match part {
         Part::Lib => lib_rs(api, config),
+        Part::ClientParams => client_params::emit(api),
         Part::TypesHead => types::head(),
         Part::Types { start, end } => types::emit(api, start..end),
         Part::OperationsHead => operations::head(api),
         Part::Operations { start, end } => operations::emit(api, start..end, &config.crate_name.replace('-', "_")),
         Part::SharedErrors => operations::shared_errors(api),
+        Part::Auth => auth::emit(api).unwrap_or_default(),
     }
 }
 
@@ -284,8 +301,20 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         guide.push_str(&docs::sanitize(d));
         guide.push('\n');
     }
-    guide.push_str(include_str!("guide.md"));
-    let mut guide = guide.replace("CRATE", &crate_ident.to_string());
+    let example = match api.security_schemes.first() {
+        Some(s) => format!(
+            "    {:<41} // one setter per security scheme, listed below\n",
+            auth::example_call(s)
+        ),
+        None => String::new(),
+    };
+    // Only the guide's own text is filled in: spec text (title, scheme keys) stays as written.
+    guide.push_str(
+        &include_str!("guide.md")
+            .replace("CRATE", &crate_ident.to_string())
+            .replace("    AUTH_EXAMPLE\n", &example)
+            .replace("AUTH_SCHEMES\n", &auth::guide_section(api)),
+    );
     guide.push_str(&tag_features_doc(api, &config.crate_name));
     let base = match &api.default_base_url {
         Some(url) => quote!(Some(#url)),
@@ -296,12 +325,18 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         None => "The spec names no absolute server URL, so `ClientBuilder::base_url` must be called.".to_owned(),
     });
     let reexports = crate::runtime::reexports();
+    let auth_mod = (!api.security_schemes.is_empty()).then(|| {
+        quote!(
+            mod auth;
+        )
+    });
     quote! {
         #![doc = #guide]
         // Doc text comes from the spec verbatim (tabs, bare URLs, markdown that is not rustdoc's).
         #![allow(clippy::tabs_in_doc_comments)]
         #![allow(rustdoc::broken_intra_doc_links, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
         mod runtime;
+        #auth_mod
         pub use runtime::{#(#reexports),*};
         #[cfg(feature = "sse")]
         pub use runtime::{EventStream, EventStreamError, ServerEvent};

@@ -6,6 +6,7 @@ mod unions;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use super::accepts::Accepts;
 use super::{constraints, docs, ident, ty_tokens};
 use crate::ir::{Api, DefaultValue, Field, Presence, StructDef, Ty, TypeDef, TypeKind};
 
@@ -142,7 +143,7 @@ fn field_ty(api: &Api, f: &Field) -> TokenStream {
     match f.presence {
         Presence::Required | Presence::Defaulted(_) => inner,
         Presence::RequiredNullable | Presence::Optional | Presence::OptionalNullableLoose => quote!(Option<#inner>),
-        Presence::OptionalNullable => quote!(Option<Option<#inner>>),
+        Presence::OptionalNullable => quote!(crate::runtime::Nullable<#inner>),
     }
 }
 
@@ -184,10 +185,7 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, doc: TokenStream, serde_tra
     let mut has_consts = false;
     // Written-out `Deserialize` (see `de_impl`): possible unless a field needs a `with` module or
     // the struct flattens additional properties.
-    let hand_de = s.additional.is_none()
-        && s.fields
-            .iter()
-            .all(|f| f.presence != Presence::OptionalNullable && !is_base64(api, &f.ty));
+    let hand_de = s.additional.is_none() && s.fields.iter().all(|f| !is_base64(api, &f.ty));
     let mut de_fields = Vec::new();
     for f in &s.fields {
         let fname = ident(&f.name);
@@ -216,10 +214,7 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, doc: TokenStream, serde_tra
             Presence::OptionalNullable => {
                 serde.push(quote!(default));
                 if !f.read_only {
-                    serde.push(quote!(skip_serializing_if = "Option::is_none"));
-                }
-                if !base64 {
-                    serde.push(quote!(with = "crate::runtime::nullable"));
+                    serde.push(quote!(skip_serializing_if = "crate::runtime::Nullable::is_absent"));
                 }
             }
             Presence::Defaulted(d) => {
@@ -236,10 +231,7 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, doc: TokenStream, serde_tra
             serde.push(quote!(skip_serializing));
         }
         if base64 {
-            serde.push(match f.presence {
-                Presence::OptionalNullable => quote!(with = "crate::runtime::base64::nullable"),
-                _ => quote!(with = "crate::runtime::base64"),
-            });
+            serde.push(quote!(with = "crate::runtime::base64"));
         }
         let finish = match &f.presence {
             _ if is_option(f) => DeFinish::Default,
@@ -262,20 +254,17 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, doc: TokenStream, serde_tra
                     let fn_name = default_fn_name(f);
                     quote!(#fname: Self::#fn_name())
                 }
+                Presence::OptionalNullable => quote!(#fname: crate::runtime::Nullable::Absent),
                 _ => quote!(#fname: None),
             });
             continue;
         }
         if f.write_only && f.presence == Presence::Required {
             // Required in requests: an argument, stored as `Some`.
-            if f.ty == Ty::String {
-                ctor_args.push(quote!(#fname: impl Into<String>));
-                ctor_inits.push(quote!(#fname: Some(#fname.into())));
-            } else {
-                let inner = ty_tokens(api, &f.ty, true);
-                ctor_args.push(quote!(#fname: #inner));
-                ctor_inits.push(quote!(#fname: Some(#fname)));
-            }
+            let accepts = Accepts::of(api, &f.ty, true);
+            let (arg, value) = (&accepts.arg, accepts.convert(&fname));
+            ctor_args.push(quote!(#fname: #arg));
+            ctor_inits.push(quote!(#fname: Some(#value)));
             continue;
         }
         if let Some(only) = single_variant(api, f) {
@@ -286,9 +275,11 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, doc: TokenStream, serde_tra
         }
         match &f.presence {
             Presence::Required | Presence::RequiredNullable => {
-                if matches!(f.presence, Presence::Required) && f.ty == Ty::String {
-                    ctor_args.push(quote!(#fname: impl Into<String>));
-                    ctor_inits.push(quote!(#fname: #fname.into()));
+                let accepts = Accepts::of(api, &f.ty, true);
+                if matches!(f.presence, Presence::Required) && !accepts.is_same() {
+                    let (arg, value) = (&accepts.arg, accepts.convert(&fname));
+                    ctor_args.push(quote!(#fname: #arg));
+                    ctor_inits.push(quote!(#fname: #value));
                 } else {
                     ctor_args.push(quote!(#fname: #ty));
                     ctor_inits.push(quote!(#fname));
@@ -298,6 +289,7 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, doc: TokenStream, serde_tra
                 let fn_name = default_fn_name(f);
                 ctor_inits.push(quote!(#fname: Self::#fn_name()));
             }
+            Presence::OptionalNullable => ctor_inits.push(quote!(#fname: crate::runtime::Nullable::Absent)),
             _ => ctor_inits.push(quote!(#fname: None)),
         }
     }

@@ -8,7 +8,9 @@ use crate::ir::{Api, Feature, Gate, TagFeatures, TypeId};
 use crate::naming;
 
 /// Fills in `api.tag_features` when the operations carry at least two distinct feature names.
-pub fn assign(api: &mut Api) {
+/// `aliases` (alias, type): aliases no operation names that stand for a type that operations use;
+/// they are compiled with it.
+pub fn assign(api: &mut Api, aliases: &[(TypeId, TypeId)]) {
     // Feature name -> the tags spelling it, in first-seen order.
     let mut by_name: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for op in &api.operations {
@@ -69,6 +71,11 @@ pub fn assign(api: &mut Api) {
         }
         spread(api, &mut types, roots, gate);
     }
+    for &(alias, target) in aliases {
+        if types[alias.0].is_none() {
+            types[alias.0] = types[target.0].clone();
+        }
+    }
     // Types no operation uses are part of the API's model: always compiled, with what they contain.
     let unused: Vec<TypeId> = (0..types.len()).filter(|&i| types[i].is_none()).map(TypeId).collect();
     spread(api, &mut types, unused, &Gate::new());
@@ -110,7 +117,7 @@ fn spread(api: &Api, types: &mut [Option<Gate>], mut stack: Vec<TypeId>, gate: &
 }
 
 /// The gate enabled by any of `gates`: empty (always) if one of them is.
-fn union(gates: &[&Gate]) -> Gate {
+pub(crate) fn union(gates: &[&Gate]) -> Gate {
     if gates.iter().any(|g| g.is_empty()) {
         return Gate::new();
     }

@@ -1,10 +1,14 @@
 //! Stage 3: typed spec -> IR. Names are decided here, once; the IR that comes out is checked.
 
+mod client_params;
 mod constraints;
+mod dedup;
 mod features;
+pub mod framework_names;
 mod operation;
 mod passes;
 mod schema;
+mod security;
 
 use std::collections::BTreeMap;
 
@@ -29,6 +33,37 @@ pub struct Lowerer<'a> {
     /// contains itself without a `$ref` in between (through `allOf` of its own component), which
     /// would otherwise expand into ever new inline types.
     in_progress: std::collections::BTreeSet<String>,
+    /// Shorter names for the operations and schemas a framework named mechanically.
+    plan: framework_names::Plan,
+}
+
+/// Choices that change the names `lower` makes.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Shorten framework-generated names ([`framework_names`]).
+    pub clean_names: bool,
+}
+
+/// Works out the shorter names of `framework_names` for this spec.
+fn framework_plan(spec: &OpenAPI, schemas: &[(&String, &ReferenceOr<Schema>)]) -> framework_names::Plan {
+    let ops: Vec<framework_names::OpRef<'_>> = spec
+        .paths
+        .paths
+        .iter()
+        .filter_map(|(path, item)| match item {
+            ReferenceOr::Item(item) => Some((path, item)),
+            ReferenceOr::Reference { .. } => None,
+        })
+        .flat_map(|(path, item)| {
+            item.iter().map(move |(method, op)| framework_names::OpRef {
+                id: op.operation_id.as_deref(),
+                path,
+                method,
+            })
+        })
+        .collect();
+    let names: Vec<&str> = schemas.iter().map(|(n, _)| n.as_str()).collect();
+    framework_names::plan(&ops, &names, operation::CLIENT_METHODS)
 }
 
 /// Looks up `#/components/schemas/<name>` (after normalization every schema `$ref` has that form).
@@ -76,7 +111,7 @@ impl<'a> Lowerer<'a> {
 }
 
 /// Lowers a normalized spec into the IR.
-pub fn lower(spec: &OpenAPI, diags: &mut Diagnostics) -> Result<Api, Error> {
+pub fn lower(spec: &OpenAPI, diags: &mut Diagnostics, options: Options) -> Result<Api, Error> {
     let mut l = Lowerer {
         spec,
         diags,
@@ -86,6 +121,7 @@ pub fn lower(spec: &OpenAPI, diags: &mut Diagnostics) -> Result<Api, Error> {
         components: BTreeMap::new(),
         depth: 0,
         in_progress: Default::default(),
+        plan: framework_names::Plan::default(),
     };
     // Components first and in sorted order: which name wins a collision must not depend on the
     // order of keys in the file.
@@ -97,8 +133,12 @@ pub fn lower(spec: &OpenAPI, diags: &mut Diagnostics) -> Result<Api, Error> {
         }
         None => Vec::new(),
     };
+    if options.clean_names {
+        l.plan = framework_plan(spec, &schemas);
+    }
     for (name, schema) in &schemas {
-        let rust = l.type_names.claim(naming::type_name(name));
+        let rust_from = l.plan.schemas.get(*name).unwrap_or(name);
+        let rust = l.type_names.claim(naming::type_name(rust_from));
         let id = l.reserve(rust, &format!("/components/schemas/{}", escape(name)));
         let nullable = matches!(schema, ReferenceOr::Item(s) if s.schema_data.nullable);
         l.components.insert((*name).clone(), (id, nullable));
@@ -128,7 +168,7 @@ pub fn lower(spec: &OpenAPI, diags: &mut Diagnostics) -> Result<Api, Error> {
             }
         }
     }
-    let security_schemes = operation::security_schemes(&mut l);
+    let security_schemes = security::security_schemes(&mut l);
     let operations = operation::operations(&mut l, &security_schemes);
     let mut types = Vec::with_capacity(l.types.len());
     for (i, t) in l.types.into_iter().enumerate() {
@@ -153,11 +193,16 @@ pub fn lower(spec: &OpenAPI, diags: &mut Diagnostics) -> Result<Api, Error> {
         security_schemes,
         shared_errors: Vec::new(),
         tag_features: None,
+        client_params: Vec::new(),
     };
     constraints::inherit(&mut api);
-    passes::run(&mut api, l.diags)?;
+    let components: Vec<(String, TypeId)> = l.components.iter().map(|(name, (id, _))| (name.clone(), *id)).collect();
+    passes::run(&mut api, &components, l.diags)?;
     Ok(api)
 }
+
+/// The gate enabled by any of several gates (an empty gate, "always", absorbs the others).
+pub(crate) use features::union as gate_union;
 
 /// Resolves `Ty::Named` chains through aliases, for code that needs the underlying shape.
 pub(crate) fn resolve_alias<'t>(api: &'t Api, ty: &'t Ty) -> &'t Ty {

@@ -1,13 +1,13 @@
-//! Paths and operations -> IR operations; security schemes; servers.
+//! Paths and operations -> IR operations; servers.
 
 use indexmap::IndexMap;
 use openapiv3::{
     MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response as OaResponse,
-    SecurityScheme as OaScheme, StatusCode,
+    StatusCode,
 };
 
 use super::{Lowerer, Slot};
-use crate::diag::{escape, join, Approx, Diagnostics};
+use crate::diag::{join, Diagnostics};
 use crate::ir::{
     BodyKind, Docs, FileField, Operation, Param, ParamLocation, ParamStyle, PathPart, RequestBody as IrBody, Response,
     ResponseBody, SecurityKind, SecurityScheme, StatusMatch, Ty, TypeKind,
@@ -15,7 +15,7 @@ use crate::ir::{
 use crate::naming::{self, Namespace};
 
 /// Methods of `Client` that operations must not shadow.
-const CLIENT_METHODS: &[&str] = &[
+pub(super) const CLIENT_METHODS: &[&str] = &[
     "builder",
     "new",
     "clone",
@@ -44,66 +44,6 @@ const BUILDER_MEMBERS: &[&str] = &[
     "request",
     "error_of",
 ];
-
-pub fn security_schemes(l: &mut Lowerer<'_>) -> Vec<SecurityScheme> {
-    let mut out = Vec::new();
-    let Some(components) = &l.spec.components else {
-        return out;
-    };
-    for (key, scheme) in &components.security_schemes {
-        let pointer = format!("/components/securitySchemes/{}", escape(key));
-        let ReferenceOr::Item(scheme) = scheme else {
-            l.diags.approx(
-                Approx::Simplified,
-                pointer,
-                "referenced security schemes are not supported; skipped",
-            );
-            continue;
-        };
-        let (kind, description) = match scheme {
-            OaScheme::HTTP {
-                scheme, description, ..
-            } => match scheme.to_ascii_lowercase().as_str() {
-                "bearer" => (SecurityKind::Bearer, description),
-                "basic" => (SecurityKind::Basic, description),
-                other => {
-                    l.diags.approx(
-                        Approx::Simplified,
-                        pointer,
-                        format!("HTTP auth scheme `{other}` is not supported; skipped"),
-                    );
-                    continue;
-                }
-            },
-            OaScheme::APIKey {
-                location,
-                name,
-                description,
-                ..
-            } => (
-                SecurityKind::ApiKey {
-                    location: match location {
-                        openapiv3::APIKeyLocation::Query => ParamLocation::Query,
-                        openapiv3::APIKeyLocation::Header => ParamLocation::Header,
-                        openapiv3::APIKeyLocation::Cookie => ParamLocation::Cookie,
-                    },
-                    name: name.clone(),
-                },
-                description,
-            ),
-            // OAuth2 and OpenID Connect end in a bearer token; obtaining it is the caller's business.
-            OaScheme::OAuth2 { description, .. } | OaScheme::OpenIDConnect { description, .. } => {
-                (SecurityKind::Bearer, description)
-            }
-        };
-        out.push(SecurityScheme {
-            key: key.clone(),
-            kind,
-            description: description.clone(),
-        });
-    }
-    out
-}
 
 pub fn default_base_url(spec: &OpenAPI, diags: &mut Diagnostics) -> Option<String> {
     let server = spec.servers.first()?;
@@ -182,7 +122,7 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
         for (method, op) in item.iter() {
             let pointer = join(&item_pointer, method);
             let raw_name = match &op.operation_id {
-                Some(id) if !id.trim().is_empty() => id.clone(),
+                Some(id) if !id.trim().is_empty() => l.plan.operations.get(id).unwrap_or(id).clone(),
                 _ => format!("{method} {path}"),
             };
             let fn_name = fn_names.claim(naming::snake(&raw_name));
@@ -326,6 +266,7 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
                     },
                     constraints,
                     default,
+                    client_param: None,
                 });
             }
             op_ir.path_parts = path_parts(path, &mut op_ir.params, &mut member_names, l.diags, &pointer);
@@ -561,6 +502,7 @@ fn path_parts(
                     docs: Docs::default(),
                     constraints: None,
                     default: None,
+                    client_param: None,
                 });
                 params.len() - 1
             }

@@ -1,13 +1,18 @@
-//! Passes over the finished IR: usage marking, recursion boxing, alias cycles, invariant checks.
+//! Passes over the finished IR: merging identical types, usage marking, recursion boxing, alias
+//! cycles, invariant checks.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{Diagnostics, Error};
 use crate::ir::{Api, DefaultValue, Presence, Ty, TypeId, TypeKind};
 
-pub fn run(api: &mut Api, diags: &mut Diagnostics) -> Result<(), Error> {
+/// `components`: the spec's component schemas (spec name, id).
+pub fn run(api: &mut Api, components: &[(String, TypeId)], diags: &mut Diagnostics) -> Result<(), Error> {
+    // First: every later pass then sees one type per meaning, with the union of its uses.
+    let split_aliases = super::dedup::run(api, components);
     mark_request_types(api);
     mark_response_types(api);
+    inherit_usage(api, &split_aliases);
     mark_serde_traits(api);
     loosen_response_nullables(api);
     break_alias_cycles(api, diags);
@@ -15,8 +20,19 @@ pub fn run(api: &mut Api, diags: &mut Diagnostics) -> Result<(), Error> {
     box_recursion(api);
     order_untagged(api);
     share_errors(api);
-    super::features::assign(api);
+    super::client_params::find(api);
+    super::features::assign(api, &split_aliases);
     check(api)
+}
+
+/// The aliases left under the names of merged `X-Input`/`X-Output` halves are used where their
+/// type is: no direction (and so no serde trait) of their own.
+fn inherit_usage(api: &mut Api, aliases: &[(TypeId, TypeId)]) {
+    for &(alias, target) in aliases {
+        let (req, resp) = (api.types[target.0].in_request, api.types[target.0].in_response);
+        api.types[alias.0].in_request = req;
+        api.types[alias.0].in_response = resp;
+    }
 }
 
 pub(super) fn named_in(ty: &Ty, out: &mut Vec<TypeId>) {
@@ -361,7 +377,14 @@ fn check(api: &Api) -> Result<(), Error> {
         if !names.insert(t.name.as_str()) {
             return Err(Error::Internal(format!("two types named `{}`", t.name)));
         }
-        for id in children(&t.kind) {
+        let mut ids = children(&t.kind);
+        if let TypeKind::Struct(s) = &t.kind {
+            ids.extend(s.fields.iter().filter_map(|f| match &f.presence {
+                Presence::Defaulted(DefaultValue::Variant(id, _)) => Some(*id),
+                _ => None,
+            }));
+        }
+        for id in ids {
             if id.0 >= api.types.len() {
                 return Err(Error::Internal(format!("type `{}` refers to a missing type", t.name)));
             }
@@ -371,6 +394,25 @@ fn check(api: &Api) -> Result<(), Error> {
     for op in &api.operations {
         if !fns.insert(op.fn_name.as_str()) {
             return Err(Error::Internal(format!("two operations named `{}`", op.fn_name)));
+        }
+        let mut used = Vec::new();
+        op.params.iter().for_each(|p| named_in(&p.ty, &mut used));
+        for ty in op
+            .body
+            .iter()
+            .map(|b| &b.ty)
+            .chain(op.responses.iter().filter_map(|r| r.body.as_ref().map(|b| &b.ty)))
+        {
+            named_in(ty, &mut used);
+        }
+        if let Some(t) = &op.event_stream {
+            named_in(t, &mut used);
+        }
+        if used.iter().any(|id| id.0 >= api.types.len()) {
+            return Err(Error::Internal(format!(
+                "operation `{}` refers to a missing type",
+                op.fn_name
+            )));
         }
     }
     Ok(())

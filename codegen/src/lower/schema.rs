@@ -40,6 +40,11 @@ pub(super) struct ObjectParts<'s> {
 const MAX_DEPTH: usize = 64;
 
 impl<'a> Lowerer<'a> {
+    /// Variant names and docs from the schema's `x-enum-*` extensions (warnings for unusable ones).
+    fn spec_variants(&mut self, schema: &Schema, len: usize, pointer: &str) -> enums::SpecVariants {
+        enums::SpecVariants::read(&schema.schema_data.extensions, len, pointer, Some(self.diags))
+    }
+
     pub(super) fn docs_of(&self, s: &Schema) -> Docs {
         let d = &s.schema_data;
         Docs {
@@ -132,9 +137,15 @@ impl<'a> Lowerer<'a> {
         let docs = self.docs_of(schema);
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(st)) => {
-                let values: Vec<&str> = st.enumeration.iter().flatten().map(String::as_str).collect();
+                let values: Vec<(usize, &str)> = st
+                    .enumeration
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| v.as_deref().map(|v| (i, v)))
+                    .collect();
                 if !values.is_empty() {
-                    return self.string_enum(&values, slot, pointer, docs);
+                    let spec = self.spec_variants(schema, st.enumeration.len(), pointer);
+                    return self.string_enum(&values, &spec, slot, pointer, docs);
                 }
                 string_format(match &st.format {
                     VariantOrUnknownOrEmpty::Item(f) => match f {
@@ -149,9 +160,15 @@ impl<'a> Lowerer<'a> {
                 })
             }
             SchemaKind::Type(Type::Integer(it)) => {
-                let values: Vec<i64> = it.enumeration.iter().flatten().copied().collect();
+                let values: Vec<(usize, i64)> = it
+                    .enumeration
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| v.map(|v| (i, v)))
+                    .collect();
                 if !values.is_empty() {
-                    return self.integer_enum(&values, slot, pointer, docs);
+                    let spec = self.spec_variants(schema, it.enumeration.len(), pointer);
+                    return self.integer_enum(&values, &spec, slot, pointer, docs);
                 }
                 integer_format(match &it.format {
                     VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => "int32",
@@ -267,12 +284,21 @@ impl<'a> Lowerer<'a> {
                     );
                     return Ty::Vec(Box::new(item));
                 }
-                let strings: Vec<&str> = any.enumeration.iter().filter_map(Value::as_str).collect();
+                let strings: Vec<(usize, &str)> = any
+                    .enumeration
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| v.as_str().map(|v| (i, v)))
+                    .collect();
                 if any.typ.is_none() && !any.enumeration.is_empty() {
-                    return self.any_enum(&any.enumeration, slot, pointer, docs);
+                    let spec = self.spec_variants(schema, any.enumeration.len(), pointer);
+                    return self.any_enum(&any.enumeration, &spec, slot, pointer, docs);
                 }
                 return match any.typ.as_deref() {
-                    Some("string") if !strings.is_empty() => self.string_enum(&strings, slot, pointer, docs),
+                    Some("string") if !strings.is_empty() => {
+                        let spec = self.spec_variants(schema, any.enumeration.len(), pointer);
+                        self.string_enum(&strings, &spec, slot, pointer, docs)
+                    }
                     Some("string") => string_format(any.format.as_deref().unwrap_or("")),
                     Some("integer") => integer_format(any.format.as_deref().unwrap_or("")),
                     Some("number") => Ty::Float(FloatTy::F64),

@@ -1,6 +1,9 @@
 //! Stage 2: make any accepted dialect fit the typed `openapiv3` model, check every `$ref`, and reject
 //! what is invalid with a JSON pointer.
 
+mod lenient;
+mod model;
+mod narrow;
 mod oas31;
 pub mod refs;
 mod sanitize;
@@ -10,7 +13,7 @@ mod webhooks;
 
 use serde_json::Value;
 
-use crate::diag::{escape, Diagnostics, Error};
+use crate::diag::{Diagnostics, Error};
 
 /// The dialect the document declared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +38,7 @@ pub fn normalize(
             root.entry("paths").or_insert_with(|| Value::Object(Default::default()));
         }
     }
+    lenient::repair(&mut doc, diags);
     oas31::rewrite(&mut doc, diags);
     let mut external = refs::External {
         base_dir,
@@ -42,7 +46,9 @@ pub fn normalize(
     };
     refs::resolve(&mut doc, diags, &mut external)?;
     if !external.docs.is_empty() {
-        // Parts copied in from other files get the same 3.1 rewrites (the passes are idempotent).
+        // Parts copied in from other files get the same repairs and 3.1 rewrites (the passes are
+        // idempotent, and what they repaired once they leave alone).
+        lenient::repair(&mut doc, diags);
         oas31::rewrite(&mut doc, diags);
     }
     webhooks::extract(&mut doc, diags);
@@ -80,29 +86,14 @@ fn dialect(doc: &Value, diags: &Diagnostics) -> Result<Dialect, Error> {
     ))
 }
 
-/// Deserializes into `openapiv3`, turning serde's path into a JSON pointer.
+/// Deserializes into `openapiv3`. On failure, the error names the deepest object that does not fit
+/// (see `narrow.rs`), not the first untagged level above it where serde's path stops.
 fn deserialize(doc: Value, diags: &Diagnostics) -> Result<openapiv3::OpenAPI, Error> {
     use serde::Deserialize as _;
-    // Tracking the path costs about a quarter of the deserialization: only pay for it on failure.
-    if let Ok(spec) = openapiv3::OpenAPI::deserialize(&doc) {
-        return Ok(spec);
-    }
-    serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(doc).map_err(|e| {
-        let mut pointer = String::new();
-        for seg in e.path().iter() {
-            use serde_path_to_error::Segment;
-            match seg {
-                Segment::Seq { index } => {
-                    pointer.push('/');
-                    pointer.push_str(&index.to_string());
-                }
-                Segment::Map { key } => {
-                    pointer.push('/');
-                    pointer.push_str(&escape(key));
-                }
-                Segment::Enum { .. } | Segment::Unknown => {}
-            }
-        }
-        diags.error(pointer, format!("does not fit the OpenAPI model: {}", e.inner()))
-    })
+    let e = match openapiv3::OpenAPI::deserialize(&doc) {
+        Ok(spec) => return Ok(spec),
+        Err(e) => e,
+    };
+    let (pointer, message) = narrow::narrow(&doc).unwrap_or_else(|| (String::new(), e.to_string()));
+    Err(diags.error(pointer, format!("does not fit the OpenAPI model: {message}")))
 }

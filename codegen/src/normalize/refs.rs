@@ -335,6 +335,7 @@ fn is_structural(token: &str) -> bool {
             | "responses"
             | "requestBody"
             | "parameters"
+            | "headers"
             | "allOf"
             | "anyOf"
             | "oneOf"
@@ -399,6 +400,24 @@ pub fn resolve(doc: &mut Value, diags: &mut Diagnostics, ext: &mut External<'_>)
                 }
             };
             if site.in_schema {
+                if direct_component && matches!(site.target[1].as_str(), "parameters" | "headers") {
+                    if let Some(schema) = parameter_schema(doc, &site.target) {
+                        let what = if site.target[1] == "headers" {
+                            "header"
+                        } else {
+                            "parameter"
+                        };
+                        diags.warn(
+                            format!("{}/$ref", site.at),
+                            format!(
+                                "a schema `$ref` points at the {what} `#{}`; read as that {what}'s schema",
+                                to_pointer(&site.target)
+                            ),
+                        );
+                        rewrites.push((site.at, Rewrite::Ref(schema)));
+                        continue;
+                    }
+                }
                 if direct_component {
                     return Err(diags.error(
                         format!("{}/$ref", site.at),
@@ -467,6 +486,35 @@ pub fn resolve(doc: &mut Value, diags: &mut Diagnostics, ext: &mut External<'_>)
         "",
         "`$ref`s nest too deeply to resolve (more than 64 levels of indirection)",
     ))
+}
+
+/// For a schema `$ref` to a component parameter or header: the reference to use instead, to its
+/// schema (following `$ref`s between parameters; a schema that is itself a `$ref` is followed too,
+/// so no alias type is made). `None` when it has no schema (`content` without one, or a broken chain).
+fn parameter_schema(doc: &Value, target: &[String]) -> Option<String> {
+    let mut cur = target.to_vec();
+    for _ in 0..MAX_ROUNDS {
+        let object = lookup(doc, &cur)?;
+        if let Some(Value::String(r)) = object.get("$ref") {
+            cur = parse_local(r).ok()?;
+            continue;
+        }
+        if object.get("schema").is_some() {
+            cur.push("schema".into());
+        } else {
+            let (media, _) = object
+                .get("content")?
+                .as_object()?
+                .iter()
+                .find(|(_, m)| m.get("schema").is_some())?;
+            cur.extend(["content".to_owned(), media.clone(), "schema".to_owned()]);
+        }
+        return match lookup(doc, &cur)?.get("$ref") {
+            Some(Value::String(r)) => Some(r.clone()),
+            _ => Some(format!("#{}", to_pointer(&cur))),
+        };
+    }
+    None
 }
 
 enum Rewrite {

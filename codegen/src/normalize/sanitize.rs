@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::walk;
+use super::{lenient, walk};
 use crate::diag::{join, Approx, Diagnostics};
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -116,6 +116,121 @@ fn schema(s: &mut Map<String, Value>, pointer: &str, diags: &mut Diagnostics) {
                     "`required` inside a schema must be a list of property names; ignored",
                 );
                 s.remove("required");
+            }
+        }
+    }
+    property_flags(s, pointer, diags);
+    if s.get("type").and_then(Value::as_str) == Some("file") {
+        diags.warn(
+            format!("{pointer}/type"),
+            "`type: file` is Swagger 2; read as `type: string, format: binary`",
+        );
+        s.insert("type".into(), "string".into());
+        s.insert("format".into(), "binary".into());
+    }
+    numeric_strings(s, pointer, diags);
+    null_in_enum(s, pointer, diags);
+}
+
+/// `enum: [a, b, null]` without `nullable: true`: by the letter of 3.0.3 the `null` is not
+/// allowed, but it is there to say that it is; read as nullable, as other generators do.
+fn null_in_enum(s: &mut Map<String, Value>, pointer: &str, diags: &mut Diagnostics) {
+    let Some(Value::Array(values)) = s.get("enum") else {
+        return;
+    };
+    if !values.iter().any(Value::is_null)
+        || s.get("nullable") == Some(&Value::Bool(true))
+        || s.get("type").and_then(Value::as_str) == Some("null")
+    {
+        return;
+    }
+    diags.warn(
+        join(pointer, "enum"),
+        "`null` in `enum` without `nullable: true`; read as nullable",
+    );
+    s.insert("nullable".into(), Value::Bool(true));
+}
+
+/// `properties: {a: {type: string, required: true}}`: a per-property flag (Swagger 1 and many
+/// hand-written specs) instead of the parent's `required` list. A true flag adds the property to
+/// the list; either way the flag leaves the property, where it is not a keyword.
+fn property_flags(s: &mut Map<String, Value>, pointer: &str, diags: &mut Diagnostics) {
+    let Some(Value::Object(props)) = s.get_mut("properties") else {
+        return;
+    };
+    let mut lifted = Vec::new();
+    for (name, prop) in props.iter_mut() {
+        let Value::Object(prop) = prop else { continue };
+        if prop.get("required").is_none_or(Value::is_array) {
+            continue;
+        }
+        let Some(written) = prop.remove("required") else {
+            continue;
+        };
+        let (value, recognised) = lenient::flag(&written);
+        let at = format!("{}/required", join(&join(pointer, "properties"), name));
+        let message = lenient::flag_message(&written, value, recognised);
+        if value {
+            diags.warn(
+                at,
+                format!("{message}: the property is added to the object's `required` list"),
+            );
+            lifted.push(name.clone());
+        } else {
+            diags.warn(at, format!("{message}: the property stays optional"));
+        }
+    }
+    if lifted.is_empty() {
+        return;
+    }
+    let list = s.entry("required").or_insert_with(|| Value::Array(Vec::new()));
+    if let Value::Array(list) = list {
+        for name in lifted {
+            if !list.iter().any(|v| v.as_str() == Some(name.as_str())) {
+                list.push(Value::String(name));
+            }
+        }
+    }
+}
+
+/// Keywords whose value must be a non-negative integer, and those that take any number.
+const SIZE_KEYWORDS: &[&str] = &[
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "minProperties",
+    "maxProperties",
+];
+const NUMBER_KEYWORDS: &[&str] = &["minimum", "maximum", "multipleOf"];
+
+/// `maxLength: "64"`, `minimum: "0"`: numbers written as strings are read as the numbers; strings
+/// that are no number are dropped (these keywords only constrain, so the types stay right).
+fn numeric_strings(s: &mut Map<String, Value>, pointer: &str, diags: &mut Diagnostics) {
+    for key in SIZE_KEYWORDS.iter().chain(NUMBER_KEYWORDS) {
+        let Some(Value::String(text)) = s.get(*key) else {
+            continue;
+        };
+        let text = text.trim();
+        let number = if SIZE_KEYWORDS.contains(key) {
+            text.parse::<u64>().ok().map(serde_json::Number::from)
+        } else if let Ok(i) = text.parse::<i64>() {
+            Some(i.into())
+        } else {
+            text.parse::<f64>().ok().and_then(serde_json::Number::from_f64)
+        };
+        let at = join(pointer, key);
+        match number {
+            Some(n) => {
+                diags.warn(
+                    at,
+                    format!("`{key}` must be a number; the string `{text}` is read as {n}"),
+                );
+                s.insert((*key).into(), Value::Number(n));
+            }
+            None => {
+                diags.warn(at, format!("`{key}` must be a number; `{text}` is not one, ignored"));
+                s.remove(*key);
             }
         }
     }

@@ -13,6 +13,7 @@ use tracing::Instrument as _;
 
 use super::auth::ResolvedCredentials;
 use super::builder::ClientBuilder;
+use super::defaults::ParamDefaults;
 use super::encoding;
 use super::error::{root_cause, Failure, InvalidRequest, TimeoutError, TransportError};
 use super::request::{self, ApiRequest, Body, RequestOptions};
@@ -25,9 +26,10 @@ use super::retry::RetryPolicy;
 /// ```no_run
 /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 /// let client = modbox::Client::builder()
-///     .bearer_token(std::env::var("MODBOX_TOKEN")?)
+///     .base_url(std::env::var("API_URL")?)?
 ///     .build()?;
-/// # let _ = client;
+/// let shared = client.clone(); // same connections and credentials
+/// # let _ = shared;
 /// # Ok(())
 /// # }
 /// ```
@@ -48,6 +50,7 @@ pub(crate) struct Inner {
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) credentials: ResolvedCredentials,
+    pub(crate) param_defaults: ParamDefaults,
 }
 
 impl fmt::Debug for Client {
@@ -59,6 +62,7 @@ impl fmt::Debug for Client {
             .field("timeout", &inner.timeout)
             .field("retry", &inner.retry)
             .field("credentials", &inner.credentials)
+            .field("param_defaults", &inner.param_defaults)
             .finish_non_exhaustive()
     }
 }

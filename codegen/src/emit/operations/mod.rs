@@ -5,9 +5,12 @@
 mod request;
 mod responses;
 
+pub(crate) use request::style;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::accepts::Accepts;
 use super::{constraints, docs, ident, ty_tokens};
 use crate::ir::{Api, BodyKind, Docs, Operation, Param, ParamLocation, SharedError, Ty, TypeKind};
 
@@ -94,14 +97,9 @@ fn error_enum(doc: TokenStream, name: &proc_macro2::Ident, api: &Api, op: &Opera
     }
 }
 
-/// How the value of a parameter is held by the builder and passed as a call argument.
-fn param_ty(api: &Api, p: &Param) -> (TokenStream, TokenStream, bool) {
-    let ty = ty_tokens(api, &p.ty, false);
-    if p.ty == Ty::String {
-        (quote!(String), quote!(impl Into<String>), true)
-    } else {
-        (ty.clone(), ty, false)
-    }
+/// How the value of a parameter is held by the builder, and what a call argument accepts.
+fn param_ty(api: &Api, p: &Param) -> (TokenStream, Accepts) {
+    (ty_tokens(api, &p.ty, false), Accepts::of(api, &p.ty, false))
 }
 
 /// A compile-checked usage example: the inputs are (hidden) parameters of the example function, so
@@ -153,24 +151,34 @@ fn operation(api: &Api, op: &Operation, gate: &[usize], shared_error: Option<&st
     let mut ctor_inits = Vec::new();
     for p in op.params.iter().filter(|p| p.required) {
         let name = ident(&p.name);
-        let (held, arg, into) = param_ty(api, p);
+        let (held, accepts) = param_ty(api, p);
+        let arg = &accepts.arg;
         struct_fields.push(quote!(#name: #held,));
         ctor_args.push(quote!(#name: #arg));
-        ctor_inits.push(if into {
-            quote!(#name: #name.into())
-        } else {
+        ctor_inits.push(if accepts.is_same() {
             quote!(#name)
+        } else {
+            let value = accepts.convert(&name);
+            quote!(#name: #value)
         });
     }
     let mut setters = Vec::new();
     for p in op.params.iter().filter(|p| !p.required) {
         let name = ident(&p.name);
-        let (held, arg, into) = param_ty(api, p);
+        let (held, accepts) = param_ty(api, p);
+        let arg = &accepts.arg;
         struct_fields.push(quote!(#name: Option<#held>,));
         ctor_inits.push(quote!(#name: None));
-        let value = if into { quote!(value.into()) } else { quote!(value) };
+        let value = accepts.convert(&quote::format_ident!("value"));
+        let mut description = param_doc(p);
+        if let Some(c) = p.client_param.and_then(|i| api.client_params.get(i)) {
+            let setter = c.setter.trim_start_matches("r#");
+            description.push_str(&format!(
+                "\n\nWithout a value here, the client's default is sent (see [`ClientBuilder::{setter}`](crate::ClientBuilder::{setter}))."
+            ));
+        }
         let doc = docs::attrs(&Docs {
-            description: Some(param_doc(p)),
+            description: Some(description),
             ..p.docs.clone()
         });
         setters.push(quote! {

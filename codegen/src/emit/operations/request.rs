@@ -5,9 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::super::{ident, ty_tokens};
-use crate::ir::{
-    Api, BodyKind, Operation, ParamLocation, ParamStyle, PathPart, RequestBody, SecurityKind, Ty, TypeKind,
-};
+use crate::ir::{Api, BodyKind, Operation, ParamLocation, ParamStyle, PathPart, RequestBody, Ty, TypeKind};
 
 /// The statements that fill `req` from the builder's fields.
 pub fn build(api: &Api, op: &Operation, body_required: bool) -> Vec<TokenStream> {
@@ -24,6 +22,17 @@ pub fn build(api: &Api, op: &Operation, body_required: bool) -> Vec<TokenStream>
     }
     for p in op.params.iter().filter(|p| p.location != ParamLocation::Path) {
         let (name, wire, style, explode) = (ident(&p.name), p.wire_name.as_str(), style(p.style), p.explode);
+        if let Some(index) = p.client_param {
+            // The call's value, else the client's default (see `lower::client_params`).
+            let index = proc_macro2::Literal::usize_unsuffixed(index);
+            build.push(match p.location {
+                ParamLocation::Header => {
+                    quote!(req.header_param_or_default(self.client, #index, #wire, &self.#name, #style, #explode);)
+                }
+                _ => quote!(req.query_param_or_default(self.client, #index, #wire, &self.#name, #style, #explode);),
+            });
+            continue;
+        }
         build.push(match p.location {
             ParamLocation::Query => quote!(req.query_param(#wire, &self.#name, #style, #explode);),
             ParamLocation::Header => quote!(req.header_param(#wire, &self.#name, #style, #explode);),
@@ -41,7 +50,7 @@ pub fn build(api: &Api, op: &Operation, body_required: bool) -> Vec<TokenStream>
     }
     // Without security requirements nothing is sent; `ApiRequest::new` starts with none.
     if !op.security.is_empty() {
-        let auth = auth_tokens(api, op);
+        let auth = auth_tokens(op);
         build.push(quote!(req.auth(#auth);));
     }
     if let Some(h) = &op.idempotency_header {
@@ -50,7 +59,7 @@ pub fn build(api: &Api, op: &Operation, body_required: bool) -> Vec<TokenStream>
     build
 }
 
-fn style(s: ParamStyle) -> TokenStream {
+pub(crate) fn style(s: ParamStyle) -> TokenStream {
     match s {
         ParamStyle::Form => quote!(runtime::Style::Form),
         ParamStyle::Simple => quote!(runtime::Style::Simple),
@@ -131,24 +140,11 @@ fn multipart(api: &Api, body: &RequestBody) -> TokenStream {
     }
 }
 
-fn auth_tokens(api: &Api, op: &Operation) -> TokenStream {
+/// The operation's security alternatives as indices of `Api::security_schemes`, which number
+/// the credentials the generated `ClientBuilder` setters store.
+fn auth_tokens(op: &Operation) -> TokenStream {
     let alts = op.security.iter().map(|alt| {
-        let schemes = alt.iter().map(|i| {
-            let s = &api.security_schemes[*i];
-            match &s.kind {
-                SecurityKind::Bearer => quote!(runtime::AuthScheme::Bearer),
-                SecurityKind::Basic => quote!(runtime::AuthScheme::Basic),
-                SecurityKind::ApiKey { location, name } => {
-                    let key = s.key.as_str();
-                    let loc = match location {
-                        ParamLocation::Query => quote!(runtime::ApiKeyLocation::Query),
-                        ParamLocation::Cookie => quote!(runtime::ApiKeyLocation::Cookie),
-                        _ => quote!(runtime::ApiKeyLocation::Header),
-                    };
-                    quote!(runtime::AuthScheme::ApiKey { name: #key, location: #loc, param: #name })
-                }
-            }
-        });
+        let schemes = alt.iter().map(|i| proc_macro2::Literal::usize_unsuffixed(*i));
         quote!(&[#(#schemes),*])
     });
     quote!(&[#(#alts),*])

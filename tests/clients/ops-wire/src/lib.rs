@@ -13,7 +13,7 @@ use std::time::Duration;
 
 let client = ops_wire::Client::builder()
     .base_url("https://api.example.com/v1")? // default: the spec's first server
-    .bearer_token("my-token")                 // or .basic_auth(user, password), .api_key(scheme, key)
+    .bearer("my-token")                       // one setter per security scheme, listed below
     .default_header("x-tenant", "acme")?      // sent on every call; a per-call header replaces it
     .timeout(Duration::from_secs(30))         // per attempt; default 60 s
     .retry_policy(
@@ -26,7 +26,17 @@ let client = ops_wire::Client::builder()
 # }
 ```
 
-Credentials are sent only to operations whose security requirements name a scheme they fit.
+Credentials are set with one builder method per security scheme of the API description:
+
+- [`bearer(token)`](ClientBuilder::bearer): Token for the `bearer` security scheme, sent as `Authorization: Bearer <token>`.
+- [`basic(user, password)`](ClientBuilder::basic): User name and password for the `basic` security scheme, sent as `Authorization: Basic <base64(user:password)>`. Also `basic_auth(user, password)`.
+- [`header_key(key)`](ClientBuilder::header_key): Key for the `headerKey` security scheme, sent in the `X-API-Key` header.
+- [`query_key(key)`](ClientBuilder::query_key): Key for the `queryKey` security scheme, sent as the `api_key` query parameter.
+- [`cookie_key(key)`](ClientBuilder::cookie_key): Key for the `cookieKey` security scheme, sent in the `session` cookie.
+- [`oauth(token)`](ClientBuilder::oauth): OAuth 2.0 access token for the `oauth` security scheme, sent as `Authorization: Bearer <token>`. Obtaining and refreshing the token is up to the caller (token URL: `https://auth.example.com/token`).
+
+Credentials are sent only to operations whose security requirements name their scheme; when an
+operation accepts several alternatives, it uses the first whose credentials are all set.
 `Debug` on the client redacts them, and they never appear in errors or `tracing` events. Bring your
 own `reqwest::Client` with `ClientBuilder::http_client`.
 
@@ -122,10 +132,11 @@ events (feature `sse`, on by default for such APIs).
     rustdoc::invalid_rust_codeblocks
 )]
 mod runtime;
+mod auth;
 pub use runtime::{
     ApiError, BuildError, ByteStream, Client, ClientBuilder, DecodeError, Error,
-    InvalidRequest, Multipart, Part, RequestOptions, Response, RetryPolicy, SendFuture,
-    TimeoutError, TransportError, UnexpectedResponse,
+    InvalidRequest, Multipart, Nullable, Part, RequestOptions, Response, RetryPolicy,
+    SendFuture, TimeoutError, TransportError, UnexpectedResponse,
 };
 #[cfg(feature = "sse")]
 pub use runtime::{EventStream, EventStreamError, ServerEvent};

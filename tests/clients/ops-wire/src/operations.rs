@@ -84,13 +84,13 @@ impl runtime::Operation for QueryStyles<'_> {
 }
 impl<'a> QueryStyles<'a> {
     /// `tags` (query parameter).
-    pub fn tags(mut self, value: Vec<String>) -> Self {
-        self.tags = Some(value);
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// `ids` (query parameter).
-    pub fn ids(mut self, value: Vec<i64>) -> Self {
-        self.ids = Some(value);
+    pub fn ids(mut self, value: impl IntoIterator<Item = i64>) -> Self {
+        self.ids = Some(value.into_iter().collect());
         self
     }
     /// `point` (query parameter).
@@ -109,13 +109,13 @@ impl<'a> QueryStyles<'a> {
         self
     }
     /// `words` (query parameter).
-    pub fn words(mut self, value: Vec<String>) -> Self {
-        self.words = Some(value);
+    pub fn words(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.words = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// `pipes` (query parameter).
-    pub fn pipes(mut self, value: Vec<String>) -> Self {
-        self.pipes = Some(value);
+    pub fn pipes(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.pipes = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// `where` (query parameter).
@@ -275,8 +275,8 @@ impl<'a> HeaderParams<'a> {
         self
     }
     /// `x-list` (header parameter).
-    pub fn x_list(mut self, value: Vec<i64>) -> Self {
-        self.x_list = Some(value);
+    pub fn x_list(mut self, value: impl IntoIterator<Item = i64>) -> Self {
+        self.x_list = Some(value.into_iter().collect());
         self
     }
     /// `theme` (cookie parameter).
@@ -728,7 +728,7 @@ impl runtime::Operation for AuthGlobal<'_> {
     fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::GET, "/auth/global");
         req.push_path("/auth/global");
-        req.auth(&[&[runtime::AuthScheme::Bearer]]);
+        req.auth(&[&[0]]);
         (req, self.options)
     }
     #[inline]
@@ -829,7 +829,7 @@ impl runtime::Operation for AuthBasic<'_> {
     fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::GET, "/auth/basic");
         req.push_path("/auth/basic");
-        req.auth(&[&[runtime::AuthScheme::Basic]]);
+        req.auth(&[&[1]]);
         (req, self.options)
     }
     #[inline]
@@ -880,27 +880,7 @@ impl runtime::Operation for AuthKeys<'_> {
     fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::GET, "/auth/keys");
         req.push_path("/auth/keys");
-        req.auth(
-            &[
-                &[
-                    runtime::AuthScheme::ApiKey {
-                        name: "cookieKey",
-                        location: runtime::ApiKeyLocation::Cookie,
-                        param: "session",
-                    },
-                    runtime::AuthScheme::ApiKey {
-                        name: "headerKey",
-                        location: runtime::ApiKeyLocation::Header,
-                        param: "X-API-Key",
-                    },
-                    runtime::AuthScheme::ApiKey {
-                        name: "queryKey",
-                        location: runtime::ApiKeyLocation::Query,
-                        param: "api_key",
-                    },
-                ],
-            ],
-        );
+        req.auth(&[&[4, 2, 3]]);
         (req, self.options)
     }
     #[inline]
@@ -951,7 +931,7 @@ impl runtime::Operation for AuthOauth<'_> {
     fn into_parts(self) -> (ApiRequest, RequestOptions) {
         let mut req = ApiRequest::new(::reqwest::Method::GET, "/auth/oauth");
         req.push_path("/auth/oauth");
-        req.auth(&[&[runtime::AuthScheme::Bearer]]);
+        req.auth(&[&[5]]);
         (req, self.options)
     }
     #[inline]
@@ -964,6 +944,57 @@ impl runtime::Operation for AuthOauth<'_> {
 }
 /// Documented error responses of [`Client::auth_oauth`].
 pub type AuthOauthError = NoDocumentedError;
+impl Client {
+    /// `GET /auth/either`
+    ///
+    /// # Responses
+    ///
+    /// 204: OK
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &ops_wire::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.auth_either().send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn auth_either<'a>(&'a self) -> AuthEither<'a> {
+        AuthEither {
+            client: self,
+            options: RequestOptions::default(),
+        }
+    }
+}
+/// Request builder for [`Client::auth_either`]: set optional parameters, then `.send().await` (or `.await` it).
+#[must_use = "a request builder does nothing until it is sent"]
+#[derive(Debug)]
+pub struct AuthEither<'a> {
+    client: &'a Client,
+    options: RequestOptions,
+}
+runtime::operation!(AuthEither, (), AuthEitherError);
+impl runtime::Operation for AuthEither<'_> {
+    type Output = ();
+    type Error = AuthEitherError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
+        let mut req = ApiRequest::new(::reqwest::Method::GET, "/auth/either");
+        req.push_path("/auth/either");
+        req.auth(&[&[5], &[2]]);
+        (req, self.options)
+    }
+    #[inline]
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
+        match resp.status().as_u16() {
+            204 => resp.empty(),
+            _ => Err(AuthEitherError::from_response(resp)),
+        }
+    }
+}
+/// Documented error responses of [`Client::auth_either`].
+pub type AuthEitherError = NoDocumentedError;
 impl Client {
     /// `GET /things/{id}`
     ///
@@ -1400,7 +1431,121 @@ impl runtime::Operation for Readme<'_> {
 }
 /// Documented error responses of [`Client::readme`].
 pub type ReadmeError = NoDocumentedError;
-/// Documented error responses shared by 20 operations: [`Client::query_styles`], [`Client::get_item`], [`Client::header_params`], [`Client::upload`], [`Client::post_form`], [`Client::put_octet`], [`Client::put_text`], [`Client::optional_body`], and 12 more.
+impl Client {
+    /// `GET /tickets`
+    ///
+    /// # Responses
+    ///
+    /// 200: The tickets
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &ops_wire::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.list_tickets().send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_tickets<'a>(&'a self) -> ListTickets<'a> {
+        ListTickets {
+            client: self,
+            status: None,
+            options: RequestOptions::default(),
+        }
+    }
+}
+/// Request builder for [`Client::list_tickets`]: set optional parameters, then `.send().await` (or `.await` it).
+#[must_use = "a request builder does nothing until it is sent"]
+#[derive(Debug)]
+pub struct ListTickets<'a> {
+    client: &'a Client,
+    status: Option<crate::types::Status>,
+    options: RequestOptions,
+}
+runtime::operation!(ListTickets, Vec < crate ::types::Ticket >, ListTicketsError);
+impl runtime::Operation for ListTickets<'_> {
+    type Output = Vec<crate::types::Ticket>;
+    type Error = ListTicketsError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
+        let mut req = ApiRequest::new(::reqwest::Method::GET, "/tickets");
+        req.push_path("/tickets");
+        req.query_param("status", &self.status, runtime::Style::Form, true);
+        (req, self.options)
+    }
+    #[inline]
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
+        match resp.status().as_u16() {
+            200 => resp.json(),
+            _ => Err(ListTicketsError::from_response(resp)),
+        }
+    }
+}
+impl<'a> ListTickets<'a> {
+    /// `status` (query parameter).
+    pub fn status(mut self, value: crate::types::Status) -> Self {
+        self.status = Some(value);
+        self
+    }
+}
+/// Documented error responses of [`Client::list_tickets`].
+pub type ListTicketsError = NoDocumentedError;
+impl Client {
+    /// `POST /trees`
+    ///
+    /// # Responses
+    ///
+    /// 200: The tree as stored
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &ops_wire::Client, body: &ops_wire::types::Tree) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.plant_tree(body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn plant_tree<'a>(&'a self, body: &'a crate::types::Tree) -> PlantTree<'a> {
+        PlantTree {
+            client: self,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+}
+/// Request builder for [`Client::plant_tree`]: set optional parameters, then `.send().await` (or `.await` it).
+#[must_use = "a request builder does nothing until it is sent"]
+#[derive(Debug)]
+pub struct PlantTree<'a> {
+    client: &'a Client,
+    body: &'a crate::types::Tree,
+    options: RequestOptions,
+}
+runtime::operation!(PlantTree, crate ::types::Tree, PlantTreeError);
+impl runtime::Operation for PlantTree<'_> {
+    type Output = crate::types::Tree;
+    type Error = PlantTreeError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
+        let mut req = ApiRequest::new(::reqwest::Method::POST, "/trees");
+        req.push_path("/trees");
+        let body = self.body;
+        req.json(body);
+        (req, self.options)
+    }
+    #[inline]
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
+        match resp.status().as_u16() {
+            200 => resp.json(),
+            _ => Err(PlantTreeError::from_response(resp)),
+        }
+    }
+}
+/// Documented error responses of [`Client::plant_tree`].
+pub type PlantTreeError = NoDocumentedError;
+/// Documented error responses shared by 23 operations: [`Client::query_styles`], [`Client::get_item`], [`Client::header_params`], [`Client::upload`], [`Client::post_form`], [`Client::put_octet`], [`Client::put_text`], [`Client::optional_body`], and 15 more.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {

@@ -71,17 +71,16 @@ crate::runtime::de::deserialize_struct!(
     NotFound, "NotFound", [0 message "message" option]
 );
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
 pub struct Patch {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub name: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub name: crate::runtime::Nullable<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub age: Option<i64>,
 }
+#[cfg(feature = "serde-all")]
+crate::runtime::de::deserialize_struct!(
+    Patch, "Patch", [0 name "name" option, 1 age "age" option]
+);
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
 pub struct Pending {
@@ -150,6 +149,78 @@ impl Thing {
     }
 }
 crate::runtime::de::deserialize_struct!(Thing, "Thing", [0 id "id" required]);
+/// Its `status` enum is spelled inline, like the filter of `listTickets`.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
+pub struct Ticket {
+    pub id: i64,
+    pub status: Status,
+}
+impl Ticket {
+    /// Creates a value from the required fields; the others start absent or at the spec's defaults.
+    pub fn new(id: i64, status: Status) -> Self {
+        Self { id, status }
+    }
+}
+crate::runtime::de::deserialize_struct!(
+    Ticket, "Ticket", [0 id "id" required, 1 status "status" required]
+);
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct Tree {
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub children: Option<Vec<Tree>>,
+}
+impl Tree {
+    /// Creates a value from the required fields; the others start absent or at the spec's defaults.
+    pub fn new(label: impl Into<String>) -> Self {
+        Self {
+            label: label.into(),
+            children: None,
+        }
+    }
+}
+crate::runtime::de::deserialize_struct!(
+    Tree, "Tree", [0 label "label" required, 1 children "children" option]
+);
+/// `Tree-Input` in the spec: the same schema as `Tree-Output`, so both are [`Tree`].
+pub type TreeInput = Tree;
+/// `Tree-Output` in the spec: the same schema as `Tree-Input`, so both are [`Tree`].
+pub type TreeOutput = Tree;
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    Open,
+    Done,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+impl Status {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Open => "open",
+            Self::Done => "done",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl ::std::fmt::Display for Status {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl From<String> for Status {
+    /// The variant of a wire value (`Unknown` for a value this version does not know).
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "open" => Self::Open,
+            "done" => Self::Done,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+crate::runtime::de::string_enum_serialize!(Status);
+crate::runtime::de::string_enum_deserialize!(Status);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UploadBody {
     pub file: Vec<u8>,

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 let client = runtime_wire::Client::builder()
     .base_url("https://api.example.com/v1")? // default: the spec's first server
-    .bearer_token("my-token")                 // or .basic_auth(user, password), .api_key(scheme, key)
+    .bearer_auth("my-token")                  // one setter per security scheme, listed below
     .default_header("x-tenant", "acme")?      // sent on every call; a per-call header replaces it
     .timeout(Duration::from_secs(30))         // per attempt; default 60 s
     .retry_policy(
@@ -26,7 +26,16 @@ let client = runtime_wire::Client::builder()
 # }
 ```
 
-Credentials are sent only to operations whose security requirements name a scheme they fit.
+Credentials are set with one builder method per security scheme of the API description:
+
+- [`bearer_auth(token)`](ClientBuilder::bearer_auth): Token for the `BearerAuth` security scheme, sent as `Authorization: Bearer <token>`. Also `bearer_token(token)`.
+- [`basic_auth(user, password)`](ClientBuilder::basic_auth): User name and password for the `BasicAuth` security scheme, sent as `Authorization: Basic <base64(user:password)>`.
+- [`api_key_header(key)`](ClientBuilder::api_key_header): Key for the `ApiKeyHeader` security scheme, sent in the `X-API-Key` header.
+- [`api_key_query(key)`](ClientBuilder::api_key_query): Key for the `ApiKeyQuery` security scheme, sent as the `api_key` query parameter.
+- [`session(key)`](ClientBuilder::session): Key for the `Session` security scheme, sent in the `session` cookie.
+
+Credentials are sent only to operations whose security requirements name their scheme; when an
+operation accepts several alternatives, it uses the first whose credentials are all set.
 `Debug` on the client redacts them, and they never appear in errors or `tracing` events. Bring your
 own `reqwest::Client` with `ClientBuilder::http_client`.
 
@@ -122,10 +131,11 @@ events (feature `sse`, on by default for such APIs).
     rustdoc::invalid_rust_codeblocks
 )]
 mod runtime;
+mod auth;
 pub use runtime::{
     ApiError, BuildError, ByteStream, Client, ClientBuilder, DecodeError, Error,
-    InvalidRequest, Multipart, Part, RequestOptions, Response, RetryPolicy, SendFuture,
-    TimeoutError, TransportError, UnexpectedResponse,
+    InvalidRequest, Multipart, Nullable, Part, RequestOptions, Response, RetryPolicy,
+    SendFuture, TimeoutError, TransportError, UnexpectedResponse,
 };
 #[cfg(feature = "sse")]
 pub use runtime::{EventStream, EventStreamError, ServerEvent};

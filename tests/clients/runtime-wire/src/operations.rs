@@ -61,7 +61,7 @@ impl runtime::Operation for CreateSandboxImage<'_> {
         );
         let body = self.body;
         req.json(body);
-        req.auth(&[&[runtime::AuthScheme::Bearer]]);
+        req.auth(&[&[0]]);
         (req, self.options)
     }
     #[inline]
@@ -154,7 +154,7 @@ impl runtime::Operation for GetSandboxImage<'_> {
         req.query_param("tag", &self.tag, runtime::Style::Form, true);
         req.query_param("fields", &self.fields, runtime::Style::Form, false);
         req.query_param("limit", &self.limit, runtime::Style::Form, true);
-        req.auth(&[&[runtime::AuthScheme::Bearer], &[]]);
+        req.auth(&[&[0], &[]]);
         (req, self.options)
     }
     #[inline]
@@ -172,13 +172,13 @@ impl<'a> GetSandboxImage<'a> {
         self
     }
     /// `tag` (query parameter).
-    pub fn tag(mut self, value: Vec<String>) -> Self {
-        self.tag = Some(value);
+    pub fn tag(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tag = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// `fields` (query parameter).
-    pub fn fields(mut self, value: Vec<String>) -> Self {
-        self.fields = Some(value);
+    pub fn fields(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.fields = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// `limit` (query parameter).
@@ -235,18 +235,7 @@ impl runtime::Operation for DeleteSandboxImage<'_> {
         let mut req = ApiRequest::new(::reqwest::Method::DELETE, "/sandbox-images/{id}");
         req.push_path("/sandbox-images/");
         req.path_param("id", &self.id, runtime::Style::Simple, false);
-        req.auth(
-            &[
-                &[
-                    runtime::AuthScheme::ApiKey {
-                        name: "ApiKeyHeader",
-                        location: runtime::ApiKeyLocation::Header,
-                        param: "X-API-Key",
-                    },
-                ],
-                &[runtime::AuthScheme::Bearer],
-            ],
-        );
+        req.auth(&[&[2], &[0]]);
         (req, self.options)
     }
     #[inline]
@@ -308,7 +297,7 @@ impl runtime::Operation for CreateSandbox<'_> {
         req.push_path("/sandboxes");
         let body = self.body;
         req.json(body);
-        req.auth(&[&[runtime::AuthScheme::Bearer]]);
+        req.auth(&[&[0]]);
         req.idempotency_header("Idempotency-Key");
         (req, self.options)
     }
@@ -369,7 +358,7 @@ impl runtime::Operation for IssueToken<'_> {
         req.push_path("/token");
         let body = self.body;
         req.form(body);
-        req.auth(&[&[runtime::AuthScheme::Basic]]);
+        req.auth(&[&[1]]);
         (req, self.options)
     }
     #[inline]
@@ -429,7 +418,7 @@ impl runtime::Operation for DownloadArchive<'_> {
         req.push_path("/sandbox-images/");
         req.path_param("id", &self.id, runtime::Style::Simple, false);
         req.push_path("/archive");
-        req.auth(&[&[runtime::AuthScheme::Bearer]]);
+        req.auth(&[&[0]]);
         (req, self.options)
     }
     #[inline]
@@ -512,17 +501,7 @@ impl runtime::Operation for UploadArchive<'_> {
         req.push_path("/archive");
         let body = self.body;
         req.bytes("application/x-tar", body.to_vec());
-        req.auth(
-            &[
-                &[
-                    runtime::AuthScheme::ApiKey {
-                        name: "ApiKeyQuery",
-                        location: runtime::ApiKeyLocation::Query,
-                        param: "api_key",
-                    },
-                ],
-            ],
-        );
+        req.auth(&[&[3]]);
         (req, self.options)
     }
     #[inline]
@@ -604,17 +583,7 @@ impl runtime::Operation for PutLogs<'_> {
         req.cookie_param("trace", &self.trace, runtime::Style::Form, true);
         let body = self.body;
         req.text("text/plain", body.to_owned());
-        req.auth(
-            &[
-                &[
-                    runtime::AuthScheme::ApiKey {
-                        name: "Session",
-                        location: runtime::ApiKeyLocation::Cookie,
-                        param: "session",
-                    },
-                ],
-            ],
-        );
+        req.auth(&[&[4]]);
         (req, self.options)
     }
     #[inline]

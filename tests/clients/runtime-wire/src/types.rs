@@ -61,10 +61,13 @@ pub struct TokenForm {
 }
 impl TokenForm {
     /// Creates a value from the required fields; the others start absent or at the spec's defaults.
-    pub fn new(grant_type: impl Into<String>, scope: Vec<String>) -> Self {
+    pub fn new(
+        grant_type: impl Into<String>,
+        scope: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         Self {
             grant_type: grant_type.into(),
-            scope,
+            scope: scope.into_iter().map(Into::into).collect(),
             note: None,
         }
     }
@@ -84,12 +87,12 @@ pub struct ValidationError {
 impl ValidationError {
     /// Creates a value from the required fields; the others start absent or at the spec's defaults.
     pub fn new(
-        loc: Vec<ValidationErrorLocItem>,
+        loc: impl IntoIterator<Item = impl Into<ValidationErrorLocItem>>,
         msg: impl Into<String>,
         r#type: impl Into<String>,
     ) -> Self {
         Self {
-            loc,
+            loc: loc.into_iter().map(Into::into).collect(),
             msg: msg.into(),
             r#type: r#type.into(),
         }

@@ -11,7 +11,6 @@ use std::time::Duration;
 
 let client = types_fixture::Client::builder()
     .base_url("https://api.example.com/v1")? // default: the spec's first server
-    .bearer_token("my-token")                 // or .basic_auth(user, password), .api_key(scheme, key)
     .default_header("x-tenant", "acme")?      // sent on every call; a per-call header replaces it
     .timeout(Duration::from_secs(30))         // per attempt; default 60 s
     .retry_policy(
@@ -24,7 +23,10 @@ let client = types_fixture::Client::builder()
 # }
 ```
 
-Credentials are sent only to operations whose security requirements name a scheme they fit.
+The API description declares no security scheme, so the client sends no credentials of its own; `ClientBuilder::default_header` can add a header to every call.
+
+Credentials are sent only to operations whose security requirements name their scheme; when an
+operation accepts several alternatives, it uses the first whose credentials are all set.
 `Debug` on the client redacts them, and they never appear in errors or `tracing` events. Bring your
 own `reqwest::Client` with `ClientBuilder::http_client`.
 
@@ -122,8 +124,8 @@ events (feature `sse`, on by default for such APIs).
 mod runtime;
 pub use runtime::{
     ApiError, BuildError, ByteStream, Client, ClientBuilder, DecodeError, Error,
-    InvalidRequest, Multipart, Part, RequestOptions, Response, RetryPolicy, SendFuture,
-    TimeoutError, TransportError, UnexpectedResponse,
+    InvalidRequest, Multipart, Nullable, Part, RequestOptions, Response, RetryPolicy,
+    SendFuture, TimeoutError, TransportError, UnexpectedResponse,
 };
 #[cfg(feature = "sse")]
 pub use runtime::{EventStream, EventStreamError, ServerEvent};

@@ -122,14 +122,14 @@ crate::runtime::de::deserialize_struct!(
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct InputMessage {
-    pub r#type: InputMessageType,
+    pub r#type: MessageType,
     pub content: String,
 }
 impl InputMessage {
     /// Creates a value from the required fields; the others start absent or at the spec's defaults.
     pub fn new(content: impl Into<String>) -> Self {
         Self {
-            r#type: InputMessageType::Message,
+            r#type: MessageType::Message,
             content: content.into(),
         }
     }
@@ -292,7 +292,7 @@ impl ::std::fmt::Display for Mode {
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct OutputMessage {
-    pub r#type: OutputMessageType,
+    pub r#type: MessageType,
     pub id: String,
     pub output: String,
 }
@@ -300,7 +300,7 @@ impl OutputMessage {
     /// Creates a value from the required fields; the others start absent or at the spec's defaults.
     pub fn new(id: impl Into<String>, output: impl Into<String>) -> Self {
         Self {
-            r#type: OutputMessageType::Message,
+            r#type: MessageType::Message,
             id: id.into(),
             output: output.into(),
         }
@@ -314,24 +314,16 @@ pub type Pair = (String, i64);
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
 pub struct Patch {
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub label: crate::runtime::Nullable<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub size: crate::runtime::Nullable<i64>,
     #[serde(
         default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        skip_serializing_if = "crate::runtime::Nullable::is_absent",
+        with = "crate::runtime::base64"
     )]
-    pub label: Option<Option<String>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub size: Option<Option<i64>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::base64::nullable"
-    )]
-    pub blob: Option<Option<Vec<u8>>>,
+    pub blob: crate::runtime::Nullable<Vec<u8>>,
 }
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pet {
@@ -411,6 +403,43 @@ impl ::serde::Serialize for PetByName {
         }
     }
 }
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Phase {
+    Waiting,
+    Running,
+    Finished,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+impl Phase {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Waiting => "queued",
+            Self::Running => "in-flight",
+            Self::Finished => "done",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl ::std::fmt::Display for Phase {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl From<String> for Phase {
+    /// The variant of a wire value (`Unknown` for a value this version does not know).
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "queued" => Self::Waiting,
+            "in-flight" => Self::Running,
+            "done" => Self::Finished,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+crate::runtime::de::string_enum_serialize!(Phase);
+crate::runtime::de::string_enum_deserialize!(Phase);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Point {
     pub x: f64,
@@ -500,6 +529,55 @@ crate::runtime::de::deserialize_struct!(
     default(Settings::default_label), 3 level "level" default(Settings::default_level), 4
     tags "tags" default(Settings::default_tags)]
 );
+/// Variant names and docs from the spec (`x-enum-varnames`, `x-enum-descriptions`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(from = "i64", into = "i64")]
+pub enum Severity {
+    /// For the record.
+    Info,
+    /// Worth a look.
+    Warning,
+    /// Needs action.
+    Error,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(i64),
+}
+impl From<i64> for Severity {
+    fn from(value: i64) -> Self {
+        match value {
+            0 => Self::Info,
+            1 => Self::Warning,
+            2 => Self::Error,
+            other => Self::Unknown(other),
+        }
+    }
+}
+impl From<Severity> for i64 {
+    fn from(value: Severity) -> Self {
+        match value {
+            Severity::Info => 0,
+            Severity::Warning => 1,
+            Severity::Error => 2,
+            Severity::Unknown(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&i64::from(*self), f)
+    }
+}
 #[derive(Debug, Clone, PartialEq)]
 pub enum Shape {
     /// Selected by `type`: `circle`.
@@ -575,12 +653,12 @@ crate::runtime::de::deserialize_struct!(
     option]
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum InputMessageType {
+pub enum MessageType {
     Message,
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
-impl InputMessageType {
+impl MessageType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -589,12 +667,12 @@ impl InputMessageType {
         }
     }
 }
-impl ::std::fmt::Display for InputMessageType {
+impl ::std::fmt::Display for MessageType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl From<String> for InputMessageType {
+impl From<String> for MessageType {
     /// The variant of a wire value (`Unknown` for a value this version does not know).
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -603,39 +681,8 @@ impl From<String> for InputMessageType {
         }
     }
 }
-crate::runtime::de::string_enum_serialize!(InputMessageType);
-crate::runtime::de::string_enum_deserialize!(InputMessageType);
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OutputMessageType {
-    Message,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-impl OutputMessageType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Message => "message",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::fmt::Display for OutputMessageType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<String> for OutputMessageType {
-    /// The variant of a wire value (`Unknown` for a value this version does not know).
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "message" => Self::Message,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-crate::runtime::de::string_enum_serialize!(OutputMessageType);
-crate::runtime::de::string_enum_deserialize!(OutputMessageType);
+crate::runtime::de::string_enum_serialize!(MessageType);
+crate::runtime::de::string_enum_deserialize!(MessageType);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ShapeCircle {
     pub r#type: ShapeCircleType,

@@ -3,8 +3,7 @@
 //! alphabet) on the wire. Decoding accepts the string with or without `=` padding.
 //!
 //! Used as `#[serde(with = "crate::runtime::base64")]` on any field whose type is `Vec<u8>` nested in
-//! `Option`, `Vec`, `BTreeMap<String, _>` or `Box`; optional nullable request fields
-//! (`Option<Option<Vec<u8>>>`) use `crate::runtime::base64::nullable`.
+//! `Option`, `Nullable`, `Vec`, `BTreeMap<String, _>` or `Box`.
 
 use std::collections::BTreeMap;
 
@@ -91,6 +90,18 @@ impl<T: Base64> Base64 for Option<T> {
     }
 }
 
+impl<T: Base64> Base64 for super::Nullable<T> {
+    fn encode_into<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Value(v) => serializer.serialize_some(&Wrap(v)),
+            Self::Absent | Self::Null => serializer.serialize_none(),
+        }
+    }
+    fn decode_from<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Option::<T>::decode_from(deserializer).map(Self::from)
+    }
+}
+
 impl<T: Base64> Base64 for Box<T> {
     fn encode_into<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         (**self).encode_into(serializer)
@@ -124,24 +135,6 @@ pub(crate) fn serialize<T: Base64, S: Serializer>(value: &T, serializer: S) -> R
 
 pub(crate) fn deserialize<'de, T: Base64, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
     T::decode_from(deserializer)
-}
-
-/// `Option<Option<T>>` of optional nullable request fields: absent, `null` or the encoded value.
-pub(crate) mod nullable {
-    use serde::{Deserializer, Serializer};
-
-    use super::Base64;
-
-    pub(crate) fn serialize<T: Base64, S: Serializer>(value: &Option<Option<T>>, serializer: S) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(inner) => inner.encode_into(serializer),
-            None => serializer.serialize_none(),
-        }
-    }
-
-    pub(crate) fn deserialize<'de, T: Base64, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
-        Option::<T>::decode_from(deserializer).map(Some)
-    }
 }
 
 #[cfg(test)]

@@ -9,8 +9,9 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, USER_AGENT};
 use reqwest::Url;
 
-use super::auth::{Credentials, Secret};
+use super::auth::{Credential, Credentials};
 use super::client::{Client, HeaderNames, Inner, RequestUrlBase};
+use super::defaults::ParamDefaults;
 use super::request;
 use super::retry::RetryPolicy;
 
@@ -21,7 +22,8 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// type is still accepted for operations that return text or bytes.
 const DEFAULT_ACCEPT: &str = "application/json, */*;q=0.8";
 
-/// Configures a [`Client`].
+/// Configures a [`Client`]. Credentials are set with one method per
+/// security scheme of the API description (see the crate docs).
 ///
 /// ```no_run
 /// use std::time::Duration;
@@ -30,7 +32,6 @@ const DEFAULT_ACCEPT: &str = "application/json, */*;q=0.8";
 /// # fn demo() -> Result<(), runtime_wire::BuildError> {
 /// let client = Client::builder()
 ///     .base_url("http://localhost:8080/api")?
-///     .bearer_token("token")
 ///     .default_header("x-workspace-id", "ws_123")?
 ///     .timeout(Duration::from_secs(30))
 ///     .retry_policy(RetryPolicy::default().max_retries(4))
@@ -49,6 +50,8 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     retry: RetryPolicy,
     http: Option<reqwest::Client>,
+    /// Typed defaults of common parameters, set through generated methods.
+    pub(super) param_defaults: ParamDefaults,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -60,6 +63,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
+            .field("param_defaults", &self.param_defaults)
             .finish_non_exhaustive()
     }
 }
@@ -88,34 +92,25 @@ impl ClientBuilder {
         }
         if !parsed.username().is_empty() || parsed.password().is_some() {
             return Err(BuildError::new(
-                "invalid base URL: put credentials in `basic_auth`, not in the URL",
+                "invalid base URL: set credentials with the builder's security-scheme setters, not in the URL",
             ));
         }
         self.base_url = Some(parsed.as_str().trim_end_matches('/').to_owned());
         Ok(self)
     }
 
-    /// Token for `Authorization: Bearer` schemes.
+    /// Sets the credential of security scheme `index` (`key` in the API
+    /// description). The generated crate's per-scheme setters (`src/auth.rs`)
+    /// call this; there is no public setter by name, so a misspelt scheme
+    /// does not compile.
     #[must_use]
-    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.credentials.bearer = Some(Secret::new(token.into()));
-        self
-    }
-
-    /// User name and password for HTTP Basic schemes.
-    #[must_use]
-    pub fn basic_auth(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
-        self.credentials.basic = Some((Secret::new(user.into()), Secret::new(password.into())));
-        self
-    }
-
-    /// Key for an API-key scheme, by the scheme's name in the API description
-    /// (the key under `components.securitySchemes`).
-    #[must_use]
-    pub fn api_key(mut self, scheme_name: &str, value: impl Into<String>) -> Self {
-        self.credentials
-            .api_keys
-            .insert(scheme_name.to_owned(), Secret::new(value.into()));
+    pub(crate) fn credential(
+        mut self,
+        index: usize,
+        key: &'static str,
+        credential: Credential,
+    ) -> Self {
+        self.credentials.set(index, key, credential);
         self
     }
 
@@ -201,6 +196,7 @@ impl ClientBuilder {
     /// When no base URL was set and the API description names none, or the
     /// HTTP client cannot be created (TLS backend initialisation).
     pub fn build(self) -> Result<Client, BuildError> {
+        self.param_defaults.check().map_err(BuildError::new)?;
         let base_url = match self.base_url {
             Some(url) => url,
             None => match crate::DEFAULT_BASE_URL {
@@ -243,6 +239,7 @@ impl ClientBuilder {
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 retry: self.retry,
                 credentials: self.credentials.resolve(),
+                param_defaults: self.param_defaults,
             }),
         })
     }

@@ -10,13 +10,13 @@
 //! ```text
 //! pub use runtime::{
 //!     ApiError, BuildError, ByteStream, Client, ClientBuilder, DecodeError, Error,
-//!     InvalidRequest, Multipart, Part, RequestOptions, Response, RetryPolicy,
+//!     InvalidRequest, Multipart, Nullable, Part, RequestOptions, Response, RetryPolicy,
 //!     SendFuture, TimeoutError, TransportError, UnexpectedResponse,
 //! };
 //! ```
 //!
 //! Everything else here is `pub(crate)` and used only by generated
-//! operation code (`ApiRequest`, `AuthScheme`, `request_options!`, ...).
+//! operation code (`ApiRequest`, `Credential`, `request_options!`, ...).
 
 // Each API uses a subset of the request and response helpers (form bodies,
 // multipart, streaming downloads, ...); the rest would warn as unused.
@@ -27,9 +27,10 @@ pub(crate) mod base64;
 mod builder;
 mod client;
 pub(crate) mod de;
+mod defaults;
 mod encoding;
 mod error;
-pub(crate) mod nullable;
+mod nullable;
 mod operation;
 mod request;
 mod response;
@@ -39,10 +40,12 @@ mod sse;
 pub(crate) mod union;
 
 #[allow(unused_imports)]
-pub(crate) use auth::{ApiKeyLocation, AuthScheme};
+pub(crate) use auth::{ApiKeyLocation, Credential};
 pub use builder::{BuildError, ClientBuilder};
 pub use client::Client;
 pub use encoding::{Multipart, Part};
+#[allow(unused_imports)]
+pub(crate) use defaults::ParamIn;
 #[allow(unused_imports)]
 pub(crate) use encoding::{FileValue, Style};
 #[allow(unused_imports)]
@@ -50,6 +53,7 @@ pub(crate) use error::Failure;
 pub use error::{
     ApiError, DecodeError, Error, InvalidRequest, TimeoutError, TransportError, UnexpectedResponse,
 };
+pub use nullable::Nullable;
 pub use request::RequestOptions;
 #[allow(unused_imports)]
 pub(crate) use request::{request_options, ApiRequest};

@@ -9,7 +9,6 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, COOKIE};
 use reqwest::Method;
 use serde::Serialize;
 
-use super::auth::AuthScheme;
 use super::encoding::{self, Multipart, Style};
 
 /// Options for a single call, set through the operation builder's methods
@@ -232,7 +231,7 @@ pub(crate) struct ApiRequest {
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Body,
-    pub(crate) auth: &'static [&'static [AuthScheme]],
+    pub(crate) auth: &'static [&'static [usize]],
     pub(crate) idempotency_header: Option<&'static str>,
     pub(crate) problem: Option<String>,
 }
@@ -460,8 +459,10 @@ impl ApiRequest {
     }
 
     /// The accepted security requirements: alternatives (any one of them) of
-    /// schemes (all of them). An empty list means no authentication.
-    pub(crate) fn auth(&mut self, alternatives: &'static [&'static [AuthScheme]]) {
+    /// schemes (all of them), as indices of the API's security schemes (the
+    /// numbering of the generated `ClientBuilder` setters). An empty list
+    /// means no authentication.
+    pub(crate) fn auth(&mut self, alternatives: &'static [&'static [usize]]) {
         self.auth = alternatives;
     }
 
