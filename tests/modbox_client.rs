@@ -477,8 +477,14 @@ async fn date_times_without_an_offset_decode_as_utc() {
         .send()
         .await
         .expect("decodes");
-    assert_eq!(detail.created_at.to_rfc3339_opts(SecondsFormat::Millis, true), "2024-05-01T12:30:00.000Z");
-    assert_eq!(detail.updated_at.to_rfc3339_opts(SecondsFormat::Millis, true), "2024-05-01T12:30:05.250Z");
+    assert_eq!(
+        detail.created_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+        "2024-05-01T12:30:00.000Z"
+    );
+    assert_eq!(
+        detail.updated_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+        "2024-05-01T12:30:05.250Z"
+    );
 
     // What is not a date-time at all is a decode error naming the field.
     body["updated_at"] = json!("2024-05-01");

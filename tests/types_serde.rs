@@ -342,7 +342,10 @@ fn decode_errors_name_the_path_through_structs_lists_options_and_maps() {
     wire["items"][3]["owner"]["id"] = json!("thirty");
     let (path, message) = decode_error::<Catalog>(&wire);
     assert_eq!(path, "items[3].owner.id");
-    assert!(message.starts_with(r#"invalid type: string "thirty", expected i64"#), "{message}");
+    assert!(
+        message.starts_with(r#"invalid type: string "thirty", expected i64"#),
+        "{message}"
+    );
 
     // A missing required property: the path names the object that lacks it.
     let mut wire = catalog_with_listings();
@@ -371,20 +374,29 @@ fn decode_errors_inside_unions_and_flattened_maps() {
     wire["pets"] = json!([{"kind": "dog"}, {"kind": "cat", "lives": "nine"}]);
     let (path, message) = decode_error::<Catalog>(&wire);
     assert_eq!(path, "pets[1]");
-    assert!(message.starts_with(r#"at lives: invalid type: string "nine", expected i64"#), "{message}");
+    assert!(
+        message.starts_with(r#"lives: invalid type: string "nine", expected i64"#),
+        "{message}"
+    );
     // An untagged union tries every variant: no single field is to blame, the path ends at it.
     let mut wire = catalog_with_listings();
     wire["points"] = json!([{"x": 1, "y": 2}, {"x": "1", "y": 2}]);
     let (path, message) = decode_error::<Catalog>(&wire);
     assert_eq!(path, "points[1]");
-    assert!(message.starts_with("data did not match any variant of untagged enum AnyPoint"), "{message}");
+    assert!(
+        message.starts_with("data did not match any variant of untagged enum AnyPoint"),
+        "{message}"
+    );
     // A flattened map of additional properties is decoded from buffered entries: the path ends
     // at the object holding it.
     let mut wire = catalog_with_listings();
     wire["labelled"] = json!({"id": "l", "size": "big"});
     let (path, message) = decode_error::<Catalog>(&wire);
     assert_eq!(path, "labelled");
-    assert!(message.starts_with(r#"invalid type: string "big", expected i64"#), "{message}");
+    assert!(
+        message.starts_with(r#"invalid type: string "big", expected i64"#),
+        "{message}"
+    );
 }
 
 fn utc(text: &str) -> chrono::DateTime<chrono::Utc> {
@@ -415,7 +427,14 @@ fn date_times_without_an_offset_are_utc_and_rfc_3339_variants_are_accepted() {
         assert_eq!(stamps.at, utc(expected), "{wire}");
     }
     // Not a date-time: a located error that says what was expected.
-    for wire in ["2025-01-02", "2025-01-02T03:04", "yesterday", "2025-01-02T03:04:05+01", "2025-13-02T03:04:05", ""] {
+    for wire in [
+        "2025-01-02",
+        "2025-01-02T03:04",
+        "yesterday",
+        "2025-01-02T03:04:05+01",
+        "2025-13-02T03:04:05",
+        "",
+    ] {
         let (path, message) = decode_error::<Stamps>(&json!({"at": wire}));
         assert_eq!(path, "at", "{wire}");
         assert!(
@@ -427,7 +446,10 @@ fn date_times_without_an_offset_are_utc_and_rfc_3339_variants_are_accepted() {
     }
     let (path, message) = decode_error::<Stamps>(&json!({"at": 1735787045}));
     assert_eq!(path, "at");
-    assert!(message.starts_with("invalid type: integer `1735787045`, expected an RFC 3339 date-time"), "{message}");
+    assert!(
+        message.starts_with("invalid type: integer `1735787045`, expected an RFC 3339 date-time"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -450,7 +472,10 @@ fn lenient_date_times_in_every_shape() {
     assert_eq!(stamps.when, Some(When::DateTime(at)));
     // Absent and null optional values stay `None`; an integer picks the other union variant.
     let stamps: Stamps = from_json(json!({"at": naive, "maybe": null, "when": 5}));
-    assert_eq!((stamps.maybe, stamps.many, stamps.when), (None, None, Some(When::Integer(5))));
+    assert_eq!(
+        (stamps.maybe, stamps.many, stamps.when),
+        (None, None, Some(When::Integer(5)))
+    );
     // Encoding is unchanged: RFC 3339 in UTC.
     assert_eq!(to_json(&Stamps::new(at))["at"], json!("2025-01-02T03:04:05Z"));
     // A bad item names its index.
@@ -469,5 +494,11 @@ fn lenient_date_times_in_every_shape() {
     assert_eq!(patch.until, Some(None));
     let patch: Patch = from_json(json!({}));
     assert_eq!(patch.until, None);
-    assert_eq!(to_json(&Patch { until: Some(None), ..Patch::default() }), json!({"until": null}));
+    assert_eq!(
+        to_json(&Patch {
+            until: Some(None),
+            ..Patch::default()
+        }),
+        json!({"until": null})
+    );
 }

@@ -22,7 +22,10 @@ pub(crate) fn from_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, (serde_j
         match serde_path_to_error::deserialize::<_, T>(&mut de) {
             Err(e) => {
                 // Empty at the top level; `?` segments stand for keys that are not strings.
-                let known = e.path().iter().any(|s| !matches!(s, serde_path_to_error::Segment::Unknown));
+                let known = e
+                    .path()
+                    .iter()
+                    .any(|s| !matches!(s, serde_path_to_error::Segment::Unknown));
                 let path = known.then(|| e.path().to_string().into_boxed_str());
                 (e.into_inner(), path)
             }

@@ -21,8 +21,12 @@ pub(crate) fn tag<'v>(value: &'v Value, property: &str) -> Option<&'v str> {
 /// ends at the union.
 pub(crate) fn variant<T: DeserializeOwned, E: Error>(value: Value) -> Result<T, E> {
     T::deserialize(&value).map_err(|first| match serde_path_to_error::deserialize::<_, T>(&value) {
-        Err(e) if e.path().iter().any(|s| !matches!(s, serde_path_to_error::Segment::Unknown)) => {
-            E::custom(format_args!("at {}: {}", e.path(), e.inner()))
+        Err(e)
+            if e.path()
+                .iter()
+                .any(|s| !matches!(s, serde_path_to_error::Segment::Unknown)) =>
+        {
+            E::custom(format_args!("{}: {}", e.path(), e.inner()))
         }
         _ => E::custom(first),
     })
