@@ -225,6 +225,21 @@ fn fixture_outputs_compile_without_warnings() {
         "fixture crates do not build cleanly:\n{}",
         String::from_utf8_lossy(&result.stderr)
     );
+    // Their docs too, where spec text is densest: patterns full of `[`, `<` and backticks,
+    // hostile descriptions. A broken intra-doc link or stray HTML tag is a rustdoc warning.
+    let doc = Command::new(env!("CARGO"))
+        .args(["doc", "--quiet", "--offline", "--no-deps"])
+        .args(["-p", "fixture-constraints-31", "-p", "fixture-adversarial"])
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .env("CARGO_TARGET_DIR", root().join("target").join("fixture-crates"))
+        .current_dir(&ws)
+        .output()
+        .expect("cargo runs");
+    assert!(
+        doc.status.success(),
+        "fixture docs have rustdoc warnings:\n{}",
+        String::from_utf8_lossy(&doc.stderr)
+    );
     // Crates with cargo features per operation tag also build cleanly with the tags off and with
     // each tag alone: a missing `#[cfg]` is an error, a superfluous import or helper a warning.
     let mut checked = 0;

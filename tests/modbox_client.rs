@@ -467,7 +467,87 @@ async fn wrongly_typed_json_is_a_decode_error() {
         .send()
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    let Error::Decode(decode) = &err else {
+        panic!("expected Decode: {err:?}");
+    };
+    assert_eq!(decode.path(), Some("id"));
+    let message = err.to_string();
+    assert!(
+        message.starts_with(
+            "could not decode 201 Created response body as JSON at id: UUID parsing failed: invalid character"
+        ),
+        "{message}"
+    );
+}
+
+/// The acceptance case: one wrongly typed value deep in a documented error body; the message
+/// names its path, what was expected there, and where it is in the body.
+#[tokio::test]
+async fn wrongly_typed_nested_field_names_its_path() {
+    let raw = r#"{"detail": [{"loc": ["body", "name"], "msg": "field required", "type": "missing"}, {"loc": ["body", 3], "msg": 42, "type": "int_parsing"}]}"#;
+    let server = server_answering(ResponseTemplate::new(422).set_body_raw(raw, "application/json")).await;
+    let err = client(&server.uri())
+        .create_sandbox_image(&minimal_body())
+        .send()
+        .await
+        .unwrap_err();
+    let Error::Decode(decode) = &err else {
+        panic!("expected Decode: {err:?}");
+    };
+    assert_eq!(decode.path(), Some("detail[1].msg"));
+    let column = raw.find("42").expect("in the body") + 2;
+    assert_eq!((decode.line(), decode.column()), (1, column));
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "could not decode 422 Unprocessable Entity response body as JSON at detail[1].msg: \
+             invalid type: integer `42`, expected a string at line 1 column {column}"
+        )
+    );
+}
+
+/// FastAPI sends naive date-times (`datetime.utcnow()`, columns without a time zone) without an
+/// offset; they decode as UTC instead of failing the whole response.
+#[tokio::test]
+async fn date_times_without_an_offset_decode_as_utc() {
+    let mut body = detail_json();
+    body["created_at"] = json!("2024-05-01T12:30:00");
+    body["updated_at"] = json!("2024-05-01 12:30:05.250");
+    let server = server_answering(ResponseTemplate::new(201).set_body_json(&body)).await;
+    let detail = client(&server.uri())
+        .create_sandbox_image(&minimal_body())
+        .send()
+        .await
+        .expect("decodes");
+    assert_eq!(
+        detail.created_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+        "2024-05-01T12:30:00.000Z"
+    );
+    assert_eq!(
+        detail.updated_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+        "2024-05-01T12:30:05.250Z"
+    );
+
+    // What is not a date-time at all is a decode error naming the field.
+    body["updated_at"] = json!("2024-05-01");
+    let server = server_answering(ResponseTemplate::new(201).set_body_json(&body)).await;
+    let err = client(&server.uri())
+        .create_sandbox_image(&minimal_body())
+        .send()
+        .await
+        .unwrap_err();
+    let Error::Decode(decode) = &err else {
+        panic!("expected Decode: {err:?}");
+    };
+    assert_eq!(decode.path(), Some("updated_at"));
+    let message = err.to_string();
+    assert!(
+        message.starts_with(
+            "could not decode 201 Created response body as JSON at updated_at: invalid value: \
+             string \"2024-05-01\", expected an RFC 3339 date-time such as 2025-01-02T03:04:05Z at line 1 column "
+        ),
+        "{message}"
+    );
 }
 
 #[tokio::test]

@@ -243,12 +243,14 @@ fn optional_nullable_request_fields_have_three_states() {
         label: Nullable::Null,
         size: Nullable::Null,
         blob: Nullable::Null,
+        until: Nullable::Absent,
     };
     assert_eq!(to_json(&cleared), json!({"label": null, "size": null, "blob": null}));
     let set = Patch {
         label: "x".into(),
         size: 3.into(),
         blob: b"hi".to_vec().into(),
+        until: Nullable::Absent,
     };
     let wire = json!({"label": "x", "size": 3, "blob": "aGk="});
     assert_eq!(to_json(&set), wire);
@@ -339,5 +341,189 @@ fn string_enums_decode_known_and_unknown_values() {
         err.to_string()
             .starts_with("invalid type: integer `1`, expected a string"),
         "{err}"
+    );
+}
+
+/// The JSON path of the value that failed, as the client finds it on failure: serde_path_to_error
+/// over the same deserializer (`runtime::de::from_slice`), through the written-out struct visitors.
+fn decode_error<T: serde::de::DeserializeOwned + std::fmt::Debug>(value: &Value) -> (String, String) {
+    let text = value.to_string();
+    let mut de = serde_json::Deserializer::from_str(&text);
+    let err = serde_path_to_error::deserialize::<_, T>(&mut de).expect_err("fails to decode");
+    (err.path().to_string(), err.inner().to_string())
+}
+
+fn catalog_with_listings() -> Value {
+    let listing = |id: i64| json!({"id": id, "owner": {"id": id * 10, "name": "o"}});
+    json!({"items": [listing(0), listing(1), listing(2), listing(3)]})
+}
+
+#[test]
+fn decode_errors_name_the_path_through_structs_lists_options_and_maps() {
+    let ok: Catalog = from_json(catalog_with_listings());
+    assert_eq!(ok.items[3].owner.id, 30);
+
+    let mut wire = catalog_with_listings();
+    wire["items"][3]["owner"]["id"] = json!("thirty");
+    let (path, message) = decode_error::<Catalog>(&wire);
+    assert_eq!(path, "items[3].owner.id");
+    assert!(
+        message.starts_with(r#"invalid type: string "thirty", expected i64"#),
+        "{message}"
+    );
+
+    // A missing required property: the path names the object that lacks it.
+    let mut wire = catalog_with_listings();
+    wire["items"][1]["owner"] = json!({"name": "o"});
+    let (path, message) = decode_error::<Catalog>(&wire);
+    assert_eq!(path, "items[1].owner");
+    assert!(message.starts_with("missing field `id`"), "{message}");
+
+    // Through an optional field and a map's key.
+    let mut wire = catalog_with_listings();
+    wire["featured"] = json!({"id": 1, "owner": {"id": true}});
+    assert_eq!(decode_error::<Catalog>(&wire).0, "featured.owner.id");
+    let mut wire = catalog_with_listings();
+    wire["by_name"] = json!({"first": {"id": 1, "owner": {"id": 1}}, "second": {"id": 2.5, "owner": {"id": 2}}});
+    assert_eq!(decode_error::<Catalog>(&wire).0, "by_name.second.id");
+    // Through a wrapping struct, as a response body would nest it.
+    let (path, _) = decode_error::<Envelope>(&json!({"catalog": {"items": [{"id": 1, "owner": {"id": "x"}}]}}));
+    assert_eq!(path, "catalog.items[0].owner.id");
+}
+
+#[test]
+fn decode_errors_inside_unions_and_flattened_maps() {
+    // A discriminated union decodes the selected variant from a buffered value: the path ends at
+    // the union, and the message carries the rest of it.
+    let mut wire = catalog_with_listings();
+    wire["pets"] = json!([{"kind": "dog"}, {"kind": "cat", "lives": "nine"}]);
+    let (path, message) = decode_error::<Catalog>(&wire);
+    assert_eq!(path, "pets[1]");
+    assert!(
+        message.starts_with(r#"lives: invalid type: string "nine", expected i64"#),
+        "{message}"
+    );
+    // An untagged union tries every variant: no single field is to blame, the path ends at it.
+    let mut wire = catalog_with_listings();
+    wire["points"] = json!([{"x": 1, "y": 2}, {"x": "1", "y": 2}]);
+    let (path, message) = decode_error::<Catalog>(&wire);
+    assert_eq!(path, "points[1]");
+    assert!(
+        message.starts_with("data did not match any variant of untagged enum AnyPoint"),
+        "{message}"
+    );
+    // A flattened map of additional properties is decoded from buffered entries: the path ends
+    // at the object holding it.
+    let mut wire = catalog_with_listings();
+    wire["labelled"] = json!({"id": "l", "size": "big"});
+    let (path, message) = decode_error::<Catalog>(&wire);
+    assert_eq!(path, "labelled");
+    assert!(
+        message.starts_with(r#"invalid type: string "big", expected i64"#),
+        "{message}"
+    );
+}
+
+fn utc(text: &str) -> chrono::DateTime<chrono::Utc> {
+    text.parse().expect("valid RFC 3339")
+}
+
+/// `format: date-time` accepts RFC 3339 as chrono reads it, and reads a date-time without an offset
+/// (Python's `datetime.isoformat()` of a naive value, as FastAPI sends it) as UTC.
+#[test]
+fn date_times_without_an_offset_are_utc_and_rfc_3339_variants_are_accepted() {
+    let cases = [
+        ("2025-01-02T03:04:05Z", "2025-01-02T03:04:05Z"),
+        ("2025-01-02T03:04:05+00:00", "2025-01-02T03:04:05Z"),
+        ("2025-01-02T05:04:05+02:00", "2025-01-02T03:04:05Z"),
+        ("2025-01-01T22:04:05-05:00", "2025-01-02T03:04:05Z"),
+        ("2025-01-02t03:04:05z", "2025-01-02T03:04:05Z"),
+        ("2025-01-02 03:04:05Z", "2025-01-02T03:04:05Z"),
+        ("2025-01-02T03:04:05.123456Z", "2025-01-02T03:04:05.123456Z"),
+        // No offset: UTC.
+        ("2025-01-02T03:04:05", "2025-01-02T03:04:05Z"),
+        ("2025-01-02T03:04:05.5", "2025-01-02T03:04:05.5Z"),
+        ("2025-01-02T03:04:05.123456", "2025-01-02T03:04:05.123456Z"),
+        ("2025-01-02 03:04:05", "2025-01-02T03:04:05Z"),
+        ("2025-01-02t03:04:05", "2025-01-02T03:04:05Z"),
+    ];
+    for (wire, expected) in cases {
+        let stamps: Stamps = from_json(json!({"at": wire}));
+        assert_eq!(stamps.at, utc(expected), "{wire}");
+    }
+    // Not a date-time: a located error that says what was expected.
+    for wire in [
+        "2025-01-02",
+        "2025-01-02T03:04",
+        "yesterday",
+        "2025-01-02T03:04:05+01",
+        "2025-13-02T03:04:05",
+        "",
+    ] {
+        let (path, message) = decode_error::<Stamps>(&json!({"at": wire}));
+        assert_eq!(path, "at", "{wire}");
+        assert!(
+            message.starts_with(&format!(
+                "invalid value: string {wire:?}, expected an RFC 3339 date-time such as 2025-01-02T03:04:05Z"
+            )),
+            "{wire}: {message}"
+        );
+    }
+    let (path, message) = decode_error::<Stamps>(&json!({"at": 1735787045}));
+    assert_eq!(path, "at");
+    assert!(
+        message.starts_with("invalid type: integer `1735787045`, expected an RFC 3339 date-time"),
+        "{message}"
+    );
+}
+
+#[test]
+fn lenient_date_times_in_every_shape() {
+    let naive = "2025-01-02T03:04:05";
+    let at = utc("2025-01-02T03:04:05Z");
+    let stamps: Stamps = from_json(json!({
+        "at": naive,
+        "maybe": naive,
+        "many": [naive, "2025-01-02T03:04:05Z"],
+        "by_key": {"a": naive},
+        "alias": naive,
+        "when": naive,
+    }));
+    assert_eq!(stamps.at, at);
+    assert_eq!(stamps.maybe, Some(at));
+    assert_eq!(stamps.many, Some(vec![at, at]));
+    assert_eq!(stamps.by_key.as_ref().and_then(|m| m.get("a")), Some(&at));
+    assert_eq!(stamps.alias, Some(at));
+    assert_eq!(stamps.when, Some(When::DateTime(at)));
+    // Absent and null optional values stay `None`; an integer picks the other union variant.
+    let stamps: Stamps = from_json(json!({"at": naive, "maybe": null, "when": 5}));
+    assert_eq!(
+        (stamps.maybe, stamps.many, stamps.when),
+        (None, None, Some(When::Integer(5)))
+    );
+    // Encoding is unchanged: RFC 3339 in UTC.
+    assert_eq!(to_json(&Stamps::new(at))["at"], json!("2025-01-02T03:04:05Z"));
+    // A bad item names its index.
+    let (path, _) = decode_error::<Stamps>(&json!({"at": naive, "many": [naive, "soon"]}));
+    assert_eq!(path, "many[1]");
+
+    // A flattened map of additional date-time properties.
+    let log: StampLog = from_json(json!({"source": "db", "created": naive, "seen": "2025-01-02T04:04:05+01:00"}));
+    assert_eq!(log.source.as_deref(), Some("db"));
+    assert_eq!(log.additional_properties.get("created"), Some(&at));
+    assert_eq!(log.additional_properties.get("seen"), Some(&at));
+    // An optional nullable field keeps absent, null and a value apart.
+    let patch: Patch = from_json(json!({"until": naive}));
+    assert_eq!(patch.until, Nullable::Value(at));
+    let patch: Patch = from_json(json!({"until": null}));
+    assert_eq!(patch.until, Nullable::Null);
+    let patch: Patch = from_json(json!({}));
+    assert_eq!(patch.until, Nullable::Absent);
+    assert_eq!(
+        to_json(&Patch {
+            until: Nullable::Null,
+            ..Patch::default()
+        }),
+        json!({"until": null})
     );
 }

@@ -239,8 +239,14 @@ impl Diagnostics {
         self.items
     }
 
-    /// Warnings and notes.
-    pub fn into_parts(self) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    /// Warnings and notes; notes once per place and message, in pointer order.
+    pub fn into_parts(mut self) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+        // A schema can be lowered more than once (a component's properties again for every
+        // `allOf` that includes it), and would note its constraints each time.
+        self.notes.sort_unstable_by(|a, b| {
+            (&a.location.pointer, &a.message, a.approx).cmp(&(&b.location.pointer, &b.message, b.approx))
+        });
+        self.notes.dedup();
         (self.items, self.notes)
     }
 

@@ -114,6 +114,9 @@ pub struct TypeDef {
     /// Implements `Deserialize` (without `serde-all`): response types, types used in neither
     /// direction, and everything they contain.
     pub deserialize: bool,
+    /// Validation keywords of a component schema (an alias's `maxLength`, an object's
+    /// `minProperties`, ...): documented, not enforced.
+    pub constraints: Option<Box<Constraints>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -142,6 +145,79 @@ pub struct Field {
     pub docs: Docs,
     pub read_only: bool,
     pub write_only: bool,
+    /// What the server checks of the value (its own schema's and, through aliases, its type's).
+    pub constraints: Option<Box<Constraints>>,
+}
+
+/// Validation keywords of a schema. The generated types do not enforce them (a server does); the
+/// docs show them and `--report` lists each one.
+#[derive(Clone, Default, PartialEq, Serialize)]
+pub struct Constraints {
+    pub minimum: Option<Bound>,
+    pub maximum: Option<Bound>,
+    /// Decimal text, as the spec wrote the number.
+    pub multiple_of: Option<String>,
+    /// In characters (Unicode code points), as JSON Schema counts them.
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub pattern: Option<String>,
+    /// A `format` the Rust type does not already say (`email`, `uri`, `int32` on a number, ...).
+    pub format: Option<String>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    pub unique_items: bool,
+    pub min_properties: Option<u64>,
+    pub max_properties: Option<u64>,
+    /// The constraints of each item of an array.
+    pub items: Option<Box<Constraints>>,
+}
+
+/// A numeric bound: `value` as decimal text; `exclusive` for `<`/`>` instead of `<=`/`>=`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Bound {
+    pub value: String,
+    pub exclusive: bool,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+/// Only the keywords that are set, so IR snapshots stay short.
+impl std::fmt::Debug for Constraints {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("Constraints");
+        let bound = |b: &Bound| format!("{}{}", if b.exclusive { "exclusive " } else { "" }, b.value);
+        if let Some(b) = &self.minimum {
+            d.field("minimum", &format_args!("{}", bound(b)));
+        }
+        if let Some(b) = &self.maximum {
+            d.field("maximum", &format_args!("{}", bound(b)));
+        }
+        let opt = [
+            ("multiple_of", self.multiple_of.as_ref().map(|v| v.to_string())),
+            ("min_length", self.min_length.map(|v| v.to_string())),
+            ("max_length", self.max_length.map(|v| v.to_string())),
+            ("pattern", self.pattern.as_ref().map(|v| format!("{v:?}"))),
+            ("format", self.format.as_ref().map(|v| format!("{v:?}"))),
+            ("min_items", self.min_items.map(|v| v.to_string())),
+            ("max_items", self.max_items.map(|v| v.to_string())),
+            ("unique_items", self.unique_items.then(|| "true".to_owned())),
+            ("min_properties", self.min_properties.map(|v| v.to_string())),
+            ("max_properties", self.max_properties.map(|v| v.to_string())),
+        ];
+        for (name, value) in opt {
+            if let Some(v) = value {
+                d.field(name, &format_args!("{v}"));
+            }
+        }
+        if let Some(items) = &self.items {
+            d.field("items", items);
+        }
+        d.finish()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -344,6 +420,10 @@ pub struct Param {
     /// How the value is serialized (OpenAPI `style`; `Content` for a `content` parameter).
     pub style: ParamStyle,
     pub docs: Docs,
+    /// What the server checks of the value.
+    pub constraints: Option<Box<Constraints>>,
+    /// The schema's `default` as JSON text: what the server assumes when the parameter is not sent.
+    pub default: Option<String>,
     /// Index into `Api::client_params` when the client may hold a default for it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_param: Option<usize>,

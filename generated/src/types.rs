@@ -18,12 +18,16 @@ crate::runtime::de::deserialize_struct!(
 pub struct SandboxImageCreate {
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub description: crate::runtime::Nullable<String>,
+    /// Default: `true`.
     #[serde(default = "SandboxImageCreate::default_enabled")]
     pub enabled: bool,
     pub image: String,
+    /// Default: `false`.
     #[serde(default = "SandboxImageCreate::default_is_default")]
     pub is_default: bool,
     /// Memory in MB (256–8192)
+    ///
+    /// Default: `1024`.
     #[serde(default = "SandboxImageCreate::default_memory_mb")]
     pub memory_mb: i64,
     pub name: String,
@@ -32,6 +36,7 @@ pub struct SandboxImageCreate {
     pub readiness_port: crate::runtime::Nullable<i64>,
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub registry_id: crate::runtime::Nullable<::uuid::Uuid>,
+    /// Default: `"latest"`.
     #[serde(default = "SandboxImageCreate::default_tag")]
     pub tag: String,
     /// Hard time limit in seconds for sandbox pods (60–86400). Leave blank for no limit.
@@ -152,13 +157,13 @@ impl SandboxImageDetail {
     }
 }
 crate::runtime::de::deserialize_struct!(
-    SandboxImageDetail, "SandboxImageDetail", [0 created_at "created_at" required, 1
-    description "description" option, 2 enabled "enabled" required, 3 id "id" required, 4
-    image "image" required, 5 is_default "is_default" required, 6 memory_mb "memory_mb"
-    required, 7 name "name" required, 8 readiness_port "readiness_port" option, 9
-    registry_id "registry_id" option, 10 registry_name "registry_name" option, 11 tag
-    "tag" required, 12 ttl_seconds "ttl_seconds" option, 13 updated_at "updated_at"
-    required, 14 workspace_id "workspace_id" option]
+    SandboxImageDetail, "SandboxImageDetail", [0 created_at "created_at" required
+    date_time, 1 description "description" option, 2 enabled "enabled" required, 3 id
+    "id" required, 4 image "image" required, 5 is_default "is_default" required, 6
+    memory_mb "memory_mb" required, 7 name "name" required, 8 readiness_port
+    "readiness_port" option, 9 registry_id "registry_id" option, 10 registry_name
+    "registry_name" option, 11 tag "tag" required, 12 ttl_seconds "ttl_seconds" option,
+    13 updated_at "updated_at" required date_time, 14 workspace_id "workspace_id" option]
 );
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]

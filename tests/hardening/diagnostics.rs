@@ -104,6 +104,47 @@ fn report_lists_every_approximation_by_pointer_and_kind() {
 }
 
 #[test]
+fn report_lists_each_dropped_constraint_once_at_its_keyword() {
+    let dir = crate::temp_dir("diagnostics-constraints");
+    let out = dir.join("crate");
+    let (code, stdout, stderr) = run(&gen_args(
+        "tests/fixtures/constraints-31.yaml",
+        &out,
+        &["--report", "-q"],
+    ));
+    assert_eq!(code, Some(0), "{stderr}");
+    let all = format!("{stdout}{stderr}");
+    let f = "not enforced by the generated type";
+    for line in [
+        // A body field (of a component schema), each keyword with its own pointer and position.
+        format!("#/components/schemas/ImageCreate/properties/memory_mb/minimum (line 105, column 11): {f}: `minimum: 256`"),
+        format!("#/components/schemas/ImageCreate/properties/memory_mb/maximum (line 106, column 11): {f}: `maximum: 8192`"),
+        format!("#/components/schemas/ImageCreate/properties/memory_mb/multipleOf (line 107, column 11): {f}: `multipleOf: 256`"),
+        // 3.1's numeric `exclusiveMaximum` is reported where the spec wrote it.
+        format!("#/components/schemas/ImageCreate/properties/cpu_share/exclusiveMaximum (line 113, column 11): {f}: `exclusiveMaximum: 1`"),
+        // Array items, a nullable `anyOf` member, formats the Rust type does not say.
+        format!("#/components/schemas/ImageCreate/properties/tags/uniqueItems (line 122, column 11): {f}: `uniqueItems`"),
+        format!("#/components/schemas/ImageCreate/properties/tags/items/pattern (line 123, column 48): {f}: `pattern`"),
+        format!("#/components/schemas/ImageCreate/properties/owner_email/anyOf/0/format (line 117, column 30): {f}: `format: email`"),
+        // A constrained alias, once, at the component.
+        format!("#/components/schemas/Slug/maxLength (line 95, column 7): {f}: `maxLength: 32`"),
+        // A field of an inline request body.
+        format!("#/paths/~1images~1{{slug}}/patch/requestBody/content/application~1json/schema/properties/note/maxLength (line 80, column 38): {f}: `maxLength: 140`"),
+        // Parameters; a shared one once, where it is written.
+        format!("#/paths/~1images/get/parameters/0/schema/maximum (line 14, column 47): {f}: `maximum: 100`"),
+        format!("#/components/parameters/Page/schema/minimum (line 89, column 31): {f}: `minimum: 1`"),
+    ] {
+        assert!(all.contains(&line), "missing `{line}`:\n{all}");
+    }
+    // `Image` includes `ImageCreate` through `allOf`, which lowers its properties again: still
+    // one note per place.
+    assert_eq!(all.matches("/properties/memory_mb/minimum ").count(), 1, "{all}");
+    assert!(all.contains("dropped constraint (27):"), "{all}");
+    // `int64` on an integer is what the Rust type says: not a dropped constraint.
+    assert!(!all.contains("/id/format"), "{all}");
+}
+
+#[test]
 fn help_documents_the_exit_codes() {
     let (code, stdout, _) = run(&["gen", "--help"]);
     assert_eq!(code, Some(0));

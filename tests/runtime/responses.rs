@@ -135,10 +135,19 @@ async fn undocumented_500_is_unexpected_status_with_everything_kept() {
 
 #[tokio::test]
 async fn malformed_or_truncated_json_is_a_decode_error_with_raw_bytes() {
-    for raw in [
-        &b"{\"id\": \"img_1\", \"name\": "[..],
-        b"{\"id\": 5, \"name\": \"x\"}",
-        b"not json",
+    // (body, path of the value that failed, message after the status)
+    for (raw, failed_at, message) in [
+        (
+            &b"{\"id\": \"img_1\", \"name\": "[..],
+            Some("name"),
+            "as JSON at name: EOF while parsing a value at line 1 column 24",
+        ),
+        (
+            b"{\"id\": 5, \"name\": \"x\"}",
+            Some("id"),
+            "as JSON at id: invalid type: integer `5`, expected a string at line 1 column 8",
+        ),
+        (b"not json", None, "as JSON: expected ident at line 1 column 2"),
     ] {
         let server = server_answering(ResponseTemplate::new(201).set_body_raw(raw.to_vec(), "application/json")).await;
         let err = client(&server.uri())
@@ -150,10 +159,10 @@ async fn malformed_or_truncated_json_is_a_decode_error_with_raw_bytes() {
         assert_eq!(decode.body().as_ref(), raw);
         assert_eq!(decode.status().as_u16(), 201);
         assert!(decode.line() >= 1 && decode.column() >= 1, "{decode:?}");
-        let msg = err.to_string();
-        assert!(
-            msg.starts_with("could not decode 201 Created response body as JSON: "),
-            "{msg}"
+        assert_eq!(decode.path(), failed_at);
+        assert_eq!(
+            err.to_string(),
+            format!("could not decode 201 Created response body {message}")
         );
         assert!(std::error::Error::source(&err).is_some());
     }

@@ -70,7 +70,19 @@ pub fn text(docs: &Docs) -> String {
 
 /// `#[doc = "..."]` (nothing for empty docs) plus `#[deprecated]` where the spec says so.
 pub fn attrs(docs: &Docs) -> TokenStream {
-    let doc = lines(&text(docs));
+    attrs_with(docs, &[])
+}
+
+/// [`attrs`] with more paragraphs (constraints, defaults) after the spec's text; empty ones are skipped.
+pub fn attrs_with(docs: &Docs, more: &[String]) -> TokenStream {
+    let mut text = text(docs);
+    for m in more.iter().filter(|m| !m.is_empty()) {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(m);
+    }
+    let doc = lines(&text);
     let deprecated = if docs.deprecated {
         quote!(#[deprecated])
     } else {

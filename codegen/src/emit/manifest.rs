@@ -102,6 +102,8 @@ pub fn manifest(api: &Api, config: &Config) -> String {
     out.push_str("reqwest = { version = \"0.12\", default-features = false, features = [\"stream\"] }\n");
     out.push_str("serde = { version = \"1.0.200\", features = [\"derive\"] }\n");
     out.push_str("serde_json = \"1\"\n");
+    // The JSON path of a value that fails to decode, found on failure only (see `runtime/de.rs`).
+    out.push_str("serde_path_to_error = \"0.1\"\n");
     out.push_str("tokio = { version = \"1\", features = [\"time\"] }\n");
     out.push_str("tracing = \"0.1\"\n");
     if uuid {

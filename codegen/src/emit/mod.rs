@@ -7,6 +7,7 @@
 mod accepts;
 mod auth;
 mod client_params;
+mod constraints;
 pub mod contract;
 mod docs;
 mod manifest;

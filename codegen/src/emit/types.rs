@@ -7,7 +7,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::accepts::Accepts;
-use super::{docs, ident, ty_tokens};
+use super::{constraints, docs, ident, ty_tokens};
 use crate::ir::{Api, DefaultValue, Field, Presence, StructDef, Ty, TypeDef, TypeKind};
 
 /// The inner attributes that open `types.rs`.
@@ -95,7 +95,7 @@ pub fn emit(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
 }
 
 fn type_def(api: &Api, t: &TypeDef) -> TokenStream {
-    let doc = docs::attrs(&t.docs);
+    let doc = docs::attrs_with(&t.docs, &[constraints::text(t.constraints.as_deref())]);
     let name = ident(&t.name);
     let serde = SerdeTraits::of(t);
     match &t.kind {
@@ -116,11 +116,22 @@ fn default_fn_name(field: &Field) -> proc_macro2::Ident {
 /// Does the value hold base64 bytes in a shape `crate::runtime::base64` encodes (`Vec<u8>` inside
 /// `Option`, `Vec`, `BTreeMap` or `Box`, through aliases)?
 pub(crate) fn is_base64(api: &Api, ty: &Ty) -> bool {
+    holds(api, ty, &Ty::Bytes)
+}
+
+/// Does the value hold date-times in a shape `crate::runtime::de::date_time` decodes (nested as
+/// for [`is_base64`])? Such values are decoded leniently (an offset-less date-time is UTC).
+pub(crate) fn is_date_time(api: &Api, ty: &Ty) -> bool {
+    holds(api, ty, &Ty::DateTime)
+}
+
+/// Is `ty` the `leaf` type inside `Option`, `Vec`, `BTreeMap` or `Box` layers, through aliases?
+fn holds(api: &Api, ty: &Ty, leaf: &Ty) -> bool {
     // Bounded: an alias can contain itself (`Patch = Vec<Patch>`), and this walk goes through aliases.
     let mut cur = ty;
     for _ in 0..=api.types.len() + 64 {
         match crate::lower::resolve_alias(api, cur) {
-            Ty::Bytes => return true,
+            t if t == leaf => return true,
             Ty::Vec(t) | Ty::Map(t) | Ty::Option(t) | Ty::Boxed(t) => cur = t,
             _ => return false,
         }
@@ -189,9 +200,14 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, doc: TokenStream, serde_tra
     let mut de_fields = Vec::new();
     for f in &s.fields {
         let fname = ident(&f.name);
-        let fdoc = docs::attrs(&f.docs);
+        let default = match &f.presence {
+            Presence::Defaulted(d) => constraints::field_default(api, d),
+            _ => String::new(),
+        };
+        let fdoc = docs::attrs_with(&f.docs, &[constraints::text(f.constraints.as_deref()), default]);
         let ty = field_ty(api, f);
         let base64 = is_base64(api, &f.ty);
+        let date_time = is_date_time(api, &f.ty);
         let mut serde = Vec::new();
         let wire = f.wire_name.as_str();
         if f.name.trim_start_matches("r#") != wire {
@@ -229,12 +245,20 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, doc: TokenStream, serde_tra
         if base64 {
             serde.push(quote!(with = "crate::runtime::base64"));
         }
+        if date_time && !hand_de {
+            serde.push(quote!(deserialize_with = "crate::runtime::de::date_time"));
+        }
         let finish = match &f.presence {
             _ if is_option(f) => DeFinish::Default,
             Presence::Defaulted(_) => DeFinish::Call(default_fn_name(f)),
             _ => DeFinish::Required,
         };
-        de_fields.push((fname.clone(), f.wire_name.clone(), finish));
+        de_fields.push(DeField {
+            name: fname.clone(),
+            wire: f.wire_name.clone(),
+            finish,
+            date_time,
+        });
         let serde_attr = if serde.is_empty() {
             quote!()
         } else if hand_de && !serde_traits.ser {
@@ -292,9 +316,10 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, doc: TokenStream, serde_tra
     if let Some(extra) = &s.additional {
         let ty = ty_tokens(api, extra, true);
         let fname = ident(&extra_field_name(s));
+        let with = is_date_time(api, extra).then(|| quote!(, deserialize_with = "crate::runtime::de::date_time"));
         fields.push(quote! {
             /// Properties not named by the schema.
-            #[serde(flatten)]
+            #[serde(flatten #with)]
             pub #fname: ::std::collections::BTreeMap<String, #ty>,
         });
         ctor_inits.push(quote!(#fname: ::std::collections::BTreeMap::new()));
@@ -353,6 +378,15 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, doc: TokenStream, serde_tra
     }
 }
 
+/// A field of a written-out `Deserialize`.
+struct DeField {
+    name: proc_macro2::Ident,
+    wire: String,
+    finish: DeFinish,
+    /// The value holds date-times: decoded through `crate::runtime::de::date_time`.
+    date_time: bool,
+}
+
 /// How a written-out `Deserialize` fills a field when the object is read.
 enum DeFinish {
     /// Absent: an error.
@@ -379,17 +413,19 @@ fn is_option(f: &Field) -> bool {
 /// visitor over the object's keys, unknown keys skipped, a missing required property an error.
 /// Behaves as serde's derive with the attributes `struct_def` gives the fields, with less code to
 /// compile: no field enum, no sequence form, and a repeated key keeps its last value.
-fn de_impl(t: &TypeDef, fields: &[(proc_macro2::Ident, String, DeFinish)], gate: TokenStream) -> TokenStream {
+fn de_impl(t: &TypeDef, fields: &[DeField], gate: TokenStream) -> TokenStream {
     let name = ident(&t.name);
     let plain = t.name.trim_start_matches("r#");
-    let entries = fields.iter().enumerate().map(|(i, (fname, wire, finish))| {
+    let entries = fields.iter().enumerate().map(|(i, f)| {
         let index = Literal::usize_unsuffixed(i);
-        let kind = match finish {
+        let kind = match &f.finish {
             DeFinish::Required => quote!(required),
             DeFinish::Default => quote!(option),
             DeFinish::Call(f) => quote!(default(#name::#f)),
         };
-        quote!(#index #fname #wire #kind)
+        let date_time = f.date_time.then(|| quote!(date_time));
+        let (fname, wire) = (&f.name, f.wire.as_str());
+        quote!(#index #fname #wire #kind #date_time)
     });
     quote! {
         #gate

@@ -1,6 +1,7 @@
 //! Stage 3: typed spec -> IR. Names are decided here, once; the IR that comes out is checked.
 
 mod client_params;
+mod constraints;
 mod dedup;
 mod features;
 pub mod framework_names;
@@ -95,6 +96,7 @@ impl<'a> Lowerer<'a> {
             in_response: false,
             serialize: false,
             deserialize: false,
+            constraints: None,
         });
     }
 
@@ -153,6 +155,9 @@ pub fn lower(spec: &OpenAPI, diags: &mut Diagnostics, options: Options) -> Resul
             let (inner, _) = ty.split_option();
             l.fill(id, docs, TypeKind::Alias(inner));
         }
+        if let (ReferenceOr::Item(s), Some(t)) = (schema, l.types[id.0].as_mut()) {
+            t.constraints = constraints::of_schema(s);
+        }
     }
     // A title that only repeats the schema's name says nothing in the docs.
     for (name, _) in &schemas {
@@ -190,6 +195,7 @@ pub fn lower(spec: &OpenAPI, diags: &mut Diagnostics, options: Options) -> Resul
         tag_features: None,
         client_params: Vec::new(),
     };
+    constraints::inherit(&mut api);
     let components: Vec<(String, TypeId)> = l.components.iter().map(|(name, (id, _))| (name.clone(), *id)).collect();
     passes::run(&mut api, &components, l.diags)?;
     Ok(api)

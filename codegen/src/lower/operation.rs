@@ -174,6 +174,12 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
                     l.diags.warn(ptr, "parameter `$ref` could not be resolved; skipped");
                     continue;
                 };
+                // A shared parameter is lowered (and its schema's notes located) where it is
+                // written, not at each `$ref` to it.
+                let ptr = match p {
+                    ReferenceOr::Reference { reference } if reference.starts_with("#/") => reference[1..].to_owned(),
+                    _ => ptr,
+                };
                 let loc = match param {
                     Parameter::Path { .. } => "path",
                     Parameter::Query { .. } => "query",
@@ -241,6 +247,7 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
                     (_, Parameter::Header { .. }) => ParamStyle::Simple,
                     (_, Parameter::Cookie { .. }) => ParamStyle::Form,
                 };
+                let (constraints, default) = schema_facts(&data.format);
                 // `form` explodes by default, every other style does not; deepObject always does.
                 let explode = style == ParamStyle::DeepObject || data.explode.unwrap_or(style == ParamStyle::Form);
                 op_ir.params.push(Param {
@@ -257,6 +264,8 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
                         example: data.example.as_ref().map(|e| e.to_string()),
                         deprecated: data.deprecated.unwrap_or(false),
                     },
+                    constraints,
+                    default,
                     client_param: None,
                 });
             }
@@ -437,6 +446,25 @@ fn file_fields(l: &Lowerer<'_>, ty: &Ty, mt: &MediaType, members: &mut Namespace
     Vec::new()
 }
 
+/// A parameter schema's validation keywords and its `default` (as JSON text), for the docs.
+fn schema_facts(format: &ParameterSchemaOrContent) -> (Option<Box<crate::ir::Constraints>>, Option<String>) {
+    let schema = match format {
+        ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => Some(s),
+        ParameterSchemaOrContent::Content(content) => match content.first().map(|(_, mt)| &mt.schema) {
+            Some(Some(ReferenceOr::Item(s))) => Some(s),
+            _ => None,
+        },
+        ParameterSchemaOrContent::Schema(ReferenceOr::Reference { .. }) => None,
+    };
+    match schema {
+        Some(s) => (
+            super::constraints::of_schema(s),
+            s.schema_data.default.as_ref().map(|d| d.to_string()),
+        ),
+        None => (None, None),
+    }
+}
+
 /// Splits `/images/{id}` into literals and parameter references, adding declared-but-missing ones.
 fn path_parts(
     path: &str,
@@ -472,6 +500,8 @@ fn path_parts(
                     explode: false,
                     style: ParamStyle::Simple,
                     docs: Docs::default(),
+                    constraints: None,
+                    default: None,
                     client_param: None,
                 });
                 params.len() - 1

@@ -122,15 +122,7 @@ impl<'a> Lowerer<'a> {
         };
         self.depth -= 1;
         self.in_progress.remove(pointer);
-        let dropped = dropped_constraints(&schema.schema_kind);
-        if !dropped.is_empty() {
-            let list = dropped.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
-            self.diags.note(
-                Approx::DroppedConstraint,
-                pointer,
-                format!("not enforced by the generated type: {list}"),
-            );
-        }
+        super::constraints::note(self.diags, schema, pointer);
         if schema.schema_data.nullable {
             ty.option()
         } else {
@@ -355,14 +347,15 @@ impl<'a> Lowerer<'a> {
             let ty = self.lower_boxed(prop, Slot::Hint(format!("{struct_name} {wire}")), p);
             let (ty, nullable) = ty.split_option();
             let required = parts.required.contains(wire);
-            let (docs, read_only, write_only, default) = match prop {
+            let (docs, read_only, write_only, default, constraints) = match prop {
                 ReferenceOr::Item(s) => (
                     self.docs_of(s),
                     s.schema_data.read_only,
                     s.schema_data.write_only,
                     s.schema_data.default.clone(),
+                    super::constraints::of_schema(s),
                 ),
-                ReferenceOr::Reference { .. } => (Docs::default(), false, false, None),
+                ReferenceOr::Reference { .. } => (Docs::default(), false, false, None, None),
             };
             let presence = match (required, nullable) {
                 (true, false) => Presence::Required,
@@ -381,6 +374,7 @@ impl<'a> Lowerer<'a> {
                 docs,
                 read_only,
                 write_only,
+                constraints,
             });
         }
         let additional = match parts.additional {
@@ -615,46 +609,4 @@ fn integer_format(format: &str) -> Ty {
         "uint64" | "uint" => IntTy::U64,
         _ => IntTy::I64,
     })
-}
-
-/// Validation keywords of a schema that the generated Rust type does not check.
-fn dropped_constraints(kind: &SchemaKind) -> Vec<&'static str> {
-    let mut out = Vec::new();
-    let mut add = |present: bool, name: &'static str| {
-        if present {
-            out.push(name);
-        }
-    };
-    match kind {
-        SchemaKind::Type(Type::String(t)) => {
-            add(t.pattern.is_some(), "pattern");
-            add(t.min_length.is_some(), "minLength");
-            add(t.max_length.is_some(), "maxLength");
-        }
-        SchemaKind::Type(Type::Number(t)) => {
-            add(t.minimum.is_some(), "minimum");
-            add(t.maximum.is_some(), "maximum");
-            add(t.exclusive_minimum, "exclusiveMinimum");
-            add(t.exclusive_maximum, "exclusiveMaximum");
-            add(t.multiple_of.is_some(), "multipleOf");
-        }
-        SchemaKind::Type(Type::Integer(t)) => {
-            add(t.minimum.is_some(), "minimum");
-            add(t.maximum.is_some(), "maximum");
-            add(t.exclusive_minimum, "exclusiveMinimum");
-            add(t.exclusive_maximum, "exclusiveMaximum");
-            add(t.multiple_of.is_some(), "multipleOf");
-        }
-        SchemaKind::Type(Type::Array(t)) => {
-            add(t.min_items.is_some(), "minItems");
-            add(t.max_items.is_some(), "maxItems");
-            add(t.unique_items, "uniqueItems");
-        }
-        SchemaKind::Type(Type::Object(t)) => {
-            add(t.min_properties.is_some(), "minProperties");
-            add(t.max_properties.is_some(), "maxProperties");
-        }
-        _ => {}
-    }
-    out
 }

@@ -224,13 +224,60 @@ fn null_alternatives(s: &mut Map<String, Value>) {
     }
 }
 
-/// 3.1's numeric `exclusiveMinimum: 5` -> 3.0's `minimum: 5, exclusiveMinimum: true`.
+/// 3.1's numeric `exclusiveMinimum: 5` -> 3.0's `minimum: 5, exclusiveMinimum: true`. Next to a
+/// `minimum` both apply, so the stricter one is kept (`minimum: 7, exclusiveMinimum: 5` is `>= 7`).
 fn numeric_exclusive_bounds(s: &mut Map<String, Value>) {
-    for (excl, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+    for (excl, bound, lower) in [
+        ("exclusiveMinimum", "minimum", true),
+        ("exclusiveMaximum", "maximum", false),
+    ] {
         if let Some(Value::Number(n)) = s.get(excl) {
             let n = n.clone();
-            s.insert(bound.into(), Value::Number(n));
-            s.insert(excl.into(), Value::Bool(true));
+            let inclusive_wins = match (s.get(bound).and_then(Value::as_f64), n.as_f64()) {
+                (Some(b), Some(e)) => (lower && b > e) || (!lower && b < e),
+                _ => false,
+            };
+            if inclusive_wins {
+                s.remove(excl);
+            } else {
+                s.insert(bound.into(), Value::Number(n));
+                s.insert(excl.into(), Value::Bool(true));
+            }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    fn bounds(v: Value) -> Value {
+        let mut v = v;
+        if let Some(map) = v.as_object_mut() {
+            super::numeric_exclusive_bounds(map);
+        }
+        v
+    }
+
+    #[test]
+    fn numeric_exclusive_bounds_keep_the_stricter_bound() {
+        assert_eq!(
+            bounds(json!({"exclusiveMinimum": 0, "exclusiveMaximum": 1})),
+            json!({"minimum": 0, "exclusiveMinimum": true, "maximum": 1, "exclusiveMaximum": true})
+        );
+        // Both apply: the inclusive bound is stricter here, the exclusive one there.
+        assert_eq!(
+            bounds(json!({"minimum": 7, "exclusiveMinimum": 5, "maximum": 9, "exclusiveMaximum": 10})),
+            json!({"minimum": 7, "maximum": 9})
+        );
+        assert_eq!(
+            bounds(json!({"minimum": 5, "exclusiveMinimum": 5})),
+            json!({"minimum": 5, "exclusiveMinimum": true})
+        );
+        // 3.0's boolean form is left alone.
+        assert_eq!(
+            bounds(json!({"minimum": 5, "exclusiveMinimum": true})),
+            json!({"minimum": 5, "exclusiveMinimum": true})
+        );
     }
 }

@@ -280,11 +280,19 @@ impl StdError for UnexpectedResponse {}
 
 #[derive(Debug)]
 pub(crate) enum DecodeKind {
-    Json(serde_json::Error),
+    /// The JSON error, and the path of the value that failed (`None` at the top level).
+    Json(serde_json::Error, Option<Box<str>>),
     Utf8(std::str::Utf8Error),
 }
 
 /// A response body that did not match the documented schema.
+///
+/// Its message names the value that failed by its JSON path, what was
+/// expected there, and where it is in the body:
+///
+/// ```text
+/// could not decode 200 OK response body as JSON at items[3].owner.id: invalid type: string "7", expected i64 at line 1 column 214
+/// ```
 #[derive(Debug)]
 pub struct DecodeError {
     parts: Box<Parts>,
@@ -317,7 +325,22 @@ impl DecodeError {
     #[must_use]
     pub fn json_error(&self) -> Option<&serde_json::Error> {
         match &self.kind {
-            DecodeKind::Json(e) => Some(e),
+            DecodeKind::Json(e, _) => Some(e),
+            DecodeKind::Utf8(_) => None,
+        }
+    }
+    /// The JSON path of the value that could not be decoded, such as
+    /// `items[3].owner.id` (`None` when the failure is at the top level, or
+    /// the body is not JSON).
+    ///
+    /// The path ends at the value serde reports: a missing required property
+    /// names the object that lacks it (`items[3].owner`, with "missing field
+    /// `id`" in the message); an untagged union (`oneOf` without a
+    /// discriminator) names the union value, since no single variant failed.
+    #[must_use]
+    pub fn path(&self) -> Option<&str> {
+        match &self.kind {
+            DecodeKind::Json(_, path) => path.as_deref(),
             DecodeKind::Utf8(_) => None,
         }
     }
@@ -339,9 +362,14 @@ impl DecodeError {
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
-            DecodeKind::Json(e) => write!(
+            DecodeKind::Json(e, None) => write!(
                 f,
                 "could not decode {} response body as JSON: {e}",
+                self.status()
+            ),
+            DecodeKind::Json(e, Some(path)) => write!(
+                f,
+                "could not decode {} response body as JSON at {path}: {e}",
                 self.status()
             ),
             DecodeKind::Utf8(e) => write!(
@@ -356,7 +384,7 @@ impl fmt::Display for DecodeError {
 impl StdError for DecodeError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         match &self.kind {
-            DecodeKind::Json(e) => Some(e),
+            DecodeKind::Json(e, _) => Some(e),
             DecodeKind::Utf8(e) => Some(e),
         }
     }

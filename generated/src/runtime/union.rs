@@ -15,9 +15,21 @@ pub(crate) fn tag<'v>(value: &'v Value, property: &str) -> Option<&'v str> {
     value.get(property).and_then(Value::as_str)
 }
 
-/// Decodes the whole value into the variant selected by its tag.
+/// Decodes the whole value into the variant selected by its tag. The value is
+/// a fresh deserializer, so the path of a failure inside it (`owner.id`) is
+/// found again on failure and put in the message: the caller's path tracking
+/// ends at the union.
 pub(crate) fn variant<T: DeserializeOwned, E: Error>(value: Value) -> Result<T, E> {
-    serde_json::from_value(value).map_err(E::custom)
+    T::deserialize(&value).map_err(|first| match serde_path_to_error::deserialize::<_, T>(&value) {
+        Err(e)
+            if e.path()
+                .iter()
+                .any(|s| !matches!(s, serde_path_to_error::Segment::Unknown)) =>
+        {
+            E::custom(format_args!("{}: {}", e.path(), e.inner()))
+        }
+        _ => E::custom(first),
+    })
 }
 
 /// Serializes a variant whose type does not declare the tag property, adding `property: tag`.

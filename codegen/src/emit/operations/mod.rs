@@ -11,7 +11,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::accepts::Accepts;
-use super::{docs, ident, ty_tokens};
+use super::{constraints, docs, ident, ty_tokens};
 use crate::ir::{Api, BodyKind, Docs, Operation, Param, ParamLocation, SharedError, Ty, TypeKind};
 
 /// The inner attributes and imports that open `operations.rs`.
@@ -396,8 +396,18 @@ fn method_sections(op: &Operation) -> String {
         .iter()
         .filter(|p| p.required)
         .filter_map(|p| {
-            let d = p.docs.description.as_deref().filter(|d| !d.trim().is_empty())?;
-            Some(format!("`{}`: {}", p.name.trim_start_matches("r#"), docs::sanitize(d)))
+            let d = p.docs.description.as_deref().filter(|d| !d.trim().is_empty());
+            let mut text = d.map(docs::sanitize).unwrap_or_default();
+            for note in constraints::param_notes(p) {
+                // A multi-paragraph description ends in anything (a list, a code block): start anew.
+                text.push_str(match text.as_str() {
+                    "" => "",
+                    t if t.contains('\n') => "\n\n",
+                    _ => " ",
+                });
+                text.push_str(&note);
+            }
+            (!text.is_empty()).then(|| format!("`{}`: {text}", p.name.trim_start_matches("r#")))
         })
         .collect();
     if !args.is_empty() {
@@ -446,6 +456,10 @@ fn param_doc(p: &Param) -> String {
     if let Some(d) = &p.docs.description {
         s.push_str("\n\n");
         s.push_str(d);
+    }
+    for note in constraints::param_notes(p) {
+        s.push_str("\n\n");
+        s.push_str(&note);
     }
     s
 }

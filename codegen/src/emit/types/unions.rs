@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::{is_base64, SerdeTraits};
+use super::{is_base64, is_date_time, SerdeTraits};
 use crate::emit::{ident, ty_tokens};
 use crate::ir::{Api, UnionDef};
 
@@ -20,6 +20,8 @@ fn untagged(api: &Api, name: &Ident, u: &UnionDef, doc: TokenStream, serde: Serd
         let ty = ty_tokens(api, &v.ty, true);
         let with = if is_base64(api, &v.ty) {
             quote!(#[serde(with = "crate::runtime::base64")])
+        } else if is_date_time(api, &v.ty) {
+            quote!(#[serde(deserialize_with = "crate::runtime::de::date_time")])
         } else {
             quote!()
         };

@@ -67,7 +67,7 @@ fn explain<E: std::fmt::Debug>(err: &client_params::Error<E>) {
     match err {
         client_params::Error::Api(api) => println!("documented error {}: {:?}", api.status(), api.body()),
         client_params::Error::UnexpectedStatus(r) => println!("undocumented {}: {} bytes", r.status(), r.body().len()),
-        client_params::Error::Decode(d) => println!("body did not match the spec at {}:{}", d.line(), d.column()),
+        client_params::Error::Decode(d) => println!("body did not match the spec at {:?}: {d}", d.path()),
         client_params::Error::Timeout(t) => println!("timed out after {:?}", t.timeout()),
         client_params::Error::Transport(t) => println!("connection failed (connect: {})", t.is_connect()),
         client_params::Error::InvalidRequest(e) => println!("not sent: {e}"),
@@ -78,7 +78,12 @@ fn explain<E: std::fmt::Debug>(err: &client_params::Error<E>) {
 
 `err.api_body()`, `err.status()`, `err.headers()` and `err.raw_body()` reach the same data without a
 `match`. Nothing here panics on a server's answer: a body that does not match the spec is a
-`Decode` error that keeps the raw bytes.
+`Decode` error that keeps the raw bytes and names the value that failed by its JSON path
+(`items[3].owner.id`), with what was expected there and its line and column.
+
+A `date-time` without an offset (`2025-01-02T03:04:05`, as Python writes a naive `datetime`) is
+read as UTC; RFC 3339 values (`Z`, `+02:00`, lower-case `t`/`z`, a space for `T`, any fraction of a
+second) are read as they are.
 
 ## Retries and timeouts
 

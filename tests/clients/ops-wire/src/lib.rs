@@ -75,7 +75,7 @@ fn explain<E: std::fmt::Debug>(err: &ops_wire::Error<E>) {
     match err {
         ops_wire::Error::Api(api) => println!("documented error {}: {:?}", api.status(), api.body()),
         ops_wire::Error::UnexpectedStatus(r) => println!("undocumented {}: {} bytes", r.status(), r.body().len()),
-        ops_wire::Error::Decode(d) => println!("body did not match the spec at {}:{}", d.line(), d.column()),
+        ops_wire::Error::Decode(d) => println!("body did not match the spec at {:?}: {d}", d.path()),
         ops_wire::Error::Timeout(t) => println!("timed out after {:?}", t.timeout()),
         ops_wire::Error::Transport(t) => println!("connection failed (connect: {})", t.is_connect()),
         ops_wire::Error::InvalidRequest(e) => println!("not sent: {e}"),
@@ -86,7 +86,12 @@ fn explain<E: std::fmt::Debug>(err: &ops_wire::Error<E>) {
 
 `err.api_body()`, `err.status()`, `err.headers()` and `err.raw_body()` reach the same data without a
 `match`. Nothing here panics on a server's answer: a body that does not match the spec is a
-`Decode` error that keeps the raw bytes.
+`Decode` error that keeps the raw bytes and names the value that failed by its JSON path
+(`items[3].owner.id`), with what was expected there and its line and column.
+
+A `date-time` without an offset (`2025-01-02T03:04:05`, as Python writes a naive `datetime`) is
+read as UTC; RFC 3339 values (`Z`, `+02:00`, lower-case `t`/`z`, a space for `T`, any fraction of a
+second) are read as they are.
 
 ## Retries and timeouts
 

@@ -65,7 +65,7 @@ fn explain<E: std::fmt::Debug>(err: &types_fixture::Error<E>) {
     match err {
         types_fixture::Error::Api(api) => println!("documented error {}: {:?}", api.status(), api.body()),
         types_fixture::Error::UnexpectedStatus(r) => println!("undocumented {}: {} bytes", r.status(), r.body().len()),
-        types_fixture::Error::Decode(d) => println!("body did not match the spec at {}:{}", d.line(), d.column()),
+        types_fixture::Error::Decode(d) => println!("body did not match the spec at {:?}: {d}", d.path()),
         types_fixture::Error::Timeout(t) => println!("timed out after {:?}", t.timeout()),
         types_fixture::Error::Transport(t) => println!("connection failed (connect: {})", t.is_connect()),
         types_fixture::Error::InvalidRequest(e) => println!("not sent: {e}"),
@@ -76,7 +76,12 @@ fn explain<E: std::fmt::Debug>(err: &types_fixture::Error<E>) {
 
 `err.api_body()`, `err.status()`, `err.headers()` and `err.raw_body()` reach the same data without a
 `match`. Nothing here panics on a server's answer: a body that does not match the spec is a
-`Decode` error that keeps the raw bytes.
+`Decode` error that keeps the raw bytes and names the value that failed by its JSON path
+(`items[3].owner.id`), with what was expected there and its line and column.
+
+A `date-time` without an offset (`2025-01-02T03:04:05`, as Python writes a naive `datetime`) is
+read as UTC; RFC 3339 values (`Z`, `+02:00`, lower-case `t`/`z`, a space for `T`, any fraction of a
+second) are read as they are.
 
 ## Retries and timeouts
 

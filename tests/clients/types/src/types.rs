@@ -67,6 +67,38 @@ crate::runtime::de::deserialize_struct!(
     Cat, "Cat", [0 kind "kind" required, 1 lives "lives" required]
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct Catalog {
+    pub items: Vec<Listing>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub featured: Option<Listing>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_name: Option<::std::collections::BTreeMap<String, Listing>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pets: Option<Vec<Pet>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<Vec<AnyPoint>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labelled: Option<Labelled>,
+}
+impl Catalog {
+    /// Creates a value from the required fields; the others start absent or at the spec's defaults.
+    pub fn new(items: impl IntoIterator<Item = impl Into<Listing>>) -> Self {
+        Self {
+            items: items.into_iter().map(Into::into).collect(),
+            featured: None,
+            by_name: None,
+            pets: None,
+            points: None,
+            labelled: None,
+        }
+    }
+}
+crate::runtime::de::deserialize_struct!(
+    Catalog, "Catalog", [0 items "items" required, 1 featured "featured" option, 2
+    by_name "by_name" option, 3 pets "pets" option, 4 points "points" option, 5 labelled
+    "labelled" option]
+);
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Dog {
     pub kind: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -112,13 +144,20 @@ pub struct Envelope {
     pub tree: Option<Tree>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<Settings>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalog: Option<Catalog>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stamps: Option<Stamps>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stamp_log: Option<StampLog>,
 }
 crate::runtime::de::deserialize_struct!(
     Envelope, "Envelope", [0 note "note" option, 1 pet "pet" option, 2 pet_by_name
     "pet_by_name" option, 3 shape "shape" option, 4 scalar "scalar" option, 5 point
     "point" option, 6 mode "mode" option, 7 pair "pair" option, 8 blob "blob" option, 9
     account "account" option, 10 labelled "labelled" option, 11 tree "tree" option, 12
-    settings "settings" option]
+    settings "settings" option, 13 catalog "catalog" option, 14 stamps "stamps" option,
+    15 stamp_log "stamp_log" option]
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct InputMessage {
@@ -246,6 +285,20 @@ impl ::std::fmt::Display for Level {
         ::std::fmt::Display::fmt(&i64::from(*self), f)
     }
 }
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct Listing {
+    pub id: i64,
+    pub owner: Owner,
+}
+impl Listing {
+    /// Creates a value from the required fields; the others start absent or at the spec's defaults.
+    pub fn new(id: i64, owner: Owner) -> Self {
+        Self { id, owner }
+    }
+}
+crate::runtime::de::deserialize_struct!(
+    Listing, "Listing", [0 id "id" required, 1 owner "owner" required]
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(from = "::serde_json::Value", into = "::serde_json::Value")]
 pub enum Mode {
@@ -310,6 +363,21 @@ crate::runtime::de::deserialize_struct!(
     OutputMessage, "OutputMessage", [0 r#type "type" required, 1 id "id" required, 2
     output "output" required]
 );
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct Owner {
+    pub id: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+impl Owner {
+    /// Creates a value from the required fields; the others start absent or at the spec's defaults.
+    pub fn new(id: i64) -> Self {
+        Self { id, name: None }
+    }
+}
+crate::runtime::de::deserialize_struct!(
+    Owner, "Owner", [0 id "id" required, 1 name "name" option]
+);
 pub type Pair = (String, i64);
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
@@ -324,6 +392,12 @@ pub struct Patch {
         with = "crate::runtime::base64"
     )]
     pub blob: crate::runtime::Nullable<Vec<u8>>,
+    #[serde(
+        default,
+        skip_serializing_if = "crate::runtime::Nullable::is_absent",
+        deserialize_with = "crate::runtime::de::date_time"
+    )]
+    pub until: crate::runtime::Nullable<::chrono::DateTime<::chrono::Utc>>,
 }
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pet {
@@ -479,14 +553,19 @@ pub enum Scalar {
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Settings {
+    /// Default: `true`.
     #[serde(default = "Settings::default_enabled")]
     pub enabled: bool,
+    /// Default: `3`.
     #[serde(default = "Settings::default_retries")]
     pub retries: i64,
+    /// Default: `"latest"`.
     #[serde(default = "Settings::default_label")]
     pub label: String,
+    /// Default: `Level::V5`.
     #[serde(default = "Settings::default_level")]
     pub level: Level,
+    /// Default: `["a","b"]`.
     #[serde(default = "Settings::default_tags")]
     pub tags: Vec<String>,
 }
@@ -608,6 +687,52 @@ impl ::serde::Serialize for Shape {
         }
     }
 }
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StampLog {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Properties not named by the schema.
+    #[serde(flatten, deserialize_with = "crate::runtime::de::date_time")]
+    pub additional_properties: ::std::collections::BTreeMap<
+        String,
+        ::chrono::DateTime<::chrono::Utc>,
+    >,
+}
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct Stamps {
+    pub at: ::chrono::DateTime<::chrono::Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maybe: Option<::chrono::DateTime<::chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub many: Option<Vec<::chrono::DateTime<::chrono::Utc>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_key: Option<
+        ::std::collections::BTreeMap<String, ::chrono::DateTime<::chrono::Utc>>,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<When>,
+}
+impl Stamps {
+    /// Creates a value from the required fields; the others start absent or at the spec's defaults.
+    pub fn new(at: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        Self {
+            at,
+            maybe: None,
+            many: None,
+            by_key: None,
+            alias: None,
+            when: None,
+        }
+    }
+}
+crate::runtime::de::deserialize_struct!(
+    Stamps, "Stamps", [0 at "at" required date_time, 1 maybe "maybe" option date_time, 2
+    many "many" option date_time, 3 by_key "by_key" option date_time, 4 alias "alias"
+    option date_time, 5 when "when" option]
+);
+pub type Timestamp = ::chrono::DateTime<::chrono::Utc>;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ToolCall {
     pub r#type: ToolCallType,
@@ -647,6 +772,15 @@ crate::runtime::de::deserialize_struct!(
     Tree, "Tree", [0 value "value" required, 1 left "left" option, 2 children "children"
     option]
 );
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum When {
+    Integer(i64),
+    DateTime(
+        #[serde(deserialize_with = "crate::runtime::de::date_time")]
+        ::chrono::DateTime<::chrono::Utc>,
+    ),
+}
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MessageType {
     Message,

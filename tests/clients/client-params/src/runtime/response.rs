@@ -123,9 +123,9 @@ impl RawResponse {
 
     /// Decodes a JSON success body.
     pub(crate) fn json<T: DeserializeOwned, E>(self) -> Result<Response<T>, Error<E>> {
-        match serde_json::from_slice(&self.body) {
+        match super::de::from_slice(&self.body) {
             Ok(body) => Ok(self.wrap(body)),
-            Err(e) => Err(Error::Decode(self.decode_error(DecodeKind::Json(e)))),
+            Err((e, path)) => Err(Error::Decode(self.decode_error(DecodeKind::Json(e, path)))),
         }
     }
 
@@ -156,9 +156,9 @@ impl RawResponse {
     /// A documented error response with a JSON body, wrapped by `f` into the
     /// operation's error enum.
     pub(crate) fn api_error<B: DeserializeOwned, E>(self, f: impl FnOnce(B) -> E) -> Error<E> {
-        match serde_json::from_slice(&self.body) {
+        match super::de::from_slice(&self.body) {
             Ok(body) => self.api_error_with(f(body)),
-            Err(e) => Error::Decode(self.decode_error(DecodeKind::Json(e))),
+            Err((e, path)) => Error::Decode(self.decode_error(DecodeKind::Json(e, path))),
         }
     }
 
