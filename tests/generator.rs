@@ -425,11 +425,7 @@ fn identical_inline_types_and_split_halves_are_merged() {
             "TaskUpdate.status"
         ]
     );
-    let list = api
-        .operations
-        .iter()
-        .find(|o| o.fn_name == "list_tasks")
-        .expect("op");
+    let list = api.operations.iter().find(|o| o.fn_name == "list_tasks").expect("op");
     assert_eq!(list.params[0].ty, codegen::ir::Ty::Named(status));
     // Reachable from requests (the filter, `TaskCreate`) and from responses (`Task`).
     let def = &api.types[status.0];
