@@ -5,11 +5,17 @@
 //! under the scheme's index, and operations name the schemes they accept by
 //! those indices. Nothing here is keyed by a string the user types, so a
 //! misspelt scheme is a compile error.
+//!
+//! A bearer token or API key can also come from a [`CredentialProvider`],
+//! asked before every attempt (`Credential::Live`).
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, COOKIE};
+
+use super::provider::{CredentialError, CredentialProvider};
 
 /// A credential; its `Debug` output never shows the value.
 #[derive(Clone, PartialEq, Eq)]
@@ -51,9 +57,40 @@ pub(crate) enum Credential {
         param: &'static str,
         key: Secret,
     },
+    /// A bearer token (`api_key: None`) or an API key from a provider.
+    Live {
+        api_key: Option<(ApiKeyLocation, &'static str)>,
+        provider: Provider,
+    },
+}
+
+/// A provider; shown as `<provider>`.
+#[derive(Clone)]
+pub(crate) struct Provider(Arc<dyn CredentialProvider>);
+
+impl fmt::Debug for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<provider>")
+    }
 }
 
 impl Credential {
+    pub(crate) fn bearer_provider(provider: impl CredentialProvider) -> Self {
+        Self::Live {
+            api_key: None,
+            provider: Provider(Arc::new(provider)),
+        }
+    }
+    pub(crate) fn api_key_provider(
+        location: ApiKeyLocation,
+        param: &'static str,
+        provider: impl CredentialProvider,
+    ) -> Self {
+        Self::Live {
+            api_key: Some((location, param)),
+            provider: Provider(Arc::new(provider)),
+        }
+    }
     pub(crate) fn bearer(token: String) -> Self {
         Self::Bearer(Secret::new(token))
     }
@@ -93,14 +130,24 @@ impl Credentials {
 
     /// Builds the header values once, so that calls only clone them.
     pub(crate) fn resolve(self) -> ResolvedCredentials {
-        let prepared = self
+        let slots = self
             .by_scheme
             .iter()
-            .map(|(index, (_, credential))| (*index, Prepared::of(credential)))
+            .map(|(index, (key, credential))| {
+                let slot = match credential {
+                    Credential::Live { api_key, provider } => Slot::Live {
+                        key,
+                        api_key: *api_key,
+                        provider: provider.0.clone(),
+                    },
+                    fixed => Slot::Fixed(Prepared::of(fixed)),
+                };
+                (*index, slot)
+            })
             .collect();
         ResolvedCredentials {
             secrets: self,
-            prepared,
+            slots,
         }
     }
 }
@@ -117,6 +164,10 @@ enum Prepared {
 impl Prepared {
     fn of(credential: &Credential) -> Self {
         match credential {
+            // Never prepared: `Credentials::resolve` keeps providers as `Slot::Live`.
+            Credential::Live { .. } => {
+                Self::Header(Err("internal error: unresolved provider".into()))
+            }
             Credential::Bearer(token) => Self::Header(
                 sensitive(&format!("Bearer {}", token.expose()), "bearer token")
                     .map(|v| (AUTHORIZATION, v)),
@@ -154,10 +205,33 @@ impl Prepared {
     }
 }
 
+/// A configured credential: prepared once, or asked from a provider on
+/// every attempt.
+enum Slot {
+    Fixed(Prepared),
+    Live {
+        key: &'static str,
+        api_key: Option<(ApiKeyLocation, &'static str)>,
+        provider: Arc<dyn CredentialProvider>,
+    },
+}
+
+/// The values the providers gave for one attempt, by scheme index.
+#[derive(Default, PartialEq, Eq)]
+pub(crate) struct Fetched(Vec<(usize, Secret)>);
+
+impl Fetched {
+    /// Whether a provider took part (only then can a 401 be answered by
+    /// asking again).
+    pub(crate) fn is_live(&self) -> bool {
+        !self.0.is_empty()
+    }
+}
+
 /// The credentials of a built client, with their header values prepared.
 pub(crate) struct ResolvedCredentials {
     secrets: Credentials,
-    prepared: BTreeMap<usize, Prepared>,
+    slots: BTreeMap<usize, Slot>,
 }
 
 impl fmt::Debug for ResolvedCredentials {
@@ -167,42 +241,98 @@ impl fmt::Debug for ResolvedCredentials {
 }
 
 impl ResolvedCredentials {
-    /// Applies the first alternative (a list of scheme indices) whose
-    /// credentials are all configured. Sends without credentials when none
-    /// is: the server then answers 401, which is clearer than a client-side
-    /// error.
+    /// The first alternative (a list of scheme indices) whose credentials
+    /// are all configured. With none, requests go without credentials: the
+    /// server then answers 401, which is clearer than a client-side error.
+    fn choose(&self, alternatives: &[&'static [usize]]) -> Option<&'static [usize]> {
+        alternatives
+            .iter()
+            .copied()
+            .find(|alt| alt.iter().all(|s| self.slots.contains_key(s)))
+    }
+
+    /// Asks the providers of the chosen alternative for their credentials.
+    pub(crate) async fn fetch(
+        &self,
+        alternatives: &[&'static [usize]],
+    ) -> Result<Fetched, CredentialError> {
+        let mut fetched = Fetched::default();
+        for index in self.choose(alternatives).unwrap_or_default() {
+            if let Some(Slot::Live { key, provider, .. }) = self.slots.get(index) {
+                let value = provider
+                    .credential()
+                    .await
+                    .map_err(|e| CredentialError::new(key, e))?;
+                fetched.0.push((*index, Secret::new(value)));
+            }
+        }
+        Ok(fetched)
+    }
+
+    /// Tells the providers that the server rejected what they gave.
+    pub(crate) fn invalidate(&self, rejected: &Fetched) {
+        for (index, secret) in &rejected.0 {
+            if let Some(Slot::Live { provider, .. }) = self.slots.get(index) {
+                provider.invalidate(secret.expose());
+            }
+        }
+    }
+
+    /// Adds the chosen alternative's credentials, the providers' as given
+    /// in `fetched`.
     pub(crate) fn apply(
         &self,
-        alternatives: &[&[usize]],
+        alternatives: &[&'static [usize]],
+        fetched: &Fetched,
         headers: &mut HeaderMap,
         query: &mut Vec<(String, String)>,
     ) -> Result<(), String> {
-        let Some(chosen) = alternatives
-            .iter()
-            .find(|alt| alt.iter().all(|s| self.prepared.contains_key(s)))
-        else {
-            return Ok(());
-        };
-        for prepared in chosen.iter().filter_map(|s| self.prepared.get(s)) {
-            match prepared {
-                Prepared::Header(header) => {
-                    let (name, value) = header.clone()?;
-                    headers.insert(name, value);
-                }
-                Prepared::Query(param, key) => {
-                    query.push(((*param).to_owned(), key.expose().to_owned()));
-                }
-                Prepared::Cookie(pair) => {
-                    let joined = match headers.get(COOKIE).and_then(|v| v.to_str().ok()) {
-                        Some(existing) => format!("{existing}; {pair}"),
-                        None => pair.clone(),
+        for index in self.choose(alternatives).unwrap_or_default() {
+            match self.slots.get(index) {
+                Some(Slot::Fixed(prepared)) => add(prepared, headers, query)?,
+                Some(Slot::Live { api_key, .. }) => {
+                    let Some((_, value)) = fetched.0.iter().find(|(i, _)| i == index) else {
+                        continue;
                     };
-                    headers.insert(COOKIE, sensitive(&joined, "API key")?);
+                    let credential = match api_key {
+                        None => Credential::Bearer(value.clone()),
+                        Some((location, param)) => Credential::ApiKey {
+                            location: *location,
+                            param,
+                            key: value.clone(),
+                        },
+                    };
+                    add(&Prepared::of(&credential), headers, query)?;
                 }
+                None => {}
             }
         }
         Ok(())
     }
+}
+
+fn add(
+    prepared: &Prepared,
+    headers: &mut HeaderMap,
+    query: &mut Vec<(String, String)>,
+) -> Result<(), String> {
+    match prepared {
+        Prepared::Header(header) => {
+            let (name, value) = header.clone()?;
+            headers.insert(name, value);
+        }
+        Prepared::Query(param, key) => {
+            query.push(((*param).to_owned(), key.expose().to_owned()));
+        }
+        Prepared::Cookie(pair) => {
+            let joined = match headers.get(COOKIE).and_then(|v| v.to_str().ok()) {
+                Some(existing) => format!("{existing}; {pair}"),
+                None => pair.clone(),
+            };
+            headers.insert(COOKIE, sensitive(&joined, "API key")?);
+        }
+    }
+    Ok(())
 }
 
 /// A header value marked sensitive (kept out of `Debug` output and HPACK

@@ -8,6 +8,8 @@ use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
+use super::provider::CredentialError;
+
 /// Everything that can go wrong when calling an operation.
 ///
 /// `E` is the operation's own error enum: one variant per error response
@@ -43,6 +45,9 @@ pub enum Error<E> {
     /// The request could not be built (for example a header value containing
     /// a line break); nothing was sent.
     InvalidRequest(InvalidRequest),
+    /// A credential provider failed (see `CredentialProvider`); the request
+    /// was not sent, or not sent again.
+    Credential(CredentialError),
 }
 
 impl<E> Error<E> {
@@ -53,7 +58,10 @@ impl<E> Error<E> {
             Self::Api(e) => Some(e.status()),
             Self::UnexpectedStatus(e) => Some(e.status()),
             Self::Decode(e) => Some(e.status()),
-            Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+            Self::Timeout(_)
+            | Self::Transport(_)
+            | Self::InvalidRequest(_)
+            | Self::Credential(_) => None,
         }
     }
 
@@ -114,7 +122,7 @@ impl<E> Error<E> {
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Timeout(_) | Self::Transport(_) => true,
-            Self::InvalidRequest(_) | Self::Decode(_) => false,
+            Self::InvalidRequest(_) | Self::Decode(_) | Self::Credential(_) => false,
             Self::Api(_) | Self::UnexpectedStatus(_) => {
                 self.status().is_some_and(super::retry::is_retryable_status)
             }
@@ -131,6 +139,7 @@ impl<E> Error<E> {
             Self::Timeout(e) => e.attempts,
             Self::Transport(e) => e.attempts,
             Self::InvalidRequest(_) => 0,
+            Self::Credential(e) => e.attempts(),
         }
     }
 }
@@ -144,6 +153,7 @@ impl<E> fmt::Display for Error<E> {
             Self::Timeout(e) => e.fmt(f),
             Self::Transport(e) => e.fmt(f),
             Self::InvalidRequest(e) => e.fmt(f),
+            Self::Credential(e) => e.fmt(f),
         }
     }
 }
@@ -155,6 +165,7 @@ impl<E: fmt::Debug + 'static> StdError for Error<E> {
             Self::Decode(e) => e.source(),
             Self::Transport(e) => e.source(),
             Self::InvalidRequest(e) => e.source(),
+            Self::Credential(e) => Some(e),
         }
     }
 }
@@ -506,6 +517,7 @@ pub(crate) enum Failure {
     Timeout(TimeoutError),
     Transport(TransportError),
     InvalidRequest(InvalidRequest),
+    Credential(CredentialError),
 }
 
 impl<E> From<Failure> for Error<E> {
@@ -514,6 +526,7 @@ impl<E> From<Failure> for Error<E> {
             Failure::Timeout(e) => Self::Timeout(e),
             Failure::Transport(e) => Self::Transport(e),
             Failure::InvalidRequest(e) => Self::InvalidRequest(e),
+            Failure::Credential(e) => Self::Credential(e),
         }
     }
 }

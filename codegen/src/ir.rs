@@ -519,10 +519,27 @@ pub struct SecurityScheme {
     /// A generic name the builder also offers for this scheme (`bearer_token`, `basic_auth`)
     /// because it is the spec's only scheme of its kind.
     pub shorthand: Option<String>,
+    /// The `ClientBuilder` method that sets a `CredentialProvider` for this scheme, asked on every
+    /// attempt (`None` for HTTP Basic, whose credentials are fixed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_method: Option<String>,
+    /// The provider setter of the shorthand (`bearer_token_provider`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_shorthand: Option<String>,
     pub kind: SecurityKind,
     /// Where a bearer token comes from, for the setter's docs.
     pub source: TokenSource,
     pub description: Option<String>,
+}
+
+impl SecurityScheme {
+    /// Every `ClientBuilder` method generated for this scheme.
+    pub fn setters(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.method.as_str())
+            .chain(self.shorthand.as_deref())
+            .chain(self.provider_method.as_deref())
+            .chain(self.provider_shorthand.as_deref())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

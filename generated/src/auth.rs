@@ -14,4 +14,31 @@ impl ClientBuilder {
     pub fn bearer_token(self, token: impl Into<String>) -> Self {
         self.http_bearer(token)
     }
+    /// Like [`http_bearer`](Self::http_bearer), but the token comes from `provider`, asked before every attempt (retries included): a closure returning `Result<String, E>`, an [`AsyncProvider`](crate::AsyncProvider), or a [`CredentialProvider`](crate::CredentialProvider) that caches and refreshes it. After a `401 Unauthorized` the client asks once more and resends (see [`refresh_on_unauthorized`](Self::refresh_on_unauthorized)); a provider's error fails the call with `Error::Credential`.
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<modbox::Client, modbox::BuildError> {
+    /// let client = modbox::Client::builder()
+    ///     .http_bearer_provider(|| std::env::var("API_TOKEN"))
+    ///     .build()?;
+    /// # Ok(client)
+    /// # }
+    /// ```
+    ///
+    /// Replaces a credential set before for this scheme.
+    #[must_use]
+    pub fn http_bearer_provider(
+        self,
+        provider: impl runtime::CredentialProvider,
+    ) -> Self {
+        self.credential(0, "HTTPBearer", runtime::Credential::bearer_provider(provider))
+    }
+    /// Same as [`http_bearer_provider`](Self::http_bearer_provider).
+    #[must_use]
+    pub fn bearer_token_provider(
+        self,
+        provider: impl runtime::CredentialProvider,
+    ) -> Self {
+        self.http_bearer_provider(provider)
+    }
 }

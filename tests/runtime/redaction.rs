@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use runtime_wire::{Client, RequestOptions};
+use runtime_wire::{AsyncProvider, Client, CredentialFuture, CredentialProvider, RequestOptions};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
@@ -163,4 +163,74 @@ async fn traces_and_errors_never_contain_credentials() {
         trace.contains("attempt=1") && trace.contains("attempt=2") && trace.contains("status=204"),
         "{trace}"
     );
+}
+
+const PROVIDED: [&str; 2] = ["pv-SECRET-1a2b3c", "pv-SECRET-4d5e6f"];
+
+/// Gives the first token until it is rejected, then the second.
+struct Refreshing(Mutex<usize>);
+
+impl CredentialProvider for Refreshing {
+    fn credential(&self) -> CredentialFuture<'_> {
+        let token = PROVIDED[(*self.0.lock().unwrap()).min(1)].to_owned();
+        Box::pin(async move { Ok(token) })
+    }
+    fn invalidate(&self, _rejected: &str) {
+        *self.0.lock().unwrap() += 1;
+    }
+}
+
+fn assert_no_provided(text: &str) {
+    for secret in PROVIDED {
+        assert!(!text.contains(secret), "leaked {secret} in:\n{text}");
+    }
+}
+
+#[tokio::test]
+async fn provided_credentials_never_leak() {
+    let collector = Collector::default();
+    let _guard = tracing::subscriber::set_default(collector.clone());
+    let server = RawServer::start(Behaviour::json("401 Unauthorized", "{}")).await;
+    let builder = builder(&server.url())
+        .bearer_token_provider(Refreshing(Mutex::new(0)))
+        .api_key_header_provider(AsyncProvider(|| async { Ok::<_, String>(PROVIDED[0].to_owned()) }))
+        .on_request(|_| {});
+    let shown = format!("{builder:?} {builder:#?}");
+    assert_no_provided(&shown);
+    assert!(shown.contains("<provider>"), "{shown}");
+    let client = builder.build().unwrap();
+    let shown = format!("{client:?} {client:#?}");
+    assert_no_provided(&shown);
+    assert!(shown.contains("<provider>") && shown.contains("hooks: 1"), "{shown}");
+    tracing::callsite::rebuild_interest_cache();
+
+    // Token 1, a 401, token 2, a 401: both tokens went out, and neither shows anywhere.
+    let err = client.get_sandbox_image("i").send().await.unwrap_err();
+    assert_eq!(err.attempts(), 2);
+    let mut chain = format!("{err} {err:?}");
+    let mut source = std::error::Error::source(&err);
+    while let Some(s) = source {
+        let _ = write!(chain, " | {s} {s:?}");
+        source = s.source();
+    }
+    assert_no_provided(&chain);
+    let sent: Vec<_> = server
+        .requests()
+        .iter()
+        .map(|r| r.header("authorization").to_owned())
+        .collect();
+    assert_eq!(sent, PROVIDED.map(|t| format!("Bearer {t}")));
+
+    // A provided value that cannot be a header value: the error names the credential, not it.
+    let client = crate::common::builder(&server.url())
+        .bearer_token_provider(|| Ok::<_, String>(format!("{}\n", PROVIDED[1])))
+        .build()
+        .unwrap();
+    let err = client.get_sandbox_image("i").send().await.unwrap_err();
+    assert!(matches!(err, runtime_wire::Error::InvalidRequest(_)), "{err:?}");
+    assert_no_provided(&format!("{err} {err:?}"));
+
+    let trace = collector.out.lock().unwrap().clone();
+    assert_no_provided(&trace);
+    assert!(trace.contains("retrying with refreshed credentials"), "{trace}");
 }

@@ -19,6 +19,8 @@ pub enum Behaviour {
     Hang,
     /// Reads the request, promises 1000 bytes of body, sends 10, closes.
     TruncateBody,
+    /// The n-th connection (from 0) behaves as the n-th item, later ones as the last.
+    Sequence(Vec<Behaviour>),
 }
 
 impl Behaviour {
@@ -80,8 +82,15 @@ impl RawServer {
         let (reqs, conns) = (requests.clone(), connections.clone());
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                conns.fetch_add(1, Ordering::SeqCst);
-                tokio::spawn(serve(stream, behaviour.clone(), reqs.clone()));
+                let n = conns.fetch_add(1, Ordering::SeqCst);
+                let mut this = &behaviour;
+                while let Behaviour::Sequence(items) = this {
+                    match items.get(n).or(items.last()) {
+                        Some(item) => this = item,
+                        None => break,
+                    }
+                }
+                tokio::spawn(serve(stream, this.clone(), reqs.clone()));
             }
         });
         Self {
@@ -168,6 +177,8 @@ async fn serve(mut stream: TcpStream, behaviour: Behaviour, requests: Arc<Mutex<
             let _ = stream.flush().await;
             drop(stream);
         }
+        // Resolved to an item in `RawServer::start`; an empty sequence closes at once.
+        Behaviour::Sequence(_) => {}
     }
 }
 

@@ -48,7 +48,7 @@ fn summary(s: &SecurityScheme) -> String {
         }
         TokenSource::Given { .. } => {}
         TokenSource::OAuth2 { token_urls } => {
-            out.push_str(" Obtaining and refreshing the token is up to the caller");
+            out.push_str(" Obtaining the token is up to the caller; a provider setter can refresh it");
             if !token_urls.is_empty() {
                 let urls: Vec<String> = token_urls.iter().map(|u| code(u)).collect();
                 out.push_str(&format!(" (token URL: {})", urls.join(", ")));
@@ -56,7 +56,7 @@ fn summary(s: &SecurityScheme) -> String {
             out.push('.');
         }
         TokenSource::OpenIdConnect { url } => out.push_str(&format!(
-            " Obtaining and refreshing the token is up to the caller (discovery: {}).",
+            " Obtaining the token is up to the caller; a provider setter can refresh it (discovery: {}).",
             code(url)
         )),
     }
@@ -88,6 +88,46 @@ fn signature(s: &SecurityScheme) -> (TokenStream, TokenStream) {
     }
 }
 
+/// The runtime credential a provider setter builds from `provider`; `None` for HTTP Basic, which
+/// has no provider setter.
+fn provider_credential(s: &SecurityScheme) -> Option<TokenStream> {
+    match &s.kind {
+        SecurityKind::Bearer => Some(quote!(runtime::Credential::bearer_provider(provider))),
+        SecurityKind::Basic => None,
+        SecurityKind::ApiKey { location, name } => {
+            let loc = match location {
+                ParamLocation::Query => quote!(runtime::ApiKeyLocation::Query),
+                ParamLocation::Cookie => quote!(runtime::ApiKeyLocation::Cookie),
+                _ => quote!(runtime::ApiKeyLocation::Header),
+            };
+            Some(quote!(runtime::Credential::api_key_provider(#loc, #name, provider)))
+        }
+    }
+}
+
+/// The docs of a provider setter, with a compiled example.
+fn provider_doc(s: &SecurityScheme, method: &str, crate_ident: &str) -> String {
+    let what = match s.kind {
+        SecurityKind::ApiKey { .. } => "key",
+        _ => "token",
+    };
+    format!(
+        "Like [`{plain}`](Self::{plain}), but the {what} comes from `provider`, asked before every \
+         attempt (retries included): a closure returning `Result<String, E>`, an \
+         [`AsyncProvider`](crate::AsyncProvider), or a [`CredentialProvider`](crate::CredentialProvider) \
+         that caches and refreshes it. After a `401 Unauthorized` the client asks once more and resends \
+         (see [`refresh_on_unauthorized`](Self::refresh_on_unauthorized)); a provider's error fails \
+         the call with `Error::Credential`.\n\n\
+         ```no_run\n\
+         # fn demo() -> Result<{crate_ident}::Client, {crate_ident}::BuildError> {{\n\
+         let client = {crate_ident}::Client::builder()\n    .{method}(|| std::env::var(\"API_{upper}\"))\n    .build()?;\n\
+         # Ok(client)\n# }}\n```\n\n\
+         Replaces a credential set before for this scheme.",
+        plain = s.method,
+        upper = what.to_ascii_uppercase(),
+    )
+}
+
 /// What a call of the setter looks like in the docs: `http_basic(user, password)`.
 fn call_shape(s: &SecurityScheme, method: &str) -> String {
     let args = match s.kind {
@@ -99,7 +139,7 @@ fn call_shape(s: &SecurityScheme, method: &str) -> String {
 }
 
 /// The file `src/auth.rs`; `None` when the spec declares no security scheme.
-pub fn emit(api: &Api) -> Option<TokenStream> {
+pub fn emit(api: &Api, crate_ident: &str) -> Option<TokenStream> {
     if api.security_schemes.is_empty() {
         return None;
     }
@@ -138,6 +178,33 @@ pub fn emit(api: &Api) -> Option<TokenStream> {
                 }
             }
         });
+        let providers = s
+            .provider_method
+            .as_deref()
+            .zip(provider_credential(s))
+            .map(|(method, live)| {
+                let provider_name = ident(method);
+                let doc = docs::lines(&provider_doc(s, method, crate_ident));
+                let shorthand = s.provider_shorthand.as_deref().map(|short| {
+                    let short_name = ident(short);
+                    let doc = docs::lines(&format!("Same as [`{method}`](Self::{method})."));
+                    quote! {
+                        #doc
+                        #[must_use]
+                        pub fn #short_name(self, provider: impl runtime::CredentialProvider) -> Self {
+                            self.#provider_name(provider)
+                        }
+                    }
+                });
+                quote! {
+                    #doc
+                    #[must_use]
+                    pub fn #provider_name(self, provider: impl runtime::CredentialProvider) -> Self {
+                        self.credential(#index, #key, #live)
+                    }
+                    #shorthand
+                }
+            });
         quote! {
             #doc
             #[must_use]
@@ -145,6 +212,7 @@ pub fn emit(api: &Api) -> Option<TokenStream> {
                 self.credential(#index, #key, #credential)
             }
             #shorthand
+            #providers
         }
     });
     Some(quote! {
@@ -185,6 +253,11 @@ pub fn guide_section(api: &Api) -> String {
         );
         if let Some(short) = &s.shorthand {
             line.push_str(&format!(" Also `{}`.", call_shape(s, short)));
+        }
+        if let Some(provider) = &s.provider_method {
+            line.push_str(&format!(
+                " [`{provider}(provider)`](ClientBuilder::{provider}) takes a provider instead."
+            ));
         }
         out.push_str(&line);
         out.push('\n');

@@ -108,7 +108,7 @@ pub fn emit_part(api: &Api, config: &Config, part: Part) -> TokenStream {
         Part::OperationsHead => operations::head(api),
         Part::Operations { start, end } => operations::emit(api, start..end, &config.crate_name.replace('-', "_")),
         Part::SharedErrors => operations::shared_errors(api),
-        Part::Auth => auth::emit(api).unwrap_or_default(),
+        Part::Auth => auth::emit(api, &config.crate_name.replace('-', "_")).unwrap_or_default(),
     }
 }
 

@@ -86,7 +86,7 @@ pub fn find(api: &mut Api) {
     let mut names = Namespace::with_reserved(BUILDER_METHODS);
     // The runtime's builder methods, and the generated credential setters (`emit/auth.rs`).
     let schemes = api.security_schemes.iter();
-    let setters = schemes.flat_map(|s| std::iter::once(s.method.as_str()).chain(s.shorthand.as_deref()));
+    let setters = schemes.flat_map(|s| s.setters());
     for taken in super::security::BUILDER_METHODS.iter().copied().chain(setters) {
         if !names.is_taken(taken) {
             names.claim(taken.to_owned());

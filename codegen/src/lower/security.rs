@@ -19,6 +19,10 @@ pub const BUILDER_METHODS: &[&str] = &[
     "retry_policy",
     "max_retries",
     "http_client",
+    "refresh_on_unauthorized",
+    "hook",
+    "on_request",
+    "on_response",
     "build",
     "default",
     "fmt",
@@ -127,6 +131,8 @@ pub fn security_schemes(l: &mut Lowerer<'_>) -> Vec<SecurityScheme> {
             key: key.clone(),
             method: String::new(),
             shorthand: None,
+            provider_method: None,
+            provider_shorthand: None,
             kind,
             source,
             description: description.clone(),
@@ -157,5 +163,14 @@ fn name_setters(schemes: &mut [SecurityScheme]) {
     }
     for s in schemes.iter_mut().filter(|s| s.method.is_empty()) {
         s.method = naming::member(&s.key, "auth", &mut methods);
+    }
+    // After every plain setter, so that a scheme's own name never moves because another has a
+    // provider setter.
+    for s in schemes.iter_mut().filter(|s| s.kind != SecurityKind::Basic) {
+        s.provider_method = Some(methods.claim(format!("{}_provider", s.method)));
+        s.provider_shorthand = s
+            .shorthand
+            .as_ref()
+            .map(|short| methods.claim(format!("{short}_provider")));
     }
 }

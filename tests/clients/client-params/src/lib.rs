@@ -32,6 +32,34 @@ operation accepts several alternatives, it uses the first whose credentials are 
 `Debug` on the client redacts them, and they never appear in errors or `tracing` events. Bring your
 own `reqwest::Client` with `ClientBuilder::http_client`.
 
+### Credentials that change, and request hooks
+
+Each bearer-token and API-key scheme also has a `*_provider` setter taking a
+[`CredentialProvider`]: a closure returning `Result<String, E>`, an async closure wrapped in
+[`AsyncProvider`], or your own type that caches a token and refreshes it. It is asked before every
+attempt, so a refreshed OAuth 2.0 token is used by the next call and by retries. After a
+`401 Unauthorized` the client calls [`CredentialProvider::invalidate`], asks again and, if the
+credential changed, resends the request once, whatever its method (a 401 means the server did
+nothing); `ClientBuilder::refresh_on_unauthorized(false)` turns this off. A failing provider fails
+the call with `Error::Credential`.
+
+A [`Hook`] (or a closure given to `ClientBuilder::on_request` / `on_response`) sees every attempt's
+request just before it is sent, and may change it, and every response's status and headers:
+
+```no_run
+# fn configure() -> Result<client_params::Client, client_params::BuildError> {
+let client = client_params::Client::builder()
+    .on_request(|request| {
+        if let Ok(value) = "batch-7".parse() {
+            request.headers_mut().insert("x-job", value);
+        }
+    })
+    .on_response(|r| eprintln!("{} {} -> {}", r.method, r.path_template, r.status))
+    .build()?;
+# Ok(client)
+# }
+```
+
 ## Calling operations
 
 Every operation is a method on [`Client`] that returns a request builder (in [`operations`]).
@@ -71,6 +99,7 @@ fn explain<E: std::fmt::Debug>(err: &client_params::Error<E>) {
         client_params::Error::Timeout(t) => println!("timed out after {:?}", t.timeout()),
         client_params::Error::Transport(t) => println!("connection failed (connect: {})", t.is_connect()),
         client_params::Error::InvalidRequest(e) => println!("not sent: {e}"),
+        client_params::Error::Credential(e) => println!("no credential for {}: {e}", e.scheme()),
         other => println!("{other}"),
     }
 }
@@ -130,9 +159,10 @@ events (feature `sse`, on by default for such APIs).
 )]
 mod runtime;
 pub use runtime::{
-    ApiError, BuildError, ByteStream, Client, ClientBuilder, DecodeError, Error,
-    InvalidRequest, Multipart, Nullable, Part, RequestOptions, Response, RetryPolicy,
-    SendFuture, TimeoutError, TransportError, UnexpectedResponse,
+    ApiError, AsyncProvider, BuildError, ByteStream, Client, ClientBuilder,
+    CredentialError, CredentialFuture, CredentialProvider, DecodeError, Error, Hook,
+    InvalidRequest, Multipart, Nullable, Part, RequestOptions, Response, ResponseInfo,
+    RetryPolicy, SendFuture, TimeoutError, TransportError, UnexpectedResponse,
 };
 #[cfg(feature = "sse")]
 pub use runtime::{EventStream, EventStreamError, ServerEvent};

@@ -29,6 +29,22 @@ impl ClientBuilder {
     pub fn bearer(self, token: impl Into<String>) -> Self {
         self.credential(1, "bearer", runtime::Credential::bearer(token.into()))
     }
+    /// Like [`bearer`](Self::bearer), but the token comes from `provider`, asked before every attempt (retries included): a closure returning `Result<String, E>`, an [`AsyncProvider`](crate::AsyncProvider), or a [`CredentialProvider`](crate::CredentialProvider) that caches and refreshes it. After a `401 Unauthorized` the client asks once more and resends (see [`refresh_on_unauthorized`](Self::refresh_on_unauthorized)); a provider's error fails the call with `Error::Credential`.
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<ops_wire::Client, ops_wire::BuildError> {
+    /// let client = ops_wire::Client::builder()
+    ///     .bearer_provider(|| std::env::var("API_TOKEN"))
+    ///     .build()?;
+    /// # Ok(client)
+    /// # }
+    /// ```
+    ///
+    /// Replaces a credential set before for this scheme.
+    #[must_use]
+    pub fn bearer_provider(self, provider: impl runtime::CredentialProvider) -> Self {
+        self.credential(1, "bearer", runtime::Credential::bearer_provider(provider))
+    }
     /// Key for the `cookieKey` security scheme, sent in the `session` cookie.
     ///
     /// Replaces a credential set before for this scheme.
@@ -41,6 +57,33 @@ impl ClientBuilder {
                 runtime::ApiKeyLocation::Cookie,
                 "session",
                 key.into(),
+            ),
+        )
+    }
+    /// Like [`cookie_key`](Self::cookie_key), but the key comes from `provider`, asked before every attempt (retries included): a closure returning `Result<String, E>`, an [`AsyncProvider`](crate::AsyncProvider), or a [`CredentialProvider`](crate::CredentialProvider) that caches and refreshes it. After a `401 Unauthorized` the client asks once more and resends (see [`refresh_on_unauthorized`](Self::refresh_on_unauthorized)); a provider's error fails the call with `Error::Credential`.
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<ops_wire::Client, ops_wire::BuildError> {
+    /// let client = ops_wire::Client::builder()
+    ///     .cookie_key_provider(|| std::env::var("API_KEY"))
+    ///     .build()?;
+    /// # Ok(client)
+    /// # }
+    /// ```
+    ///
+    /// Replaces a credential set before for this scheme.
+    #[must_use]
+    pub fn cookie_key_provider(
+        self,
+        provider: impl runtime::CredentialProvider,
+    ) -> Self {
+        self.credential(
+            2,
+            "cookieKey",
+            runtime::Credential::api_key_provider(
+                runtime::ApiKeyLocation::Cookie,
+                "session",
+                provider,
             ),
         )
     }
@@ -59,7 +102,34 @@ impl ClientBuilder {
             ),
         )
     }
-    /// OAuth 2.0 access token for the `oauth` security scheme, sent as `Authorization: Bearer <token>`. Obtaining and refreshing the token is up to the caller (token URL: `https://auth.example.com/token`).
+    /// Like [`header_key`](Self::header_key), but the key comes from `provider`, asked before every attempt (retries included): a closure returning `Result<String, E>`, an [`AsyncProvider`](crate::AsyncProvider), or a [`CredentialProvider`](crate::CredentialProvider) that caches and refreshes it. After a `401 Unauthorized` the client asks once more and resends (see [`refresh_on_unauthorized`](Self::refresh_on_unauthorized)); a provider's error fails the call with `Error::Credential`.
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<ops_wire::Client, ops_wire::BuildError> {
+    /// let client = ops_wire::Client::builder()
+    ///     .header_key_provider(|| std::env::var("API_KEY"))
+    ///     .build()?;
+    /// # Ok(client)
+    /// # }
+    /// ```
+    ///
+    /// Replaces a credential set before for this scheme.
+    #[must_use]
+    pub fn header_key_provider(
+        self,
+        provider: impl runtime::CredentialProvider,
+    ) -> Self {
+        self.credential(
+            3,
+            "headerKey",
+            runtime::Credential::api_key_provider(
+                runtime::ApiKeyLocation::Header,
+                "X-API-Key",
+                provider,
+            ),
+        )
+    }
+    /// OAuth 2.0 access token for the `oauth` security scheme, sent as `Authorization: Bearer <token>`. Obtaining the token is up to the caller; a provider setter can refresh it (token URL: `https://auth.example.com/token`).
     ///
     /// Client-credentials tokens from the auth server.
     ///
@@ -67,6 +137,22 @@ impl ClientBuilder {
     #[must_use]
     pub fn oauth(self, token: impl Into<String>) -> Self {
         self.credential(4, "oauth", runtime::Credential::bearer(token.into()))
+    }
+    /// Like [`oauth`](Self::oauth), but the token comes from `provider`, asked before every attempt (retries included): a closure returning `Result<String, E>`, an [`AsyncProvider`](crate::AsyncProvider), or a [`CredentialProvider`](crate::CredentialProvider) that caches and refreshes it. After a `401 Unauthorized` the client asks once more and resends (see [`refresh_on_unauthorized`](Self::refresh_on_unauthorized)); a provider's error fails the call with `Error::Credential`.
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<ops_wire::Client, ops_wire::BuildError> {
+    /// let client = ops_wire::Client::builder()
+    ///     .oauth_provider(|| std::env::var("API_TOKEN"))
+    ///     .build()?;
+    /// # Ok(client)
+    /// # }
+    /// ```
+    ///
+    /// Replaces a credential set before for this scheme.
+    #[must_use]
+    pub fn oauth_provider(self, provider: impl runtime::CredentialProvider) -> Self {
+        self.credential(4, "oauth", runtime::Credential::bearer_provider(provider))
     }
     /// Key for the `queryKey` security scheme, sent as the `api_key` query parameter.
     ///
@@ -80,6 +166,30 @@ impl ClientBuilder {
                 runtime::ApiKeyLocation::Query,
                 "api_key",
                 key.into(),
+            ),
+        )
+    }
+    /// Like [`query_key`](Self::query_key), but the key comes from `provider`, asked before every attempt (retries included): a closure returning `Result<String, E>`, an [`AsyncProvider`](crate::AsyncProvider), or a [`CredentialProvider`](crate::CredentialProvider) that caches and refreshes it. After a `401 Unauthorized` the client asks once more and resends (see [`refresh_on_unauthorized`](Self::refresh_on_unauthorized)); a provider's error fails the call with `Error::Credential`.
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<ops_wire::Client, ops_wire::BuildError> {
+    /// let client = ops_wire::Client::builder()
+    ///     .query_key_provider(|| std::env::var("API_KEY"))
+    ///     .build()?;
+    /// # Ok(client)
+    /// # }
+    /// ```
+    ///
+    /// Replaces a credential set before for this scheme.
+    #[must_use]
+    pub fn query_key_provider(self, provider: impl runtime::CredentialProvider) -> Self {
+        self.credential(
+            5,
+            "queryKey",
+            runtime::Credential::api_key_provider(
+                runtime::ApiKeyLocation::Query,
+                "api_key",
+                provider,
             ),
         )
     }

@@ -29,16 +29,44 @@ let client = ops_wire::Client::builder()
 Credentials are set with one builder method per security scheme of the API description:
 
 - [`basic(user, password)`](ClientBuilder::basic): User name and password for the `basic` security scheme, sent as `Authorization: Basic <base64(user:password)>`. Also `basic_auth(user, password)`.
-- [`bearer(token)`](ClientBuilder::bearer): Token for the `bearer` security scheme, sent as `Authorization: Bearer <token>`.
-- [`cookie_key(key)`](ClientBuilder::cookie_key): Key for the `cookieKey` security scheme, sent in the `session` cookie.
-- [`header_key(key)`](ClientBuilder::header_key): Key for the `headerKey` security scheme, sent in the `X-API-Key` header.
-- [`oauth(token)`](ClientBuilder::oauth): OAuth 2.0 access token for the `oauth` security scheme, sent as `Authorization: Bearer <token>`. Obtaining and refreshing the token is up to the caller (token URL: `https://auth.example.com/token`).
-- [`query_key(key)`](ClientBuilder::query_key): Key for the `queryKey` security scheme, sent as the `api_key` query parameter.
+- [`bearer(token)`](ClientBuilder::bearer): Token for the `bearer` security scheme, sent as `Authorization: Bearer <token>`. [`bearer_provider(provider)`](ClientBuilder::bearer_provider) takes a provider instead.
+- [`cookie_key(key)`](ClientBuilder::cookie_key): Key for the `cookieKey` security scheme, sent in the `session` cookie. [`cookie_key_provider(provider)`](ClientBuilder::cookie_key_provider) takes a provider instead.
+- [`header_key(key)`](ClientBuilder::header_key): Key for the `headerKey` security scheme, sent in the `X-API-Key` header. [`header_key_provider(provider)`](ClientBuilder::header_key_provider) takes a provider instead.
+- [`oauth(token)`](ClientBuilder::oauth): OAuth 2.0 access token for the `oauth` security scheme, sent as `Authorization: Bearer <token>`. Obtaining the token is up to the caller; a provider setter can refresh it (token URL: `https://auth.example.com/token`). [`oauth_provider(provider)`](ClientBuilder::oauth_provider) takes a provider instead.
+- [`query_key(key)`](ClientBuilder::query_key): Key for the `queryKey` security scheme, sent as the `api_key` query parameter. [`query_key_provider(provider)`](ClientBuilder::query_key_provider) takes a provider instead.
 
 Credentials are sent only to operations whose security requirements name their scheme; when an
 operation accepts several alternatives, it uses the first whose credentials are all set.
 `Debug` on the client redacts them, and they never appear in errors or `tracing` events. Bring your
 own `reqwest::Client` with `ClientBuilder::http_client`.
+
+### Credentials that change, and request hooks
+
+Each bearer-token and API-key scheme also has a `*_provider` setter taking a
+[`CredentialProvider`]: a closure returning `Result<String, E>`, an async closure wrapped in
+[`AsyncProvider`], or your own type that caches a token and refreshes it. It is asked before every
+attempt, so a refreshed OAuth 2.0 token is used by the next call and by retries. After a
+`401 Unauthorized` the client calls [`CredentialProvider::invalidate`], asks again and, if the
+credential changed, resends the request once, whatever its method (a 401 means the server did
+nothing); `ClientBuilder::refresh_on_unauthorized(false)` turns this off. A failing provider fails
+the call with `Error::Credential`.
+
+A [`Hook`] (or a closure given to `ClientBuilder::on_request` / `on_response`) sees every attempt's
+request just before it is sent, and may change it, and every response's status and headers:
+
+```no_run
+# fn configure() -> Result<ops_wire::Client, ops_wire::BuildError> {
+let client = ops_wire::Client::builder()
+    .on_request(|request| {
+        if let Ok(value) = "batch-7".parse() {
+            request.headers_mut().insert("x-job", value);
+        }
+    })
+    .on_response(|r| eprintln!("{} {} -> {}", r.method, r.path_template, r.status))
+    .build()?;
+# Ok(client)
+# }
+```
 
 ## Calling operations
 
@@ -79,6 +107,7 @@ fn explain<E: std::fmt::Debug>(err: &ops_wire::Error<E>) {
         ops_wire::Error::Timeout(t) => println!("timed out after {:?}", t.timeout()),
         ops_wire::Error::Transport(t) => println!("connection failed (connect: {})", t.is_connect()),
         ops_wire::Error::InvalidRequest(e) => println!("not sent: {e}"),
+        ops_wire::Error::Credential(e) => println!("no credential for {}: {e}", e.scheme()),
         other => println!("{other}"),
     }
 }
@@ -139,9 +168,10 @@ events (feature `sse`, on by default for such APIs).
 mod runtime;
 mod auth;
 pub use runtime::{
-    ApiError, BuildError, ByteStream, Client, ClientBuilder, DecodeError, Error,
-    InvalidRequest, Multipart, Nullable, Part, RequestOptions, Response, RetryPolicy,
-    SendFuture, TimeoutError, TransportError, UnexpectedResponse,
+    ApiError, AsyncProvider, BuildError, ByteStream, Client, ClientBuilder,
+    CredentialError, CredentialFuture, CredentialProvider, DecodeError, Error, Hook,
+    InvalidRequest, Multipart, Nullable, Part, RequestOptions, Response, ResponseInfo,
+    RetryPolicy, SendFuture, TimeoutError, TransportError, UnexpectedResponse,
 };
 #[cfg(feature = "sse")]
 pub use runtime::{EventStream, EventStreamError, ServerEvent};

@@ -17,6 +17,33 @@ impl ClientBuilder {
             ),
         )
     }
+    /// Like [`api_key_header`](Self::api_key_header), but the key comes from `provider`, asked before every attempt (retries included): a closure returning `Result<String, E>`, an [`AsyncProvider`](crate::AsyncProvider), or a [`CredentialProvider`](crate::CredentialProvider) that caches and refreshes it. After a `401 Unauthorized` the client asks once more and resends (see [`refresh_on_unauthorized`](Self::refresh_on_unauthorized)); a provider's error fails the call with `Error::Credential`.
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<runtime_wire::Client, runtime_wire::BuildError> {
+    /// let client = runtime_wire::Client::builder()
+    ///     .api_key_header_provider(|| std::env::var("API_KEY"))
+    ///     .build()?;
+    /// # Ok(client)
+    /// # }
+    /// ```
+    ///
+    /// Replaces a credential set before for this scheme.
+    #[must_use]
+    pub fn api_key_header_provider(
+        self,
+        provider: impl runtime::CredentialProvider,
+    ) -> Self {
+        self.credential(
+            0,
+            "ApiKeyHeader",
+            runtime::Credential::api_key_provider(
+                runtime::ApiKeyLocation::Header,
+                "X-API-Key",
+                provider,
+            ),
+        )
+    }
     /// Key for the `ApiKeyQuery` security scheme, sent as the `api_key` query parameter.
     ///
     /// Replaces a credential set before for this scheme.
@@ -29,6 +56,33 @@ impl ClientBuilder {
                 runtime::ApiKeyLocation::Query,
                 "api_key",
                 key.into(),
+            ),
+        )
+    }
+    /// Like [`api_key_query`](Self::api_key_query), but the key comes from `provider`, asked before every attempt (retries included): a closure returning `Result<String, E>`, an [`AsyncProvider`](crate::AsyncProvider), or a [`CredentialProvider`](crate::CredentialProvider) that caches and refreshes it. After a `401 Unauthorized` the client asks once more and resends (see [`refresh_on_unauthorized`](Self::refresh_on_unauthorized)); a provider's error fails the call with `Error::Credential`.
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<runtime_wire::Client, runtime_wire::BuildError> {
+    /// let client = runtime_wire::Client::builder()
+    ///     .api_key_query_provider(|| std::env::var("API_KEY"))
+    ///     .build()?;
+    /// # Ok(client)
+    /// # }
+    /// ```
+    ///
+    /// Replaces a credential set before for this scheme.
+    #[must_use]
+    pub fn api_key_query_provider(
+        self,
+        provider: impl runtime::CredentialProvider,
+    ) -> Self {
+        self.credential(
+            1,
+            "ApiKeyQuery",
+            runtime::Credential::api_key_provider(
+                runtime::ApiKeyLocation::Query,
+                "api_key",
+                provider,
             ),
         )
     }
@@ -59,6 +113,33 @@ impl ClientBuilder {
     pub fn bearer_token(self, token: impl Into<String>) -> Self {
         self.bearer_auth(token)
     }
+    /// Like [`bearer_auth`](Self::bearer_auth), but the token comes from `provider`, asked before every attempt (retries included): a closure returning `Result<String, E>`, an [`AsyncProvider`](crate::AsyncProvider), or a [`CredentialProvider`](crate::CredentialProvider) that caches and refreshes it. After a `401 Unauthorized` the client asks once more and resends (see [`refresh_on_unauthorized`](Self::refresh_on_unauthorized)); a provider's error fails the call with `Error::Credential`.
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<runtime_wire::Client, runtime_wire::BuildError> {
+    /// let client = runtime_wire::Client::builder()
+    ///     .bearer_auth_provider(|| std::env::var("API_TOKEN"))
+    ///     .build()?;
+    /// # Ok(client)
+    /// # }
+    /// ```
+    ///
+    /// Replaces a credential set before for this scheme.
+    #[must_use]
+    pub fn bearer_auth_provider(
+        self,
+        provider: impl runtime::CredentialProvider,
+    ) -> Self {
+        self.credential(3, "BearerAuth", runtime::Credential::bearer_provider(provider))
+    }
+    /// Same as [`bearer_auth_provider`](Self::bearer_auth_provider).
+    #[must_use]
+    pub fn bearer_token_provider(
+        self,
+        provider: impl runtime::CredentialProvider,
+    ) -> Self {
+        self.bearer_auth_provider(provider)
+    }
     /// Key for the `Session` security scheme, sent in the `session` cookie.
     ///
     /// Replaces a credential set before for this scheme.
@@ -71,6 +152,30 @@ impl ClientBuilder {
                 runtime::ApiKeyLocation::Cookie,
                 "session",
                 key.into(),
+            ),
+        )
+    }
+    /// Like [`session`](Self::session), but the key comes from `provider`, asked before every attempt (retries included): a closure returning `Result<String, E>`, an [`AsyncProvider`](crate::AsyncProvider), or a [`CredentialProvider`](crate::CredentialProvider) that caches and refreshes it. After a `401 Unauthorized` the client asks once more and resends (see [`refresh_on_unauthorized`](Self::refresh_on_unauthorized)); a provider's error fails the call with `Error::Credential`.
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<runtime_wire::Client, runtime_wire::BuildError> {
+    /// let client = runtime_wire::Client::builder()
+    ///     .session_provider(|| std::env::var("API_KEY"))
+    ///     .build()?;
+    /// # Ok(client)
+    /// # }
+    /// ```
+    ///
+    /// Replaces a credential set before for this scheme.
+    #[must_use]
+    pub fn session_provider(self, provider: impl runtime::CredentialProvider) -> Self {
+        self.credential(
+            4,
+            "Session",
+            runtime::Credential::api_key_provider(
+                runtime::ApiKeyLocation::Cookie,
+                "session",
+                provider,
             ),
         )
     }

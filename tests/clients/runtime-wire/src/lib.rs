@@ -28,16 +28,44 @@ let client = runtime_wire::Client::builder()
 
 Credentials are set with one builder method per security scheme of the API description:
 
-- [`api_key_header(key)`](ClientBuilder::api_key_header): Key for the `ApiKeyHeader` security scheme, sent in the `X-API-Key` header.
-- [`api_key_query(key)`](ClientBuilder::api_key_query): Key for the `ApiKeyQuery` security scheme, sent as the `api_key` query parameter.
+- [`api_key_header(key)`](ClientBuilder::api_key_header): Key for the `ApiKeyHeader` security scheme, sent in the `X-API-Key` header. [`api_key_header_provider(provider)`](ClientBuilder::api_key_header_provider) takes a provider instead.
+- [`api_key_query(key)`](ClientBuilder::api_key_query): Key for the `ApiKeyQuery` security scheme, sent as the `api_key` query parameter. [`api_key_query_provider(provider)`](ClientBuilder::api_key_query_provider) takes a provider instead.
 - [`basic_auth(user, password)`](ClientBuilder::basic_auth): User name and password for the `BasicAuth` security scheme, sent as `Authorization: Basic <base64(user:password)>`.
-- [`bearer_auth(token)`](ClientBuilder::bearer_auth): Token for the `BearerAuth` security scheme, sent as `Authorization: Bearer <token>`. Also `bearer_token(token)`.
-- [`session(key)`](ClientBuilder::session): Key for the `Session` security scheme, sent in the `session` cookie.
+- [`bearer_auth(token)`](ClientBuilder::bearer_auth): Token for the `BearerAuth` security scheme, sent as `Authorization: Bearer <token>`. Also `bearer_token(token)`. [`bearer_auth_provider(provider)`](ClientBuilder::bearer_auth_provider) takes a provider instead.
+- [`session(key)`](ClientBuilder::session): Key for the `Session` security scheme, sent in the `session` cookie. [`session_provider(provider)`](ClientBuilder::session_provider) takes a provider instead.
 
 Credentials are sent only to operations whose security requirements name their scheme; when an
 operation accepts several alternatives, it uses the first whose credentials are all set.
 `Debug` on the client redacts them, and they never appear in errors or `tracing` events. Bring your
 own `reqwest::Client` with `ClientBuilder::http_client`.
+
+### Credentials that change, and request hooks
+
+Each bearer-token and API-key scheme also has a `*_provider` setter taking a
+[`CredentialProvider`]: a closure returning `Result<String, E>`, an async closure wrapped in
+[`AsyncProvider`], or your own type that caches a token and refreshes it. It is asked before every
+attempt, so a refreshed OAuth 2.0 token is used by the next call and by retries. After a
+`401 Unauthorized` the client calls [`CredentialProvider::invalidate`], asks again and, if the
+credential changed, resends the request once, whatever its method (a 401 means the server did
+nothing); `ClientBuilder::refresh_on_unauthorized(false)` turns this off. A failing provider fails
+the call with `Error::Credential`.
+
+A [`Hook`] (or a closure given to `ClientBuilder::on_request` / `on_response`) sees every attempt's
+request just before it is sent, and may change it, and every response's status and headers:
+
+```no_run
+# fn configure() -> Result<runtime_wire::Client, runtime_wire::BuildError> {
+let client = runtime_wire::Client::builder()
+    .on_request(|request| {
+        if let Ok(value) = "batch-7".parse() {
+            request.headers_mut().insert("x-job", value);
+        }
+    })
+    .on_response(|r| eprintln!("{} {} -> {}", r.method, r.path_template, r.status))
+    .build()?;
+# Ok(client)
+# }
+```
 
 ## Calling operations
 
@@ -78,6 +106,7 @@ fn explain<E: std::fmt::Debug>(err: &runtime_wire::Error<E>) {
         runtime_wire::Error::Timeout(t) => println!("timed out after {:?}", t.timeout()),
         runtime_wire::Error::Transport(t) => println!("connection failed (connect: {})", t.is_connect()),
         runtime_wire::Error::InvalidRequest(e) => println!("not sent: {e}"),
+        runtime_wire::Error::Credential(e) => println!("no credential for {}: {e}", e.scheme()),
         other => println!("{other}"),
     }
 }
@@ -138,9 +167,10 @@ events (feature `sse`, on by default for such APIs).
 mod runtime;
 mod auth;
 pub use runtime::{
-    ApiError, BuildError, ByteStream, Client, ClientBuilder, DecodeError, Error,
-    InvalidRequest, Multipart, Nullable, Part, RequestOptions, Response, RetryPolicy,
-    SendFuture, TimeoutError, TransportError, UnexpectedResponse,
+    ApiError, AsyncProvider, BuildError, ByteStream, Client, ClientBuilder,
+    CredentialError, CredentialFuture, CredentialProvider, DecodeError, Error, Hook,
+    InvalidRequest, Multipart, Nullable, Part, RequestOptions, Response, ResponseInfo,
+    RetryPolicy, SendFuture, TimeoutError, TransportError, UnexpectedResponse,
 };
 #[cfg(feature = "sse")]
 pub use runtime::{EventStream, EventStreamError, ServerEvent};

@@ -9,9 +9,10 @@
 //!
 //! ```text
 //! pub use runtime::{
-//!     ApiError, BuildError, ByteStream, Client, ClientBuilder, DecodeError, Error,
-//!     InvalidRequest, Multipart, Nullable, Part, RequestOptions, Response, RetryPolicy,
-//!     SendFuture, TimeoutError, TransportError, UnexpectedResponse,
+//!     ApiError, AsyncProvider, BuildError, ByteStream, Client, ClientBuilder, CredentialError,
+//!     CredentialFuture, CredentialProvider, DecodeError, Error, Hook, InvalidRequest, Multipart,
+//!     Nullable, Part, RequestOptions, Response, ResponseInfo, RetryPolicy, SendFuture,
+//!     TimeoutError, TransportError, UnexpectedResponse,
 //! };
 //! ```
 //!
@@ -32,6 +33,7 @@ mod encoding;
 mod error;
 mod nullable;
 mod operation;
+mod provider;
 mod request;
 mod response;
 mod retry;
@@ -54,6 +56,9 @@ pub use error::{
     ApiError, DecodeError, Error, InvalidRequest, TimeoutError, TransportError, UnexpectedResponse,
 };
 pub use nullable::Nullable;
+pub use provider::{
+    AsyncProvider, CredentialError, CredentialFuture, CredentialProvider, Hook, ResponseInfo,
+};
 pub use request::RequestOptions;
 #[allow(unused_imports)]
 pub(crate) use request::{request_options, ApiRequest};

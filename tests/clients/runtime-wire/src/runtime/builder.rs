@@ -12,6 +12,7 @@ use reqwest::Url;
 use super::auth::{Credential, Credentials};
 use super::client::{Client, HeaderNames, Inner, RequestUrlBase};
 use super::defaults::ParamDefaults;
+use super::provider::{Hook, OnRequest, OnResponse, ResponseInfo};
 use super::request;
 use super::retry::RetryPolicy;
 
@@ -40,10 +41,11 @@ const DEFAULT_ACCEPT: &str = "application/json, */*;q=0.8";
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Default)]
 pub struct ClientBuilder {
     base_url: Option<String>,
     credentials: Credentials,
+    refresh_on_unauthorized: bool,
+    hooks: Vec<Arc<dyn Hook>>,
     default_headers: HeaderMap,
     user_agent: Option<HeaderValue>,
     timeout: Option<Duration>,
@@ -54,11 +56,31 @@ pub struct ClientBuilder {
     pub(super) param_defaults: ParamDefaults,
 }
 
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            base_url: None,
+            credentials: Credentials::default(),
+            refresh_on_unauthorized: true,
+            hooks: Vec::new(),
+            default_headers: HeaderMap::new(),
+            user_agent: None,
+            timeout: None,
+            connect_timeout: None,
+            retry: RetryPolicy::default(),
+            http: None,
+            param_defaults: ParamDefaults::default(),
+        }
+    }
+}
+
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials)
+            .field("refresh_on_unauthorized", &self.refresh_on_unauthorized)
+            .field("hooks", &self.hooks.len())
             .field("default_headers", &HeaderNames(&self.default_headers))
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -112,6 +134,68 @@ impl ClientBuilder {
     ) -> Self {
         self.credentials.set(index, key, credential);
         self
+    }
+
+    /// Whether a `401 Unauthorized` answer to a request that carried a
+    /// provider's credential makes the client tell the provider
+    /// ([`CredentialProvider::invalidate`](super::CredentialProvider::invalidate)),
+    /// ask it again and, if the credential changed, send the request once
+    /// more (on by default). This resend happens at most once per call, for
+    /// every method (a 401 means the server did not act on the request), and
+    /// is not counted against [`max_retries`](RetryPolicy::max_retries).
+    /// Fixed credentials are never resent: there is nothing new to send.
+    #[must_use]
+    pub fn refresh_on_unauthorized(mut self, yes: bool) -> Self {
+        self.refresh_on_unauthorized = yes;
+        self
+    }
+
+    /// Adds a [`Hook`](super::Hook) that sees every request before it is
+    /// sent and every response, retries included. Hooks run in the order
+    /// they were added.
+    #[must_use]
+    pub fn hook(mut self, hook: impl Hook) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
+    }
+
+    /// Calls `f` with every request (each attempt) just before it is sent,
+    /// for example to sign it:
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<runtime_wire::Client, runtime_wire::BuildError> {
+    /// # fn sign(_: &[u8]) -> String { String::new() }
+    /// let client = runtime_wire::Client::builder()
+    ///     .on_request(|request| {
+    ///         let body = request.body().and_then(|b| b.as_bytes()).unwrap_or_default();
+    ///         let signature = sign(body);
+    ///         if let Ok(value) = signature.parse() {
+    ///             request.headers_mut().insert("x-signature", value);
+    ///         }
+    ///     })
+    ///     .build()?;
+    /// # Ok(client)
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn on_request(self, f: impl Fn(&mut reqwest::Request) + Send + Sync + 'static) -> Self {
+        self.hook(OnRequest(f))
+    }
+
+    /// Calls `f` with the status and headers of every response (each
+    /// attempt), for logging or metrics:
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<runtime_wire::Client, runtime_wire::BuildError> {
+    /// let client = runtime_wire::Client::builder()
+    ///     .on_response(|r| eprintln!("{} {} -> {} ({:?})", r.method, r.path_template, r.status, r.elapsed))
+    ///     .build()?;
+    /// # Ok(client)
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn on_response(self, f: impl Fn(&ResponseInfo<'_>) + Send + Sync + 'static) -> Self {
+        self.hook(OnResponse(f))
     }
 
     /// A header sent with every request, unless an operation parameter or a
@@ -239,6 +323,8 @@ impl ClientBuilder {
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 retry: self.retry,
                 credentials: self.credentials.resolve(),
+                refresh_on_unauthorized: self.refresh_on_unauthorized,
+                hooks: self.hooks,
                 param_defaults: self.param_defaults,
             }),
         })

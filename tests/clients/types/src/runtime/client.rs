@@ -8,14 +8,15 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE};
-use reqwest::Url;
+use reqwest::{StatusCode, Url};
 use tracing::Instrument as _;
 
-use super::auth::ResolvedCredentials;
+use super::auth::{Fetched, ResolvedCredentials};
 use super::builder::ClientBuilder;
 use super::defaults::ParamDefaults;
 use super::encoding;
 use super::error::{root_cause, Failure, InvalidRequest, TimeoutError, TransportError};
+use super::provider::{Hook, ResponseInfo};
 use super::request::{self, ApiRequest, Body, RequestOptions};
 use super::response::{RawResponse, StreamingResponse};
 use super::retry::RetryPolicy;
@@ -50,6 +51,10 @@ pub(crate) struct Inner {
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) credentials: ResolvedCredentials,
+    /// Whether a 401 to a request with a provider's credential is answered
+    /// by asking the provider again and resending once.
+    pub(crate) refresh_on_unauthorized: bool,
+    pub(crate) hooks: Vec<Arc<dyn Hook>>,
     pub(crate) param_defaults: ParamDefaults,
 }
 
@@ -62,6 +67,8 @@ impl fmt::Debug for Client {
             .field("timeout", &inner.timeout)
             .field("retry", &inner.retry)
             .field("credentials", &inner.credentials)
+            .field("refresh_on_unauthorized", &inner.refresh_on_unauthorized)
+            .field("hooks", &inner.hooks.len())
             .field("param_defaults", &inner.param_defaults)
             .finish_non_exhaustive()
     }
@@ -158,15 +165,23 @@ impl Client {
             .method_allows_retry(&req.method, idempotency_key.is_some());
 
         let mut attempt: u32 = 0;
+        // The resend after a 401 is not one of the `max_retries`.
+        let mut refreshes: u32 = 0;
+        // Credentials fetched ahead, when a 401 made the client ask again.
+        let mut fresh: Option<Fetched> = None;
         loop {
             attempt += 1;
+            let credentials = match fresh.take() {
+                Some(c) => c,
+                None => self.fetch_credentials(&req, attempt).await?,
+            };
             // Built anew for every attempt (the same request each time)
             // rather than copied: the first attempt, usually the only one,
             // then copies nothing.
             let request = self
-                .prepare(&req, &options, idempotency_key)
+                .prepare(&req, &options, idempotency_key, &credentials)
                 .map_err(Failure::InvalidRequest)?;
-            let retries_left = attempt <= max_retries;
+            let retries_left = attempt - refreshes <= max_retries;
             let started = Instant::now();
             let result = tokio::time::timeout(timeout, self.attempt(request, buffer)).await;
             // Only read the clock when an event is recorded.
@@ -181,6 +196,33 @@ impl Client {
                         elapsed_ms = elapsed_ms(),
                         "response"
                     );
+                    for hook in &inner.hooks {
+                        hook.after_response(&ResponseInfo {
+                            method: &req.method,
+                            path_template: req.path_template,
+                            status,
+                            headers: response.headers(),
+                            attempt,
+                            elapsed: started.elapsed(),
+                        });
+                    }
+                    // A 401 means the server rejected the request before
+                    // acting on it, so resending is safe whatever the method.
+                    if status == StatusCode::UNAUTHORIZED
+                        && inner.refresh_on_unauthorized
+                        && refreshes == 0
+                        && credentials.is_live()
+                    {
+                        refreshes = 1;
+                        inner.credentials.invalidate(&credentials);
+                        let renewed = self.fetch_credentials(&req, attempt).await?;
+                        // Nothing new to send: the 401 is the answer.
+                        if renewed != credentials {
+                            tracing::debug!(attempt, "retrying with refreshed credentials");
+                            fresh = Some(renewed);
+                            continue;
+                        }
+                    }
                     let delay = retries_left
                         .then(|| {
                             let headers = response.headers();
@@ -229,6 +271,18 @@ impl Client {
         }
     }
 
+    /// The providers' credentials for the next attempt; `attempts` were made.
+    async fn fetch_credentials(&self, req: &ApiRequest, attempt: u32) -> Result<Fetched, Failure> {
+        self.inner
+            .credentials
+            .fetch(req.auth)
+            .await
+            .map_err(|mut e| {
+                e.attempts = attempt - 1;
+                Failure::Credential(e)
+            })
+    }
+
     /// One attempt: send, and with `buffer` read the whole body.
     async fn attempt(&self, p: Prepared, buffer: bool) -> reqwest::Result<Attempted> {
         // Through the builder, like `RequestBuilder::send`, for its checks of
@@ -248,6 +302,9 @@ impl Client {
         }
         if let Some(data) = p.body {
             *request.body_mut() = Some(data.into());
+        }
+        for hook in &self.inner.hooks {
+            hook.before_send(&mut request);
         }
         let mut response = self.inner.http.execute(request).await?;
         if !buffer {
@@ -273,6 +330,7 @@ impl Client {
         req: &ApiRequest,
         options: &RequestOptions,
         idempotency_key: Option<(&str, &str)>,
+        credentials: &Fetched,
     ) -> Result<Prepared, InvalidRequest> {
         let body = match &options.body {
             Some((content_type, data)) => {
@@ -315,7 +373,7 @@ impl Client {
         let mut auth_query = Vec::new();
         inner
             .credentials
-            .apply(req.auth, &mut headers, &mut auth_query)
+            .apply(req.auth, credentials, &mut headers, &mut auth_query)
             .map_err(InvalidRequest::new)?;
 
         for (name, value) in &options.headers {
