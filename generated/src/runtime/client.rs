@@ -173,7 +173,7 @@ impl Client {
             attempt += 1;
             let credentials = match fresh.take() {
                 Some(c) => c,
-                None => self.fetch_credentials(&req, attempt).await?,
+                None => self.fetch_credentials(&req, attempt - 1).await?,
             };
             // Built anew for every attempt (the same request each time)
             // rather than copied: the first attempt, usually the only one,
@@ -271,14 +271,14 @@ impl Client {
         }
     }
 
-    /// The providers' credentials for the next attempt; `attempts` were made.
-    async fn fetch_credentials(&self, req: &ApiRequest, attempt: u32) -> Result<Fetched, Failure> {
+    /// The providers' credentials for the next attempt, after `attempts`.
+    async fn fetch_credentials(&self, req: &ApiRequest, attempts: u32) -> Result<Fetched, Failure> {
         self.inner
             .credentials
             .fetch(req.auth)
             .await
             .map_err(|mut e| {
-                e.attempts = attempt - 1;
+                e.attempts = attempts;
                 Failure::Credential(e)
             })
     }

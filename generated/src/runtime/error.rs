@@ -59,9 +59,10 @@ impl<E> Error<E> {
             Self::Api(e) => Some(e.status()),
             Self::UnexpectedStatus(e) => Some(e.status()),
             Self::Decode(e) => Some(e.status()),
-            Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) | Self::Credential(_) => {
-                None
-            }
+            Self::Timeout(_)
+            | Self::Transport(_)
+            | Self::InvalidRequest(_)
+            | Self::Credential(_) => None,
         }
     }
 

@@ -137,7 +137,7 @@ impl Credentials {
             .map(|(index, (key, credential))| {
                 let slot = match credential {
                     Credential::Live { api_key, provider } => Slot::Live {
-                        key: *key,
+                        key,
                         api_key: *api_key,
                         provider: provider.0.clone(),
                     },
@@ -165,8 +165,10 @@ enum Prepared {
 impl Prepared {
     fn of(credential: &Credential) -> Self {
         match credential {
-            // Not stored prepared (see `Credentials::resolve`); `Live::value` is.
-            Credential::Live { .. } => Self::Header(Err("internal error: unresolved provider".into())),
+            // Never prepared: `Credentials::resolve` keeps providers as `Slot::Live`.
+            Credential::Live { .. } => {
+                Self::Header(Err("internal error: unresolved provider".into()))
+            }
             Credential::Bearer(token) => Self::Header(
                 sensitive(&format!("Bearer {}", token.expose()), "bearer token")
                     .map(|v| (AUTHORIZATION, v)),

@@ -45,17 +45,20 @@ pub(crate) mod union;
 pub(crate) use auth::{ApiKeyLocation, Credential};
 pub use builder::{BuildError, ClientBuilder};
 pub use client::Client;
-pub use encoding::{Multipart, Part};
 #[allow(unused_imports)]
 pub(crate) use defaults::ParamIn;
 #[allow(unused_imports)]
 pub(crate) use encoding::{FileValue, Style};
+pub use encoding::{Multipart, Part};
 #[allow(unused_imports)]
 pub(crate) use error::Failure;
 pub use error::{
     ApiError, DecodeError, Error, InvalidRequest, TimeoutError, TransportError, UnexpectedResponse,
 };
 pub use nullable::Nullable;
+pub use operation::SendFuture;
+#[allow(unused_imports)]
+pub(crate) use operation::{operation, send, send_future, send_with_response, Operation};
 pub use provider::{
     AsyncProvider, CredentialError, CredentialFuture, CredentialProvider, Hook, ResponseInfo,
 };
@@ -66,8 +69,5 @@ pub use response::{ByteStream, Response};
 #[allow(unused_imports)]
 pub(crate) use response::{RawResponse, StreamingResponse};
 pub use retry::RetryPolicy;
-#[allow(unused_imports)]
-pub(crate) use operation::{operation, send, send_future, send_with_response, Operation};
-pub use operation::SendFuture;
 #[cfg(feature = "sse")]
 pub use sse::{EventStream, EventStreamError, ServerEvent};

@@ -195,11 +195,14 @@ pub trait Hook: Send + Sync + 'static {
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct ResponseInfo<'a> {
+    /// The request's method.
     pub method: &'a Method,
     /// The operation's path as in the API description (`/items/{id}`):
     /// path parameters, which may be identifying, are not filled in.
     pub path_template: &'static str,
+    /// The response status.
     pub status: StatusCode,
+    /// The response headers.
     pub headers: &'a HeaderMap,
     /// 1 for the first attempt of a call, 2 for its first retry, ...
     pub attempt: u32,
