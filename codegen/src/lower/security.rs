@@ -174,3 +174,47 @@ fn name_setters(schemes: &mut [SecurityScheme]) {
             .map(|short| methods.claim(format!("{short}_provider")));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::name_setters;
+    use crate::ir::{ParamLocation, SecurityKind, SecurityScheme, TokenSource};
+
+    fn scheme(key: &str, kind: SecurityKind) -> SecurityScheme {
+        SecurityScheme {
+            key: key.to_owned(),
+            method: String::new(),
+            shorthand: None,
+            provider_method: None,
+            provider_shorthand: None,
+            kind,
+            source: TokenSource::Given { bearer_format: None },
+            description: None,
+        }
+    }
+
+    /// Provider setters are named after every plain setter, so they never displace one; Basic
+    /// has none.
+    #[test]
+    fn provider_setters_take_the_names_left() {
+        let key = SecurityKind::ApiKey {
+            location: ParamLocation::Header,
+            name: "x-key".to_owned(),
+        };
+        let mut schemes = vec![
+            scheme("Token", SecurityKind::Bearer),
+            scheme("token_provider", key),
+            scheme("Basic", SecurityKind::Basic),
+        ];
+        name_setters(&mut schemes);
+        let names: Vec<Vec<&str>> = schemes.iter().map(|s| s.setters().collect()).collect();
+        assert_eq!(
+            names,
+            [
+                vec!["token", "bearer_token", "token_provider_2", "bearer_token_provider"],
+                vec!["token_provider", "token_provider_provider"],
+                vec!["basic", "basic_auth"],
+            ]
+        );
+    }
+}
