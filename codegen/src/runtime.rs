@@ -20,6 +20,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("response.rs", include_str!("../runtime/response.rs")),
     ("retry.rs", include_str!("../runtime/retry.rs")),
     ("sse.rs", include_str!("../runtime/sse.rs")),
+    ("stream.rs", include_str!("../runtime/stream.rs")),
     ("union.rs", include_str!("../runtime/union.rs")),
 ];
 
@@ -34,6 +35,8 @@ pub fn reexports() -> Vec<proc_macro2::Ident> {
         "DecodeError",
         "Error",
         "InvalidRequest",
+        "JsonStream",
+        "JsonStreamError",
         "Multipart",
         "Nullable",
         "Part",

@@ -10,8 +10,8 @@
 //! ```text
 //! pub use runtime::{
 //!     ApiError, BuildError, ByteStream, Client, ClientBuilder, DecodeError, Error,
-//!     InvalidRequest, Multipart, Nullable, Part, RequestOptions, Response, RetryPolicy,
-//!     SendFuture, TimeoutError, TransportError, UnexpectedResponse,
+//!     InvalidRequest, JsonStream, JsonStreamError, Multipart, Nullable, Part, RequestOptions,
+//!     Response, RetryPolicy, SendFuture, TimeoutError, TransportError, UnexpectedResponse,
 //! };
 //! ```
 //!
@@ -37,6 +37,7 @@ mod response;
 mod retry;
 #[cfg(feature = "sse")]
 mod sse;
+mod stream;
 pub(crate) mod union;
 
 #[allow(unused_imports)]
@@ -66,3 +67,6 @@ pub(crate) use operation::{operation, send, send_future, send_with_response, Ope
 pub use operation::SendFuture;
 #[cfg(feature = "sse")]
 pub use sse::{EventStream, EventStreamError, ServerEvent};
+#[allow(unused_imports)]
+pub(crate) use stream::Framing;
+pub use stream::{JsonStream, JsonStreamError};

@@ -24,6 +24,8 @@ pub struct ServerEvent<T> {
     pub id: String,
     /// The decoded `data:` field.
     pub data: T,
+    /// The `retry:` field: how long the server asks a client to wait before reconnecting.
+    pub retry: Option<std::time::Duration>,
 }
 
 /// Why an event stream stopped or an event could not be read.
@@ -111,7 +113,7 @@ impl<T: DeserializeOwned> Stream for EventStream<T> {
                     return Poll::Ready(None);
                 }
                 Poll::Ready(Some(match decode::<T>(&event.data) {
-                    Ok(data) => Ok(ServerEvent { event: event.event, id: event.id, data }),
+                    Ok(data) => Ok(ServerEvent { event: event.event, id: event.id, data, retry: event.retry }),
                     Err(error) => Err(EventStreamError::Decode { data: event.data, error }),
                 }))
             }

@@ -1,0 +1,107 @@
+//! OpenAPI 3.2's `itemSchema` on the sequential media types of responses (`text/event-stream`,
+//! JSON Lines, JSON text sequences), which FastAPI already writes into 3.1 documents. The typed
+//! model drops unknown keys, so the item's schema is moved into `schema` and the media type is
+//! marked with [`MARK`], whose value is the JSON pointer the schema came from (for diagnostics).
+//! From `schema`, the later passes rewrite it and check its `$ref`s like any other schema.
+//!
+//! For `text/event-stream`, `itemSchema` describes the whole event (`data`, `event`, `id`,
+//! `retry`); what moves is the schema of its `data`: `data.contentSchema` when given (the JSON
+//! that the `data` text holds, as FastAPI writes it), else `data` itself.
+
+use serde_json::Value;
+
+use super::model::{self, Kind};
+use crate::diag::{unescape, Diagnostics};
+use crate::ir::StreamKind;
+
+/// Marks a media type whose `schema` is the schema of one item (not of the whole body).
+pub const MARK: &str = "x-apigen-item-schema";
+
+const KEYS: [&str; 2] = ["itemSchema", "x-oai-itemSchema"];
+
+pub fn carry(doc: &mut Value, diags: &mut Diagnostics) {
+    let mut found: Vec<String> = Vec::new();
+    model::objects_mut(doc, &mut |kind, object, pointer| {
+        // Only responses: a request body's `itemSchema` (multipart parts) means something else.
+        if kind == Kind::MediaType && pointer.contains("/responses/") && KEYS.iter().any(|k| object.contains_key(*k)) {
+            found.push(pointer.to_owned());
+        }
+    });
+    for pointer in found {
+        let media = unescape(pointer.rsplit('/').next().unwrap_or(""));
+        let Some(kind) = crate::lower::sequential(&media) else {
+            continue;
+        };
+        let Some(Value::Object(mt)) = doc.pointer(&pointer) else {
+            continue;
+        };
+        let Some((key, item)) = KEYS.iter().find_map(|k| mt.get(*k).map(|v| (*k, v))) else {
+            continue;
+        };
+        let from = format!("{pointer}/{key}");
+        let (schema, from) = if kind == StreamKind::Events {
+            event_data(doc, item, from, diags)
+        } else {
+            (item.clone(), from)
+        };
+        if let Some(Value::Object(mt)) = doc.pointer_mut(&pointer) {
+            for k in KEYS {
+                mt.remove(k);
+            }
+            // `schema` of a sequential media type describes the complete body; a client that
+            // reads item by item needs only the item's schema.
+            mt.insert("schema".into(), schema);
+            mt.insert(MARK.into(), Value::String(from));
+        }
+    }
+}
+
+/// The schema of an event's `data`, and where it was found.
+fn event_data(doc: &Value, item: &Value, from: String, diags: &mut Diagnostics) -> (Value, String) {
+    let (mut target, mut at) = (item, from.clone());
+    for _ in 0..16 {
+        let Some(reference) = target.get("$ref").and_then(Value::as_str) else {
+            break;
+        };
+        match local(doc, reference) {
+            Some(t) => (target, at) = (t, reference.trim_start_matches('#').to_owned()),
+            None => break,
+        }
+    }
+    let data = target.get("properties").and_then(|p| p.get("data"));
+    match data {
+        Some(data) => match data.get("contentSchema") {
+            Some(content) => (content.clone(), format!("{at}/properties/data/contentSchema")),
+            None => (data.clone(), format!("{at}/properties/data")),
+        },
+        None => {
+            if target.as_object().is_some_and(|o| !o.is_empty()) {
+                diags.warn(
+                    from.clone(),
+                    "`itemSchema` of `text/event-stream` has no `data` property (OpenAPI 3.2 describes the whole \
+                     event with it: `data`, `event`, `id`, `retry`); taken as the type of each event's `data`",
+                );
+            }
+            (item.clone(), from)
+        }
+    }
+}
+
+/// The target of a local `$ref`, if there is one.
+fn local<'d>(doc: &'d Value, reference: &str) -> Option<&'d Value> {
+    let tokens = super::refs::parse_local(reference).ok()?;
+    let mut cur = doc;
+    for t in &tokens {
+        cur = match cur {
+            Value::Object(m) => m.get(t)?,
+            Value::Array(a) => a.get(t.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(cur)
+}
+
+/// Where the item schema of a marked media type came from.
+pub fn marked(extensions: &indexmap::IndexMap<String, Value>) -> Option<&str> {
+    extensions.get(MARK).and_then(Value::as_str)
+}
