@@ -111,8 +111,28 @@ while let Some(chunk) = stream.next().await {
 # }
 ```
 
-Operations with `text/event-stream` responses have `.send_events()`, a stream of typed server-sent
-events (feature `sse`, on by default for such APIs).
+Operations with `text/event-stream` responses have `.send_events()`, a stream of server-sent
+events whose `data` is decoded into the spec's item type, with their `event`, `id` and `retry`
+(feature `sse`, on by default for such APIs).
+
+Operations with JSON Lines (`application/jsonl`, `application/x-ndjson`) or JSON text sequence
+(`application/json-seq`) responses have `.send_items()`, a [`JsonStream`] that decodes one line (or
+record) at a time as it arrives; their `.send()` reads the whole body and returns a `Vec` of the
+items. A malformed item is an error item that keeps its raw text, and the stream goes on; a broken
+connection ends it:
+
+```no_run
+# async fn read<T: std::fmt::Debug + serde::de::DeserializeOwned>(mut items: modbox::JsonStream<T>) {
+use futures_util::StreamExt as _;
+while let Some(item) = items.next().await {
+    match item {
+        Ok(item) => println!("{item:?}"),
+        Err(modbox::JsonStreamError::Decode { raw, error, .. }) => eprintln!("skipped {raw:?}: {error}"),
+        Err(other) => break eprintln!("{other}"),
+    }
+}
+# }
+```
 
 ## Cargo features
 

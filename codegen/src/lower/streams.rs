@@ -63,8 +63,8 @@ pub(super) fn item_type(l: &mut Lowerer<'_>, kind: StreamKind, mt: &MediaType, h
             l.diags.warn(
                 schema_ptr,
                 "the `schema` of a sequential media type describes the whole body as an array of its items \
-                 (OpenAPI 3.2); this one is not an array, so it is taken as the type of one item \
-                 (`itemSchema` says so unambiguously)",
+                 (OpenAPI 3.2); this one is not an array, so it is taken as the type of one item (write \
+                 `itemSchema` to say so)",
             );
             ty
         }
@@ -85,4 +85,34 @@ fn array_item(l: &Lowerer<'_>, ty: &Ty) -> Option<Ty> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sequential;
+    use crate::ir::StreamKind::*;
+
+    #[test]
+    fn sequential_media_types() {
+        let table = [
+            ("text/event-stream", Some(Events)),
+            ("text/event-stream; charset=utf-8", Some(Events)),
+            ("application/jsonl", Some(JsonLines)),
+            ("Application/JSONL", Some(JsonLines)),
+            ("application/x-ndjson", Some(JsonLines)),
+            ("application/ndjson", Some(JsonLines)),
+            ("text/jsonl", Some(JsonLines)),
+            ("application/x-jsonlines", Some(JsonLines)),
+            ("application/vnd.acme.log+jsonl", Some(JsonLines)),
+            ("application/json-seq", Some(JsonSeq)),
+            ("application/geo+json-seq", Some(JsonSeq)),
+            ("application/json", None),
+            ("application/problem+json", None),
+            ("text/plain", None),
+            ("multipart/mixed", None),
+        ];
+        for (media, want) in table {
+            assert_eq!(sequential(media), want, "{media}");
+        }
+    }
 }

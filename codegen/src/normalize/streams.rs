@@ -105,3 +105,87 @@ fn local<'d>(doc: &'d Value, reference: &str) -> Option<&'d Value> {
 pub fn marked(extensions: &indexmap::IndexMap<String, Value>) -> Option<&str> {
     extensions.get(MARK).and_then(Value::as_str)
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{carry, MARK};
+    use crate::diag::Diagnostics;
+
+    fn carried(doc: serde_json::Value) -> (serde_json::Value, Vec<String>) {
+        let mut doc = doc;
+        let mut diags = Diagnostics::new("spec.yaml");
+        carry(&mut doc, &mut diags);
+        (doc, diags.into_vec().iter().map(ToString::to_string).collect())
+    }
+
+    fn media(content: serde_json::Value) -> serde_json::Value {
+        json!({
+            "paths": {"/s": {"get": {"responses": {"200": {"description": "", "content": content}}}}},
+            "components": {"schemas": {
+                "Event": {"type": "object", "properties": {"data": {"type": "string", "contentSchema": {"$ref": "#/components/schemas/Tick"}}}},
+                "Tick": {"type": "object"}
+            }}
+        })
+    }
+
+    const AT: &str = "/paths/~1s/get/responses/200/content";
+
+    #[test]
+    fn fastapi_event_data_comes_from_content_schema() {
+        let (doc, warnings) = carried(media(json!({"text/event-stream": {"itemSchema": {
+            "type": "object",
+            "properties": {"data": {"type": "string", "contentSchema": {"$ref": "#/components/schemas/Tick"}}, "id": {"type": "string"}},
+        }}})));
+        let mt = doc.pointer(&format!("{AT}/text~1event-stream")).expect("media type");
+        assert_eq!(mt["schema"], json!({"$ref": "#/components/schemas/Tick"}));
+        assert_eq!(
+            mt[MARK],
+            format!("{AT}/text~1event-stream/itemSchema/properties/data/contentSchema")
+        );
+        assert!(mt.get("itemSchema").is_none());
+        assert_eq!(warnings, Vec::<String>::new());
+    }
+
+    #[test]
+    fn event_item_schema_by_ref_and_without_data() {
+        let (doc, _) = carried(media(
+            json!({"text/event-stream": {"itemSchema": {"$ref": "#/components/schemas/Event"}}}),
+        ));
+        let mt = doc.pointer(&format!("{AT}/text~1event-stream")).expect("media type");
+        assert_eq!(mt["schema"], json!({"$ref": "#/components/schemas/Tick"}));
+        assert_eq!(mt[MARK], "/components/schemas/Event/properties/data/contentSchema");
+
+        let (doc, warnings) = carried(media(
+            json!({"text/event-stream": {"itemSchema": {"$ref": "#/components/schemas/Tick"}}}),
+        ));
+        let mt = doc.pointer(&format!("{AT}/text~1event-stream")).expect("media type");
+        assert_eq!(mt["schema"], json!({"$ref": "#/components/schemas/Tick"}));
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].contains("itemSchema` of `text/event-stream` has no `data` property"),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn json_lines_item_schema_replaces_schema_and_other_media_types_are_left_alone() {
+        let (doc, _) = carried(media(json!({
+            "application/jsonl": {"schema": {"type": "array"}, "itemSchema": {"$ref": "#/components/schemas/Tick"}},
+            "multipart/mixed": {"itemSchema": {"type": "string"}},
+        })));
+        let mt = doc.pointer(&format!("{AT}/application~1jsonl")).expect("media type");
+        assert_eq!(mt["schema"], json!({"$ref": "#/components/schemas/Tick"}));
+        assert_eq!(mt[MARK], format!("{AT}/application~1jsonl/itemSchema"));
+        let mixed = doc.pointer(&format!("{AT}/multipart~1mixed")).expect("media type");
+        assert_eq!(mixed, &json!({"itemSchema": {"type": "string"}}));
+    }
+
+    #[test]
+    fn request_bodies_are_left_alone() {
+        let body = json!({"paths": {"/s": {"post": {"requestBody": {"content": {"application/jsonl": {"itemSchema": {"type": "string"}}}}}}}});
+        let (doc, _) = carried(body.clone());
+        assert_eq!(doc, body);
+    }
+}

@@ -294,11 +294,12 @@ fn operation(api: &Api, op: &Operation, gate: &[usize], shared_error: Option<&st
         quote!(#attrs #[doc = ""])
     };
     let summary = docs::lines(&format!(
-        "`{} {}`{}{}\n\n{}",
+        "`{} {}`{}{}{}\n\n{}",
         op.method,
         op.path,
         feature_note(api, gate),
         method_sections(op),
+        streams::send_note(op),
         example(&example_inputs, &example_call)
     ));
     let builder_doc = docs::lines(&format!(

@@ -8,7 +8,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::super::{docs, ty_tokens};
-use crate::ir::{Api, ItemStream, Operation, StreamKind};
+use crate::ir::{Api, BodyKind, ItemStream, Operation, StreamKind};
 
 /// The stream methods of `op`'s builder. `call` is the example's `client.op(args)` text and
 /// `inputs` the example function's parameters.
@@ -86,5 +86,33 @@ fn method(api: &Api, s: &ItemStream, patterns: &[TokenStream], error: &Ident, ca
                 _ => Err(#error::from_response(resp.buffer().await?)),
             }
         }
+    }
+}
+
+/// What `send()` does with a sequential success body, for the operation's docs.
+pub fn send_note(op: &Operation) -> String {
+    let body = op
+        .responses
+        .iter()
+        .filter(|r| op.is_success(r))
+        .find_map(|r| r.body.as_ref());
+    let Some(body) = body else { return String::new() };
+    let media = body.content_type.replace('`', "'");
+    match body.kind {
+        BodyKind::JsonLines | BodyKind::JsonSeq => format!(
+            "\n\n`send()` reads the whole `{media}` body and returns its items in a `Vec`; `send_items()` hands \
+             them over one by one as they arrive."
+        ),
+        BodyKind::Text
+            if op
+                .streams
+                .iter()
+                .any(|s| s.kind == StreamKind::Events && s.content_type == body.content_type) =>
+        {
+            format!(
+                "\n\n`send()` returns the `{media}` body as text; `send_events()` decodes its events as they arrive."
+            )
+        }
+        _ => String::new(),
     }
 }

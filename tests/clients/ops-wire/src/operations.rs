@@ -1268,6 +1268,8 @@ impl Client {
     ///
     /// 200: Progress events
     ///
+    /// `send()` returns the `text/event-stream` body as text; `send_events()` decodes its events as they arrive.
+    ///
     /// # Example
     ///
     /// ```no_run

@@ -13,6 +13,8 @@ impl Client {
     ///
     /// 200: Successful Response
     ///
+    /// `send()` returns the `text/event-stream` body as text; `send_events()` decodes its events as they arrive.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -98,6 +100,8 @@ impl Client {
     ///
     /// 200: One event per tick
     ///
+    /// `send()` returns the `text/event-stream` body as text; `send_events()` decodes its events as they arrive.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -180,6 +184,8 @@ impl Client {
     ///
     /// 200: Successful Response
     ///
+    /// `send()` returns the `text/event-stream` body as text; `send_events()` decodes its events as they arrive.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -261,6 +267,8 @@ impl Client {
     /// # Responses
     ///
     /// 200: Successful Response
+    ///
+    /// `send()` reads the whole `application/jsonl` body and returns its items in a `Vec`; `send_items()` hands them over one by one as they arrive.
     ///
     /// # Example
     ///
@@ -367,6 +375,8 @@ impl Client {
     ///
     /// 200: One item per line
     ///
+    /// `send()` reads the whole `application/x-ndjson` body and returns its items in a `Vec`; `send_items()` hands them over one by one as they arrive.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -451,6 +461,8 @@ impl Client {
     ///
     /// 200: One record per item
     ///
+    /// `send()` reads the whole `application/json-seq` body and returns its items in a `Vec`; `send_items()` hands them over one by one as they arrive.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -534,6 +546,8 @@ impl Client {
     /// # Responses
     ///
     /// 200: One tick per line
+    ///
+    /// `send()` reads the whole `application/x-ndjson` body and returns its items in a `Vec`; `send_items()` hands them over one by one as they arrive.
     ///
     /// # Example
     ///
