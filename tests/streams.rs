@@ -116,6 +116,40 @@ async fn event_itemschema_by_ref_and_plain_text_events() {
     assert_eq!(events, ["started", "{\"not\": \"parsed\"}"]);
 }
 
+/// A malformed event keeps its raw `data` and the path of the failing value; the next event still
+/// arrives.
+#[tokio::test]
+async fn malformed_event_then_the_next_one() {
+    let server = RawServer::start(Behaviour::Chunked(Chunked::ok(
+        "text/event-stream",
+        &[b"data: {\"symbol\": \"A\", \"price\": \"high\"}\n\ndata: {\"symbol\": \"B\", \"price\": 2}\n\n"],
+    )))
+    .await;
+    let events: Vec<_> = client(&server)
+        .ticks()
+        .send_events()
+        .await
+        .expect("opens")
+        .into_body()
+        .collect()
+        .await;
+    assert_eq!(events.len(), 2, "{events:?}");
+    match &events[0] {
+        Err(streams::EventStreamError::Decode { data, path, .. }) => {
+            assert_eq!(data, "{\"symbol\": \"A\", \"price\": \"high\"}");
+            assert_eq!(path.as_deref(), Some("price"));
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+    assert_eq!(
+        events[1].as_ref().expect("decodes").data,
+        Tick {
+            symbol: "B".into(),
+            price: 2.0
+        }
+    );
+}
+
 #[tokio::test]
 async fn json_lines_arrive_before_the_body_ends() {
     let (behaviour, gate) = gated(
