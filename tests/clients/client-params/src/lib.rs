@@ -127,7 +127,10 @@ while let Some(item) = items.next().await {
     match item {
         Ok(item) => println!("{item:?}"),
         Err(client_params::JsonStreamError::Decode { raw, error, .. }) => eprintln!("skipped {raw:?}: {error}"),
-        Err(other) => break eprintln!("{other}"),
+        Err(other) => {
+            eprintln!("stream ended: {other}");
+            break;
+        }
     }
 }
 # }

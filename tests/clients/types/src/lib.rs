@@ -125,7 +125,10 @@ while let Some(item) = items.next().await {
     match item {
         Ok(item) => println!("{item:?}"),
         Err(types_fixture::JsonStreamError::Decode { raw, error, .. }) => eprintln!("skipped {raw:?}: {error}"),
-        Err(other) => break eprintln!("{other}"),
+        Err(other) => {
+            eprintln!("stream ended: {other}");
+            break;
+        }
     }
 }
 # }
