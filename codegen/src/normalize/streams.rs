@@ -11,7 +11,7 @@
 use serde_json::Value;
 
 use super::model::{self, Kind};
-use crate::diag::{unescape, Diagnostics};
+use crate::diag::{unescape, Approx, Diagnostics};
 use crate::ir::StreamKind;
 
 /// Marks a media type whose `schema` is the schema of one item (not of the whole body).
@@ -67,6 +67,16 @@ fn event_data(doc: &Value, item: &Value, from: String, diags: &mut Diagnostics) 
             Some(t) => (target, at) = (t, reference.trim_start_matches('#').to_owned()),
             None => break,
         }
+    }
+    let event = target.get("properties").and_then(|p| p.get("event"));
+    let constrained = |key: &str| target.get(key).is_some() || event.is_some_and(|e| e.get(key).is_some());
+    if ["oneOf", "anyOf", "enum", "const"].iter().any(|k| constrained(k)) {
+        diags.note(
+            Approx::Simplified,
+            from.clone(),
+            "the event's `event`, `id` and `retry` are kept as sent (strings, a duration); only `data` is typed, \
+             and which `data` goes with which `event` is not checked",
+        );
     }
     let data = target.get("properties").and_then(|p| p.get("data"));
     match data {
