@@ -190,6 +190,15 @@ mod tests {
         assert_eq!(mt[MARK], format!("{AT}/application~1jsonl/itemSchema"));
         let mixed = doc.pointer(&format!("{AT}/multipart~1mixed")).expect("media type");
         assert_eq!(mixed, &json!({"itemSchema": {"type": "string"}}));
+
+        // The extension that carries `itemSchema` before 3.2.
+        let (doc, _) = carried(media(
+            json!({"application/x-ndjson": {"x-oai-itemSchema": {"type": "integer"}}}),
+        ));
+        let mt = doc.pointer(&format!("{AT}/application~1x-ndjson")).expect("media type");
+        assert_eq!(mt["schema"], json!({"type": "integer"}));
+        assert_eq!(mt[MARK], format!("{AT}/application~1x-ndjson/x-oai-itemSchema"));
+        assert!(mt.get("x-oai-itemSchema").is_none());
     }
 
     #[test]
