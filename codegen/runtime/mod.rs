@@ -9,9 +9,9 @@
 //! ```text
 //! pub use runtime::{
 //!     ApiError, AsyncProvider, BuildError, ByteStream, Client, ClientBuilder, CredentialError,
-//!     CredentialFuture, CredentialProvider, DecodeError, Error, Hook, InvalidRequest, Multipart,
-//!     Nullable, Part, RequestOptions, Response, ResponseInfo, RetryPolicy, SendFuture,
-//!     TimeoutError, TransportError, UnexpectedResponse,
+//!     CredentialFuture, CredentialProvider, DecodeError, Error, Hook, InvalidRequest, JsonStream,
+//!     JsonStreamError, Multipart, Nullable, Part, RequestOptions, Response, ResponseInfo,
+//!     RetryPolicy, SendFuture, TimeoutError, TransportError, UnexpectedResponse,
 //! };
 //! ```
 //!
@@ -38,6 +38,7 @@ mod response;
 mod retry;
 #[cfg(feature = "sse")]
 mod sse;
+mod stream;
 pub(crate) mod union;
 
 #[allow(unused_imports)]
@@ -70,3 +71,6 @@ pub(crate) use response::{RawResponse, StreamingResponse};
 pub use retry::RetryPolicy;
 #[cfg(feature = "sse")]
 pub use sse::{EventStream, EventStreamError, ServerEvent};
+#[allow(unused_imports)]
+pub(crate) use stream::Framing;
+pub use stream::{JsonStream, JsonStreamError};

@@ -116,7 +116,7 @@ impl RawResponse {
         }
     }
 
-    fn decode_error(self, kind: DecodeKind) -> DecodeError {
+    pub(crate) fn decode_error(self, kind: DecodeKind) -> DecodeError {
         DecodeError::new(self.into_parts(), kind)
     }
 

@@ -373,8 +373,9 @@ pub struct Operation {
     pub security: Vec<Vec<usize>>,
     /// The spec declares an `Idempotency-Key` header parameter; the runtime fills it.
     pub idempotency_header: Option<String>,
-    /// Type of the `data` of a `text/event-stream` success response, if the operation has one.
-    pub event_stream: Option<Ty>,
+    /// The success responses the client can read item by item, at most one per [`StreamKind`]
+    /// family (events; JSON Lines or JSON text sequences), in that order.
+    pub streams: Vec<ItemStream>,
     /// Index into `Api::shared_errors` when the error enum is shared.
     pub shared_error: Option<usize>,
     /// The operation's tags, trimmed, duplicates and empty ones left out.
@@ -391,6 +392,26 @@ impl Operation {
             r.status == StatusMatch::Default
         }
     }
+}
+
+/// A success response whose body is a sequence of items (OpenAPI 3.2 "sequential media types").
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemStream {
+    pub kind: StreamKind,
+    /// The media type as the spec writes it (sent as `Accept`).
+    pub content_type: String,
+    /// The type of one item: an event's `data`, or one JSON value of the sequence.
+    pub item: Ty,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum StreamKind {
+    /// `text/event-stream`: read with `send_events()`.
+    Events,
+    /// `application/jsonl`, `application/x-ndjson`, ...: one JSON value per line, `send_items()`.
+    JsonLines,
+    /// `application/json-seq` (RFC 7464): `0x1E`-prefixed JSON texts, `send_items()`.
+    JsonSeq,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -450,6 +471,11 @@ pub enum BodyKind {
     Multipart,
     Binary,
     Text,
+    /// Responses only: a JSON Lines body, which `send()` collects into a `Vec` of its items
+    /// (the body's `ty` is that `Vec`).
+    JsonLines,
+    /// Responses only: a JSON text sequence (RFC 7464), collected like `JsonLines`.
+    JsonSeq,
 }
 
 #[derive(Debug, Clone, Serialize)]

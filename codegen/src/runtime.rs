@@ -21,6 +21,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("response.rs", include_str!("../runtime/response.rs")),
     ("retry.rs", include_str!("../runtime/retry.rs")),
     ("sse.rs", include_str!("../runtime/sse.rs")),
+    ("stream.rs", include_str!("../runtime/stream.rs")),
     ("union.rs", include_str!("../runtime/union.rs")),
 ];
 
@@ -40,6 +41,8 @@ pub fn reexports() -> Vec<proc_macro2::Ident> {
         "Error",
         "Hook",
         "InvalidRequest",
+        "JsonStream",
+        "JsonStreamError",
         "Multipart",
         "Nullable",
         "Part",

@@ -19,8 +19,43 @@ pub enum Behaviour {
     Hang,
     /// Reads the request, promises 1000 bytes of body, sends 10, closes.
     TruncateBody,
+    /// Reads the request, writes `head` (status line and headers; `transfer-encoding: chunked` is
+    /// added), sends each of `before` as one chunk, then waits until `gate` is notified (if any)
+    /// before sending each of `after`. Ends with the terminating chunk when `complete`, else
+    /// closes the connection in the middle of the body.
+    Chunked(Chunked),
     /// The n-th connection (from 0) behaves as the n-th item, later ones as the last.
     Sequence(Vec<Behaviour>),
+}
+
+/// See [`Behaviour::Chunked`].
+#[derive(Clone, Debug)]
+pub struct Chunked {
+    pub head: String,
+    pub before: Vec<Vec<u8>>,
+    pub gate: Option<Arc<tokio::sync::Notify>>,
+    pub after: Vec<Vec<u8>>,
+    pub complete: bool,
+}
+
+impl Chunked {
+    /// A complete `200 OK` response of `content_type` whose chunks are all sent at once.
+    pub fn ok(content_type: &str, chunks: &[&[u8]]) -> Self {
+        Self {
+            head: format!("HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\n"),
+            before: chunks.iter().map(|c| c.to_vec()).collect(),
+            gate: None,
+            after: Vec::new(),
+            complete: true,
+        }
+    }
+}
+
+async fn write_chunk(stream: &mut TcpStream, chunk: &[u8]) {
+    let _ = stream.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).await;
+    let _ = stream.write_all(chunk).await;
+    let _ = stream.write_all(b"\r\n").await;
+    let _ = stream.flush().await;
 }
 
 impl Behaviour {
@@ -179,6 +214,23 @@ async fn serve(mut stream: TcpStream, behaviour: Behaviour, requests: Arc<Mutex<
         }
         // Resolved to an item in `RawServer::start`; an empty sequence closes at once.
         Behaviour::Sequence(_) => {}
+        Behaviour::Chunked(c) => {
+            let head = format!("{}transfer-encoding: chunked\r\nconnection: close\r\n\r\n", c.head);
+            let _ = stream.write_all(head.as_bytes()).await;
+            for chunk in &c.before {
+                write_chunk(&mut stream, chunk).await;
+            }
+            if let Some(gate) = &c.gate {
+                gate.notified().await;
+            }
+            for chunk in &c.after {
+                write_chunk(&mut stream, chunk).await;
+            }
+            if c.complete {
+                let _ = stream.write_all(b"0\r\n\r\n").await;
+                let _ = stream.shutdown().await;
+            }
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! The generated crate's `Cargo.toml`. TOML, not Rust: strings are escaped as TOML basic strings.
 
 use crate::emit::uses;
-use crate::ir::{Api, Ty};
+use crate::ir::{Api, StreamKind, Ty};
 use crate::Config;
 
 fn toml_str(s: &str) -> String {
@@ -51,7 +51,10 @@ pub fn manifest(api: &Api, config: &Config) -> String {
     out.push_str("edition = \"2021\"\nrust-version = \"1.80\"\n");
     out.push_str(&format!("description = {}\n", toml_str(&description)));
     out.push_str("publish = false\n\n");
-    let sse = api.operations.iter().any(|op| op.event_stream.is_some());
+    let sse = api
+        .operations
+        .iter()
+        .any(|op| op.streams.iter().any(|s| s.kind == StreamKind::Events));
     let mut default = vec!["rustls"];
     if sse {
         default.push("sse");

@@ -457,8 +457,8 @@ fn remap(api: &mut Api, map: &[TypeId]) {
                 remap_ty(&mut b.ty, map);
             }
         }
-        if let Some(t) = &mut op.event_stream {
-            remap_ty(t, map);
+        for s in &mut op.streams {
+            remap_ty(&mut s.item, map);
         }
     }
 }

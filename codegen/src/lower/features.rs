@@ -66,8 +66,8 @@ pub fn assign(api: &mut Api, aliases: &[(TypeId, TypeId)]) {
                 named_in(&b.ty, &mut roots);
             }
         }
-        if let Some(t) = &op.event_stream {
-            named_in(t, &mut roots);
+        for s in &op.streams {
+            named_in(&s.item, &mut roots);
         }
         spread(api, &mut types, roots, gate);
     }

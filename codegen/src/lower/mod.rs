@@ -9,6 +9,7 @@ mod operation;
 mod passes;
 mod schema;
 mod security;
+mod streams;
 
 use std::collections::BTreeMap;
 
@@ -18,6 +19,7 @@ use crate::diag::{escape, Diagnostics, Error};
 use crate::ir::{Api, Docs, Ty, TypeDef, TypeId, TypeKind};
 use crate::naming::{self, Namespace};
 pub use schema::Slot;
+pub use streams::sequential;
 
 pub struct Lowerer<'a> {
     spec: &'a OpenAPI,

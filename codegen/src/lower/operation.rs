@@ -6,11 +6,12 @@ use openapiv3::{
     StatusCode,
 };
 
+use super::streams::{self, sequential};
 use super::{Lowerer, Slot};
 use crate::diag::{join, Diagnostics};
 use crate::ir::{
-    BodyKind, Docs, FileField, Operation, Param, ParamLocation, ParamStyle, PathPart, RequestBody as IrBody, Response,
-    ResponseBody, SecurityKind, SecurityScheme, StatusMatch, Ty, TypeKind,
+    BodyKind, Docs, FileField, ItemStream, Operation, Param, ParamLocation, ParamStyle, PathPart,
+    RequestBody as IrBody, Response, ResponseBody, SecurityKind, SecurityScheme, StatusMatch, StreamKind, Ty, TypeKind,
 };
 use crate::naming::{self, Namespace};
 
@@ -41,6 +42,7 @@ const BUILDER_MEMBERS: &[&str] = &[
     "raw_body",
     "send_streaming",
     "send_events",
+    "send_items",
     "request",
     "error_of",
 ];
@@ -150,7 +152,7 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
                 responses: Vec::new(),
                 security: Vec::new(),
                 idempotency_header: None,
-                event_stream: None,
+                streams: Vec::new(),
                 origin: pointer.clone(),
                 shared_error: None,
                 tags: clean_tags(&op.tags),
@@ -312,37 +314,63 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
                     },
                     StatusMatch::Default => "Default".to_owned(),
                 });
-                let body = pick_media(&resp.content).map(|(kind, media, mt)| {
+                let mut body = None;
+                if let Some((kind, media, mt)) = pick_media(&resp.content) {
                     let hint = if status.is_success() {
                         format!("{builder_name} response")
                     } else {
                         format!("{builder_name} {variant}")
                     };
-                    let mptr = join(&join(&join(&ptr, "content"), media), "schema");
-                    let ty = match kind {
-                        BodyKind::Text => Ty::String,
-                        BodyKind::Binary => Ty::Binary,
-                        _ => match &mt.schema {
-                            Some(s) => l.lower_schema(s, Slot::Hint(hint), &mptr),
-                            None => Ty::Any,
-                        },
+                    let mptr = join(&join(&ptr, "content"), media);
+                    let sequence = sequential(media).filter(|_| kind == BodyKind::Json);
+                    let (kind, ty) = match (kind, sequence) {
+                        // `send()` collects the items; `send_items()` streams them.
+                        (_, Some(seq)) => {
+                            let item = streams::item_type(l, seq, mt, format!("{builder_name} item"), &mptr);
+                            if status.is_success() && !op_ir.streams.iter().any(|s| s.kind != StreamKind::Events) {
+                                op_ir.streams.push(ItemStream {
+                                    kind: seq,
+                                    content_type: media.clone(),
+                                    item: item.clone(),
+                                });
+                            }
+                            let kind = if seq == StreamKind::JsonSeq {
+                                BodyKind::JsonSeq
+                            } else {
+                                BodyKind::JsonLines
+                            };
+                            (kind, Ty::Vec(Box::new(item)))
+                        }
+                        (BodyKind::Text, _) => (kind, Ty::String),
+                        (BodyKind::Binary, _) => (kind, Ty::Binary),
+                        _ => (
+                            kind,
+                            match &mt.schema {
+                                Some(s) => l.lower_schema(s, Slot::Hint(hint), &join(&mptr, "schema")),
+                                None => Ty::Any,
+                            },
+                        ),
                     };
-                    ResponseBody {
+                    body = Some(ResponseBody {
                         kind,
                         content_type: media.clone(),
                         ty,
-                    }
-                });
-                if status.is_success() && op_ir.event_stream.is_none() {
-                    let events = resp
-                        .content
-                        .iter()
-                        .find(|(m, _)| m.to_ascii_lowercase().starts_with("text/event-stream"));
-                    if let Some((media, mt)) = events {
-                        let eptr = join(&join(&join(&ptr, "content"), media), "schema");
-                        op_ir.event_stream = Some(match &mt.schema {
-                            Some(s) => l.lower_schema(s, Slot::Hint(format!("{builder_name} event")), &eptr),
-                            None => Ty::String,
+                    });
+                }
+                if status.is_success() {
+                    for (media, mt) in &resp.content {
+                        let Some(seq) = sequential(media) else { continue };
+                        let events = seq == StreamKind::Events;
+                        if op_ir.streams.iter().any(|s| (s.kind == StreamKind::Events) == events) {
+                            continue;
+                        }
+                        let hint = format!("{builder_name} {}", if events { "event" } else { "item" });
+                        let mptr = join(&join(&ptr, "content"), media);
+                        let item = streams::item_type(l, seq, mt, hint, &mptr);
+                        op_ir.streams.push(ItemStream {
+                            kind: seq,
+                            content_type: media.clone(),
+                            item,
                         });
                     }
                 }

@@ -96,8 +96,8 @@ fn mark_response_types(api: &mut Api) {
                 named_in(&b.ty, &mut roots);
             }
         }
-        if let Some(t) = &op.event_stream {
-            named_in(t, &mut roots);
+        for s in &op.streams {
+            named_in(&s.item, &mut roots);
         }
     }
     // Default values given as JSON are decoded at run time.
@@ -405,8 +405,8 @@ fn check(api: &Api) -> Result<(), Error> {
         {
             named_in(ty, &mut used);
         }
-        if let Some(t) = &op.event_stream {
-            named_in(t, &mut used);
+        for s in &op.streams {
+            named_in(&s.item, &mut used);
         }
         if used.iter().any(|id| id.0 >= api.types.len()) {
             return Err(Error::Internal(format!(

@@ -7,6 +7,7 @@ mod narrow;
 mod oas31;
 pub mod refs;
 mod sanitize;
+pub mod streams;
 mod swagger2;
 pub mod walk;
 mod webhooks;
@@ -38,6 +39,7 @@ pub fn normalize(
             root.entry("paths").or_insert_with(|| Value::Object(Default::default()));
         }
     }
+    streams::carry(&mut doc, diags);
     lenient::repair(&mut doc, diags);
     oas31::rewrite(&mut doc, diags);
     let mut external = refs::External {

@@ -24,6 +24,8 @@ pub struct ServerEvent<T> {
     pub id: String,
     /// The decoded `data:` field.
     pub data: T,
+    /// The `retry:` field: how long the server asks a client to wait before reconnecting.
+    pub retry: Option<std::time::Duration>,
 }
 
 /// Why an event stream stopped or an event could not be read.
@@ -34,8 +36,9 @@ pub enum EventStreamError {
     Transport(TransportError),
     /// The bytes were not a valid event stream (for example invalid UTF-8).
     Parse(String),
-    /// An event's `data` did not decode into the documented type; the raw text is kept.
-    Decode { data: String, error: serde_json::Error },
+    /// An event's `data` did not decode into the documented type; the raw text is kept, with the
+    /// JSON path of the value that failed (`None` at the top level). The stream goes on.
+    Decode { data: String, path: Option<String>, error: serde_json::Error },
 }
 
 impl std::fmt::Display for EventStreamError {
@@ -43,6 +46,9 @@ impl std::fmt::Display for EventStreamError {
         match self {
             EventStreamError::Transport(e) => write!(f, "event stream interrupted: {e}"),
             EventStreamError::Parse(e) => write!(f, "invalid event stream: {e}"),
+            EventStreamError::Decode { path: Some(path), error, .. } => {
+                write!(f, "could not decode event data at {path}: {error}")
+            }
             EventStreamError::Decode { error, .. } => write!(f, "could not decode event data: {error}"),
         }
     }
@@ -79,8 +85,9 @@ impl<T> std::fmt::Debug for EventStream<T> {
 }
 
 /// Event data is JSON; a plain-text payload is accepted where `T` is a string.
-fn decode<T: DeserializeOwned>(data: &str) -> Result<T, serde_json::Error> {
-    serde_json::from_str(data).or_else(|e| serde_json::from_value(serde_json::Value::String(data.to_owned())).map_err(|_| e))
+fn decode<T: DeserializeOwned>(data: &str) -> Result<T, (serde_json::Error, Option<Box<str>>)> {
+    super::de::from_slice(data.as_bytes())
+        .or_else(|e| serde_json::from_value(serde_json::Value::String(data.to_owned())).map_err(|_| e))
 }
 
 impl<T: DeserializeOwned> Stream for EventStream<T> {
@@ -111,8 +118,10 @@ impl<T: DeserializeOwned> Stream for EventStream<T> {
                     return Poll::Ready(None);
                 }
                 Poll::Ready(Some(match decode::<T>(&event.data) {
-                    Ok(data) => Ok(ServerEvent { event: event.event, id: event.id, data }),
-                    Err(error) => Err(EventStreamError::Decode { data: event.data, error }),
+                    Ok(data) => Ok(ServerEvent { event: event.event, id: event.id, data, retry: event.retry }),
+                    Err((error, path)) => {
+                        Err(EventStreamError::Decode { data: event.data, path: path.map(String::from), error })
+                    }
                 }))
             }
         }

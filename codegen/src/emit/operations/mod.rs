@@ -4,6 +4,7 @@
 
 mod request;
 mod responses;
+mod streams;
 
 pub(crate) use request::style;
 
@@ -102,9 +103,9 @@ fn param_ty(api: &Api, p: &Param) -> (TokenStream, Accepts) {
     (ty_tokens(api, &p.ty, false), Accepts::of(api, &p.ty, false))
 }
 
-/// A compile-checked usage example: the inputs are (hidden) parameters of the example function, so
-/// it needs no made-up values.
-fn example(api: &Api, op: &Operation, body_required: bool, crate_ident: &str) -> String {
+/// The parameters of a usage example's function and the call that starts the request: the
+/// inputs are (hidden) parameters of the example function, so it needs no made-up values.
+fn example_parts(api: &Api, op: &Operation, body_required: bool, crate_ident: &str) -> (String, String) {
     let type_text = |t: TokenStream| {
         t.to_string()
             .replace(" :: ", "::")
@@ -130,11 +131,13 @@ fn example(api: &Api, op: &Operation, body_required: bool, crate_ident: &str) ->
         inputs.push(format!("body: &{}", type_text(request::body_ty(api, body))));
         args.push("body".to_owned());
     }
+    (inputs.join(", "), format!("client.{}({})", op.fn_name, args.join(", ")))
+}
+
+/// A compile-checked usage example of `send()`.
+fn example(inputs: &str, call: &str) -> String {
     format!(
-        "# Example\n\n```no_run\n# async fn example({}) -> Result<(), Box<dyn std::error::Error>> {{\nlet response = client.{}({}).send().await?;\n# let _ = response;\n# Ok(())\n# }}\n```",
-        inputs.join(", "),
-        op.fn_name,
-        args.join(", ")
+        "# Example\n\n```no_run\n# async fn example({inputs}) -> Result<(), Box<dyn std::error::Error>> {{\nlet response = {call}.send().await?;\n# let _ = response;\n# Ok(())\n# }}\n```"
     )
 }
 
@@ -259,37 +262,17 @@ fn operation(api: &Api, op: &Operation, gate: &[usize], shared_error: Option<&st
         quote!()
     };
 
-    let send_events = match &op.event_stream {
-        Some(ty) => {
-            let ty = ty_tokens(api, ty, false);
-            let patterns = &success.patterns;
-            quote! {
-                /// Sends the request asking for `text/event-stream` and returns the events as they
-                /// arrive, each `data` decoded. Error responses are read and decoded as with `send`.
-                #[cfg(feature = "sse")]
-                pub async fn send_events(mut self) -> Result<Response<runtime::EventStream<#ty>>, Error<#error>> {
-                    self.options = self.options.header("accept", "text/event-stream");
-                    let client = self.client;
-                    let (req, options) = runtime::Operation::into_parts(self);
-                    let resp = client.execute_stream(req, options).await?;
-                    match resp.status().as_u16() {
-                        #(#patterns)|* => resp.into_events(),
-                        _ => Err(#error::from_response(resp.buffer().await?)),
-                    }
-                }
-            }
-        }
-        None => quote!(),
-    };
+    let (example_inputs, example_call) = example_parts(api, op, body_required, crate_ident);
+    let send_items = streams::methods(api, op, &success.patterns, &error, &example_call, &example_inputs);
 
-    let methods = if setters.is_empty() && send_streaming.is_empty() && send_events.is_empty() {
+    let methods = if setters.is_empty() && send_streaming.is_empty() && send_items.is_empty() {
         quote!()
     } else {
         quote! {
             impl<'a> #builder<'a> {
                 #(#setters)*
                 #send_streaming
-                #send_events
+                #send_items
             }
         }
     };
@@ -311,12 +294,13 @@ fn operation(api: &Api, op: &Operation, gate: &[usize], shared_error: Option<&st
         quote!(#attrs #[doc = ""])
     };
     let summary = docs::lines(&format!(
-        "`{} {}`{}{}\n\n{}",
+        "`{} {}`{}{}{}\n\n{}",
         op.method,
         op.path,
         feature_note(api, gate),
         method_sections(op),
-        example(api, op, body_required, crate_ident)
+        streams::send_note(op),
+        example(&example_inputs, &example_call)
     ));
     let builder_doc = docs::lines(&format!(
         "Request builder for [`Client::{plain_fn}`]: set optional parameters, then `.send().await` (or `.await` it).{builder_notes}"

@@ -99,7 +99,8 @@ fn body_call(api: &Api, body: &RequestBody) -> TokenStream {
     let ct = sent_content_type(body);
     match body.kind {
         BodyKind::Json if ct == "application/json" => quote!(req.json(body);),
-        BodyKind::Json => quote!(req.json_as(#ct, body);),
+        // Request bodies are never lowered to the sequence kinds (responses only).
+        BodyKind::Json | BodyKind::JsonLines | BodyKind::JsonSeq => quote!(req.json_as(#ct, body);),
         BodyKind::Form => quote!(req.form(body);),
         BodyKind::Multipart => multipart(api, body),
         BodyKind::Binary => quote!(req.bytes(#ct, body.to_vec());),

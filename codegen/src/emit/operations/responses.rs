@@ -64,6 +64,14 @@ fn decode_call(api: &Api, r: &Response) -> (TokenStream, TokenStream) {
             }
             BodyKind::Text => (quote!(String), quote!(resp.text())),
             BodyKind::Binary => (quote!(::bytes::Bytes), quote!(resp.bytes())),
+            BodyKind::JsonLines => (
+                ty_tokens(api, &b.ty, false),
+                quote!(resp.json_items(runtime::Framing::Lines)),
+            ),
+            BodyKind::JsonSeq => (
+                ty_tokens(api, &b.ty, false),
+                quote!(resp.json_items(runtime::Framing::RecordSeparator)),
+            ),
         },
     }
 }

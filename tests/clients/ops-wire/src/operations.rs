@@ -1268,6 +1268,8 @@ impl Client {
     ///
     /// 200: Progress events
     ///
+    /// `send()` returns the `text/event-stream` body as text; `send_events()` decodes its events as they arrive.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1310,8 +1312,21 @@ impl runtime::Operation for Events<'_> {
     }
 }
 impl<'a> Events<'a> {
-    /// Sends the request asking for `text/event-stream` and returns the events as they
-    /// arrive, each `data` decoded. Error responses are read and decoded as with `send`.
+    /// Sends the request asking for `text/event-stream` and returns the events as they arrive, each `data` decoded (with the event's `id`, `event` and `retry`). A `data: [DONE]` event ends the stream. Error responses are read and decoded as with `send`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &ops_wire::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use futures_util::StreamExt as _;
+    /// let mut events = client.events().send_events().await?.into_body();
+    /// while let Some(item) = events.next().await {
+    ///     let item = item?;
+    ///     # let _ = item;
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "sse")]
     pub async fn send_events(
         mut self,

@@ -137,8 +137,31 @@ while let Some(chunk) = stream.next().await {
 # }
 ```
 
-Operations with `text/event-stream` responses have `.send_events()`, a stream of typed server-sent
-events (feature `sse`, on by default for such APIs).
+Operations with `text/event-stream` responses have `.send_events()`, a stream of server-sent
+events whose `data` is decoded into the spec's item type, with their `event`, `id` and `retry`
+(feature `sse`, on by default for such APIs).
+
+Operations with JSON Lines (`application/jsonl`, `application/x-ndjson`) or JSON text sequence
+(`application/json-seq`) responses have `.send_items()`, a [`JsonStream`] that decodes one line (or
+record) at a time as it arrives; their `.send()` reads the whole body and returns a `Vec` of the
+items. A malformed item is an error item that keeps its raw text, and the stream goes on; a broken
+connection ends it:
+
+```no_run
+# async fn read<T: std::fmt::Debug + serde::de::DeserializeOwned>(mut items: types_fixture::JsonStream<T>) {
+use futures_util::StreamExt as _;
+while let Some(item) = items.next().await {
+    match item {
+        Ok(item) => println!("{item:?}"),
+        Err(types_fixture::JsonStreamError::Decode { raw, error, .. }) => eprintln!("skipped {raw:?}: {error}"),
+        Err(other) => {
+            eprintln!("stream ended: {other}");
+            break;
+        }
+    }
+}
+# }
+```
 
 ## Cargo features
 
@@ -159,8 +182,9 @@ mod runtime;
 pub use runtime::{
     ApiError, AsyncProvider, BuildError, ByteStream, Client, ClientBuilder,
     CredentialError, CredentialFuture, CredentialProvider, DecodeError, Error, Hook,
-    InvalidRequest, Multipart, Nullable, Part, RequestOptions, Response, ResponseInfo,
-    RetryPolicy, SendFuture, TimeoutError, TransportError, UnexpectedResponse,
+    InvalidRequest, JsonStream, JsonStreamError, Multipart, Nullable, Part,
+    RequestOptions, Response, ResponseInfo, RetryPolicy, SendFuture, TimeoutError,
+    TransportError, UnexpectedResponse,
 };
 #[cfg(feature = "sse")]
 pub use runtime::{EventStream, EventStreamError, ServerEvent};
