@@ -152,18 +152,20 @@ fn multipart_boundary(req: &RawRequest) -> String {
 async fn multipart_with_a_file_part_and_text_fields() {
     let server = RawServer::start(no_content()).await;
     let client = client(&server);
-    let mut body = UploadBody::new(b"\x89PNG\x00".to_vec(), "a cat");
+    let mut body = UploadBody::new(
+        ops_wire::FilePart::new(b"\x89PNG\x00".to_vec()).file_name("cat.png"),
+        "a cat",
+    );
     body.labels = Some(vec!["x".into(), "y".into()]);
     body.meta = Some(Point::new(1, 2));
     client
         .upload(&body)
-        .file_file_name("cat.png")
         .send()
         .await
         .expect("204");
     // Without a file name the property name is sent.
     client
-        .upload(&UploadBody::new(b"1".to_vec(), "d"))
+        .upload(&UploadBody::new(b"1", "d"))
         .send()
         .await
         .expect("204");

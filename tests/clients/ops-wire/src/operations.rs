@@ -307,7 +307,6 @@ impl Client {
         Upload {
             client: self,
             body,
-            file_file_name: None,
             options: RequestOptions::default(),
         }
     }
@@ -318,7 +317,6 @@ impl Client {
 pub struct Upload<'a> {
     client: &'a Client,
     body: &'a crate::types::UploadBody,
-    file_file_name: Option<String>,
     options: RequestOptions,
 }
 runtime::operation!(Upload, (), UploadError);
@@ -331,7 +329,7 @@ impl runtime::Operation for Upload<'_> {
         req.push_path("/upload");
         let body = self.body;
         let mut form = runtime::Multipart::new();
-        form.add_file("file", &body.file, self.file_file_name.as_deref(), "image/png");
+        form.add_file("file", &body.file, "image/png");
         form.add_value("description", &body.description);
         form.add_value("labels", &body.labels);
         form.add_value("meta", &body.meta);
@@ -348,9 +346,9 @@ impl runtime::Operation for Upload<'_> {
     }
 }
 impl<'a> Upload<'a> {
-    /// File name sent with the `file` part (default: `file`).
-    pub fn file_file_name(mut self, value: impl Into<String>) -> Self {
-        self.file_file_name = Some(value.into());
+    /// Sends this form instead of the typed body (see [`crate::Multipart`]).
+    pub fn multipart(mut self, form: crate::Multipart) -> Self {
+        self.options = self.options.multipart(form);
         self
     }
 }

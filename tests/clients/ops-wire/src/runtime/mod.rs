@@ -10,8 +10,8 @@
 //! ```text
 //! pub use runtime::{
 //!     ApiError, BuildError, ByteStream, Client, ClientBuilder, DecodeError, Error,
-//!     InvalidRequest, Multipart, Nullable, Part, RequestOptions, Response, RetryPolicy,
-//!     SendFuture, TimeoutError, TransportError, UnexpectedResponse,
+//!     FilePart, InvalidRequest, Multipart, Nullable, Part, RequestOptions, Response,
+//!     RetryPolicy, SendFuture, TimeoutError, TransportError, UnexpectedResponse,
 //! };
 //! ```
 //!
@@ -30,6 +30,7 @@ pub(crate) mod de;
 mod defaults;
 mod encoding;
 mod error;
+mod file;
 mod nullable;
 mod operation;
 mod request;
@@ -44,10 +45,13 @@ pub(crate) use auth::{ApiKeyLocation, Credential};
 pub use builder::{BuildError, ClientBuilder};
 pub use client::Client;
 pub use encoding::{Multipart, Part};
+pub use file::FilePart;
 #[allow(unused_imports)]
 pub(crate) use defaults::ParamIn;
 #[allow(unused_imports)]
-pub(crate) use encoding::{FileValue, Style};
+pub(crate) use encoding::Style;
+#[allow(unused_imports)]
+pub(crate) use file::FileValue;
 #[allow(unused_imports)]
 pub(crate) use error::Failure;
 pub use error::{
