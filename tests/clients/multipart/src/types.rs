@@ -25,7 +25,7 @@ pub struct UploadAvatarBody {
     ///
     /// ```
     /// # let bytes: Vec<u8> = Vec::new();
-    /// let file = multipart_files::FilePart::new(bytes).file_name("photo.png").content_type("image/png");
+    /// let file = multipart_files::FilePart::new(bytes).file_name("upload.bin").content_type("image/png");
     /// # let _ = file;
     /// ```
     pub file: crate::runtime::FilePart,
@@ -35,7 +35,7 @@ pub struct UploadAvatarBody {
     ///
     /// ```
     /// # let bytes: Vec<u8> = Vec::new();
-    /// let file = multipart_files::FilePart::new(bytes).file_name("photo.png").content_type("image/png");
+    /// let file = multipart_files::FilePart::new(bytes).file_name("upload.bin").content_type("application/octet-stream");
     /// # let _ = file;
     /// ```
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
@@ -73,7 +73,7 @@ pub struct UploadDocumentsBody {
     ///
     /// ```
     /// # let bytes: Vec<u8> = Vec::new();
-    /// let file = multipart_files::FilePart::new(bytes).file_name("photo.png").content_type("image/png");
+    /// let file = multipart_files::FilePart::new(bytes).file_name("upload.bin").content_type("application/octet-stream");
     /// # let _ = file;
     /// ```
     pub files: Vec<crate::runtime::FilePart>,
@@ -83,7 +83,7 @@ pub struct UploadDocumentsBody {
     ///
     /// ```
     /// # let bytes: Vec<u8> = Vec::new();
-    /// let file = multipart_files::FilePart::new(bytes).file_name("photo.png").content_type("image/png");
+    /// let file = multipart_files::FilePart::new(bytes).file_name("upload.bin").content_type("application/pdf");
     /// # let _ = file;
     /// ```
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -115,7 +115,7 @@ pub struct PutReportBody {
     ///
     /// ```
     /// # let bytes: Vec<u8> = Vec::new();
-    /// let file = multipart_files::FilePart::new(bytes).file_name("photo.png").content_type("image/png");
+    /// let file = multipart_files::FilePart::new(bytes).file_name("upload.bin").content_type("text/csv");
     /// # let _ = file;
     /// ```
     #[serde(default, skip_serializing_if = "Option::is_none")]

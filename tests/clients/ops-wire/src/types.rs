@@ -227,7 +227,7 @@ pub struct UploadBody {
     ///
     /// ```
     /// # let bytes: Vec<u8> = Vec::new();
-    /// let file = ops_wire::FilePart::new(bytes).file_name("photo.png").content_type("image/png");
+    /// let file = ops_wire::FilePart::new(bytes).file_name("upload.bin").content_type("image/png");
     /// # let _ = file;
     /// ```
     pub file: crate::runtime::FilePart,
