@@ -206,7 +206,10 @@ async fn a_form_built_by_hand_replaces_the_typed_body() {
 async fn an_invalid_part_type_fails_before_sending() {
     let server = RawServer::start(ok()).await;
     let client = client(&server);
-    let body = UploadAvatarBody::new(FilePart::new(b"x".to_vec()).content_type("image/png\r\nX-Evil: 1"), "ann");
+    let body = UploadAvatarBody::new(
+        FilePart::new(b"x".to_vec()).content_type("image/png\r\nX-Evil: 1"),
+        "ann",
+    );
     let err = client.upload_avatar(&body).send().await.expect_err("refused");
     assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
     let form = Multipart::new().part("f", Part::bytes(b"x".to_vec()).content_type("a\nb"));
@@ -245,5 +248,8 @@ async fn a_schema_shared_with_json_sends_bytes_with_the_defaults() {
 fn a_file_part_debugs_without_its_content() {
     let file = FilePart::new(b"secret bytes".to_vec()).file_name("a.txt");
     let shown = format!("{file:?}");
-    assert_eq!(shown, r#"FilePart { len: 12, file_name: Some("a.txt"), content_type: None }"#);
+    assert_eq!(
+        shown,
+        r#"FilePart { len: 12, file_name: Some("a.txt"), content_type: None }"#
+    );
 }

@@ -203,17 +203,9 @@ async fn multipart_with_a_file_part_and_text_fields() {
     );
     body.labels = Some(vec!["x".into(), "y".into()]);
     body.meta = Some(Point::new(1, 2));
-    client
-        .upload(&body)
-        .send()
-        .await
-        .expect("204");
+    client.upload(&body).send().await.expect("204");
     // Without a file name the property name is sent.
-    client
-        .upload(&UploadBody::new(b"1", "d"))
-        .send()
-        .await
-        .expect("204");
+    client.upload(&UploadBody::new(b"1", "d")).send().await.expect("204");
     let reqs = server.requests();
     assert_eq!(reqs[0].request_line, "POST /upload HTTP/1.1");
     let b = multipart_boundary(&reqs[0]);

@@ -89,7 +89,11 @@ pub fn emit(api: &Api, range: std::ops::Range<usize>, crate_ident: &str) -> Toke
     let mut out = TokenStream::new();
     for i in range {
         let t = &api.types[i];
-        out.extend(super::gated(api, super::type_gate(api, i), type_def(api, i, t, crate_ident)));
+        out.extend(super::gated(
+            api,
+            super::type_gate(api, i),
+            type_def(api, i, t, crate_ident),
+        ));
     }
     out
 }
@@ -239,7 +243,11 @@ fn struct_def(
             Presence::Defaulted(d) => constraints::field_default(api, d),
             _ => String::new(),
         };
-        let file = if holds(api, &f.ty, &Ty::File) { file_doc(f) } else { String::new() };
+        let file = if holds(api, &f.ty, &Ty::File) {
+            file_doc(f)
+        } else {
+            String::new()
+        };
         let fdoc = docs::attrs_with(&f.docs, &[constraints::text(f.constraints.as_deref()), default, file]);
         let ty = field_ty(api, f);
         let base64 = is_base64(api, &f.ty);

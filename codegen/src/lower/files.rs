@@ -15,7 +15,11 @@ pub(super) fn run(api: &mut Api, diags: &mut Diagnostics) {
     let used = used_elsewhere(api);
     let mut rewrite: Vec<(TypeId, Vec<String>)> = Vec::new();
     for op in &api.operations {
-        let Some(body) = op.body.as_ref().filter(|b| b.kind == BodyKind::Multipart && !b.files.is_empty()) else {
+        let Some(body) = op
+            .body
+            .as_ref()
+            .filter(|b| b.kind == BodyKind::Multipart && !b.files.is_empty())
+        else {
             continue;
         };
         let Ty::Named(id) = super::resolve_alias(api, &body.ty) else {

@@ -367,12 +367,7 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
     out
 }
 
-fn request_body<'a>(
-    l: &mut Lowerer<'a>,
-    b: &'a RequestBody,
-    builder: &str,
-    pointer: &str,
-) -> Option<IrBody> {
+fn request_body<'a>(l: &mut Lowerer<'a>, b: &'a RequestBody, builder: &str, pointer: &str) -> Option<IrBody> {
     let (kind, media, mt) = pick_media(&b.content)?;
     let ty = match kind {
         BodyKind::Text => Ty::String,
@@ -451,7 +446,9 @@ fn part_content_type(wire_name: &str, declared: Option<String>) -> FileField {
         .as_deref()
         .and_then(|c| c.split(',').map(str::trim).find(|c| !c.is_empty() && !c.contains('*')))
         .map(str::to_owned);
-    let single = declared.as_deref().is_some_and(|d| !d.contains(',') && !d.contains('*'));
+    let single = declared
+        .as_deref()
+        .is_some_and(|d| !d.contains(',') && !d.contains('*'));
     FileField {
         wire_name: wire_name.to_owned(),
         content_type: concrete.unwrap_or_else(|| "application/octet-stream".to_owned()),
@@ -473,7 +470,9 @@ fn property_media(spec: &OpenAPI, mt: &MediaType, wire_name: &str) -> Option<Str
     let openapiv3::SchemaKind::Type(openapiv3::Type::Object(obj)) = &body.schema_kind else {
         return None;
     };
-    let ReferenceOr::Item(prop) = obj.properties.get(wire_name)? else { return None };
+    let ReferenceOr::Item(prop) = obj.properties.get(wire_name)? else {
+        return None;
+    };
     let item = match &prop.schema_kind {
         openapiv3::SchemaKind::Type(openapiv3::Type::Array(a)) => match a.items.as_ref()? {
             ReferenceOr::Item(i) => i,

@@ -453,5 +453,10 @@ fn param_doc(p: &Param) -> String {
         s.push_str("\n\n");
         s.push_str(&note);
     }
+    if p.location == ParamLocation::Cookie {
+        s.push_str(
+            "\n\nSent in the `Cookie` header: RFC 6265 `cookie-octet`s as they are, any other byte (space, `\"`, `,`, `;`, `\\`, controls, non-ASCII) percent-encoded.",
+        );
+    }
     s
 }

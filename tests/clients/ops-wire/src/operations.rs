@@ -280,6 +280,8 @@ impl<'a> HeaderParams<'a> {
         self
     }
     /// `theme` (cookie parameter).
+    ///
+    /// Sent in the `Cookie` header: RFC 6265 `cookie-octet`s as they are, any other byte (space, `"`, `,`, `;`, `\`, controls, non-ASCII) percent-encoded.
     pub fn theme(mut self, value: impl Into<String>) -> Self {
         self.theme = Some(value.into());
         self
