@@ -291,6 +291,19 @@ pub fn status_name(code: u16) -> String {
     name.to_owned()
 }
 
+/// Is `name` an RFC 6265 cookie name (an RFC 9110 `token`)? The runtime refuses to send others.
+pub fn is_cookie_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// The warning for a cookie that cannot be sent under its name.
+pub fn bad_cookie_name(name: &str) -> String {
+    format!("cookie name `{name}` is not an RFC 6265 token: calls that send it fail with `InvalidRequest`")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

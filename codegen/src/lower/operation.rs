@@ -210,6 +210,9 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
                     l.diags.warn(ptr.clone(), "parameter without a name; skipped");
                     continue;
                 }
+                if *loc == "cookie" && !naming::is_cookie_name(wire) {
+                    l.diags.warn(ptr.clone(), naming::bad_cookie_name(wire));
+                }
                 let hint = format!("{builder_name} {wire}");
                 let ty = match &data.format {
                     ParameterSchemaOrContent::Schema(s) => l.lower_schema(s, Slot::Hint(hint), &join(ptr, "schema")),
