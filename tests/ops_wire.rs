@@ -170,6 +170,23 @@ async fn cookie_values_are_sent_verbatim_unless_rfc_6265_forbids_a_byte() {
     }
 }
 
+/// A cookie name must be an RFC 6265 token (the generator warns about `bad name`): the call fails
+/// before anything is sent.
+#[tokio::test]
+async fn a_cookie_whose_name_is_not_a_token_is_refused() {
+    let server = RawServer::start(no_content()).await;
+    let client = client(&server);
+    let err = client
+        .header_params("req", "s")
+        .bad_name("v")
+        .send()
+        .await
+        .expect_err("refused");
+    assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
+    assert!(err.to_string().contains("`bad name`"), "{err}");
+    assert!(server.requests().is_empty());
+}
+
 #[tokio::test]
 async fn a_cookie_api_key_is_encoded_like_a_cookie_parameter() {
     let server = RawServer::start(no_content()).await;

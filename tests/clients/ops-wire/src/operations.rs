@@ -229,6 +229,7 @@ impl Client {
             x_maybe: None,
             x_list: None,
             theme: None,
+            bad_name: None,
             options: RequestOptions::default(),
         }
     }
@@ -243,6 +244,7 @@ pub struct HeaderParams<'a> {
     x_maybe: Option<String>,
     x_list: Option<Vec<i64>>,
     theme: Option<String>,
+    bad_name: Option<String>,
     options: RequestOptions,
 }
 runtime::operation!(HeaderParams, (), HeaderParamsError);
@@ -258,6 +260,7 @@ impl runtime::Operation for HeaderParams<'_> {
         req.header_param("x-list", &self.x_list, runtime::Style::Simple, false);
         req.cookie_param("session-id", &self.session_id, runtime::Style::Form, true);
         req.cookie_param("theme", &self.theme, runtime::Style::Form, true);
+        req.cookie_param("bad name", &self.bad_name, runtime::Style::Form, true);
         (req, self.options)
     }
     #[inline]
@@ -284,6 +287,13 @@ impl<'a> HeaderParams<'a> {
     /// Sent in the `Cookie` header: RFC 6265 `cookie-octet`s as they are, any other byte (space, `"`, `,`, `;`, `\`, controls, non-ASCII) percent-encoded.
     pub fn theme(mut self, value: impl Into<String>) -> Self {
         self.theme = Some(value.into());
+        self
+    }
+    /// `bad name` (cookie parameter).
+    ///
+    /// Sent in the `Cookie` header: RFC 6265 `cookie-octet`s as they are, any other byte (space, `"`, `,`, `;`, `\`, controls, non-ASCII) percent-encoded.
+    pub fn bad_name(mut self, value: impl Into<String>) -> Self {
+        self.bad_name = Some(value.into());
         self
     }
 }
