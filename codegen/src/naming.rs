@@ -309,6 +309,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn cookie_names_are_rfc_6265_tokens() {
+        for ok in ["session", "session-id", "__Host-sid", "a.b", "x!#$%&'*+^_`|~"] {
+            assert!(is_cookie_name(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "user id",
+            "a=b",
+            "a;b",
+            "a,b",
+            "(x)",
+            "\"q\"",
+            "caf\u{e9}",
+            "a/b",
+            "a@b",
+        ] {
+            assert!(!is_cookie_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
     fn feature_names() {
         let rows: &[(&str, &str)] = &[
             ("pets", "pets"),
