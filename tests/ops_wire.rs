@@ -137,8 +137,70 @@ async fn header_and_cookie_params_including_optional_nullable_ones() {
     assert_eq!(reqs[0].header("cookie"), "session-id=s1");
     assert_eq!(reqs[1].header("x-maybe"), "maybe");
     assert_eq!(reqs[1].header("x-list"), "1,2");
-    // Cookie values are percent-encoded so that they cannot end the pair.
+    // Bytes that are not RFC 6265 cookie-octets are percent-encoded, so they cannot end the pair.
     assert_eq!(reqs[1].header("cookie"), "session-id=s%202%3Bx; theme=dark");
+}
+
+/// RFC 6265 `cookie-octet`s (`%x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E`) go out verbatim:
+/// a session token with `+`, `/` or `=` arrives byte for byte. Only other bytes are encoded.
+#[tokio::test]
+async fn cookie_values_are_sent_verbatim_unless_rfc_6265_forbids_a_byte() {
+    let rows = [
+        ("tok+/=abc", "tok+/=abc"),
+        ("a+b", "a+b"),
+        ("a/b", "a/b"),
+        ("a=b==", "a=b=="),
+        ("a b", "a%20b"),
+        ("a;b", "a%3Bb"),
+        ("a,b", "a%2Cb"),
+        ("\"quoted\"", "%22quoted%22"),
+        ("a\\b", "a%5Cb"),
+        ("caf\u{e9}", "caf%C3%A9"),
+        ("50%", "50%"),
+        ("!#$&'()*-.:<>?@[]^_`{|}~", "!#$&'()*-.:<>?@[]^_`{|}~"),
+    ];
+    let server = RawServer::start(no_content()).await;
+    let client = client(&server);
+    for (value, _) in rows {
+        client.header_params("req", value).send().await.expect("204");
+    }
+    let reqs = server.requests();
+    for ((value, want), req) in rows.iter().zip(&reqs) {
+        assert_eq!(req.header("cookie"), format!("session-id={want}"), "{value:?}");
+    }
+}
+
+/// A cookie name must be an RFC 6265 token (the generator warns about `bad name`): the call fails
+/// before anything is sent.
+#[tokio::test]
+async fn a_cookie_whose_name_is_not_a_token_is_refused() {
+    let server = RawServer::start(no_content()).await;
+    let client = client(&server);
+    let err = client
+        .header_params("req", "s")
+        .bad_name("v")
+        .send()
+        .await
+        .expect_err("refused");
+    assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
+    assert!(err.to_string().contains("`bad name`"), "{err}");
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn a_cookie_api_key_is_encoded_like_a_cookie_parameter() {
+    let server = RawServer::start(no_content()).await;
+    let client = Client::builder()
+        .base_url(server.url())
+        .expect("base url")
+        .max_retries(0)
+        .cookie_key("k+/=v w;x")
+        .header_key("hk")
+        .query_key("qk")
+        .build()
+        .expect("client builds");
+    client.auth_keys().send().await.expect("204");
+    assert_eq!(only(&server).header("cookie"), "session=k+/=v%20w%3Bx");
 }
 
 fn multipart_boundary(req: &RawRequest) -> String {
@@ -152,21 +214,15 @@ fn multipart_boundary(req: &RawRequest) -> String {
 async fn multipart_with_a_file_part_and_text_fields() {
     let server = RawServer::start(no_content()).await;
     let client = client(&server);
-    let mut body = UploadBody::new(b"\x89PNG\x00".to_vec(), "a cat");
+    let mut body = UploadBody::new(
+        ops_wire::FilePart::new(b"\x89PNG\x00".to_vec()).file_name("cat.png"),
+        "a cat",
+    );
     body.labels = Some(vec!["x".into(), "y".into()]);
     body.meta = Some(Point::new(1, 2));
-    client
-        .upload(&body)
-        .file_file_name("cat.png")
-        .send()
-        .await
-        .expect("204");
+    client.upload(&body).send().await.expect("204");
     // Without a file name the property name is sent.
-    client
-        .upload(&UploadBody::new(b"1".to_vec(), "d"))
-        .send()
-        .await
-        .expect("204");
+    client.upload(&UploadBody::new(b"1", "d")).send().await.expect("204");
     let reqs = server.requests();
     assert_eq!(reqs[0].request_line, "POST /upload HTTP/1.1");
     let b = multipart_boundary(&reqs[0]);

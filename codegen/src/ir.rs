@@ -300,6 +300,9 @@ pub enum Ty {
     Uuid,
     /// Raw bytes (`format: binary`), used for binary bodies.
     Binary,
+    /// A binary property of a multipart body, sent as a file part: the runtime's `FilePart`
+    /// (bytes, file name, content type).
+    File,
     /// Bytes sent as a base64 string (`format: byte`): `Vec<u8>` in Rust.
     Bytes,
     /// A fixed-length array of differently typed items (`prefixItems`): a Rust tuple.
@@ -491,14 +494,17 @@ pub struct RequestBody {
     pub files: Vec<FileField>,
 }
 
-/// A binary property of a multipart body, sent as a file part.
+/// A binary property of a multipart body, sent as file part(s).
 #[derive(Debug, Clone, Serialize)]
 pub struct FileField {
     pub wire_name: String,
-    /// Builder method that sets the part's file name.
-    pub setter: String,
-    /// The part's `Content-Type`: the spec's `encoding.<property>.contentType`, else `application/octet-stream`.
+    /// The part's `Content-Type` when the caller sets none: the first concrete type of the spec's
+    /// `encoding.<property>.contentType`, else the property's `contentMediaType`, else
+    /// `application/octet-stream`.
     pub content_type: String,
+    /// What the spec declares when it is not one concrete type (`image/*`, `image/png, image/jpeg`):
+    /// shown in the docs, since the caller should then pick the part's type.
+    pub accepts: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -291,9 +291,43 @@ pub fn status_name(code: u16) -> String {
     name.to_owned()
 }
 
+/// Is `name` an RFC 6265 cookie name (an RFC 9110 `token`)? The runtime refuses to send others.
+pub fn is_cookie_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// The warning for a cookie that cannot be sent under its name.
+pub fn bad_cookie_name(name: &str) -> String {
+    format!("cookie name `{name}` is not an RFC 6265 token: calls that send it fail with `InvalidRequest`")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cookie_names_are_rfc_6265_tokens() {
+        for ok in ["session", "session-id", "__Host-sid", "a.b", "x!#$%&'*+^_`|~"] {
+            assert!(is_cookie_name(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "user id",
+            "a=b",
+            "a;b",
+            "a,b",
+            "(x)",
+            "\"q\"",
+            "caf\u{e9}",
+            "a/b",
+            "a@b",
+        ] {
+            assert!(!is_cookie_name(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn feature_names() {

@@ -37,6 +37,13 @@ impl Accepts {
                 conv: Conv::Into,
             };
         }
+        if *ty == Ty::File {
+            // Bytes (`Vec<u8>`, `b"..."`) convert, a `FilePart` also carries a name and a type.
+            return Self {
+                arg: quote!(impl Into<crate::runtime::FilePart>),
+                conv: Conv::Into,
+            };
+        }
         if let Ty::Vec(item) = crate::lower::resolve_alias(api, ty) {
             let item_ty = ty_tokens(api, item, in_types);
             return if matches!(

@@ -104,7 +104,7 @@ pub fn emit_part(api: &Api, config: &Config, part: Part) -> TokenStream {
         Part::Lib => lib_rs(api, config),
         Part::ClientParams => client_params::emit(api),
         Part::TypesHead => types::head(),
-        Part::Types { start, end } => types::emit(api, start..end),
+        Part::Types { start, end } => types::emit(api, start..end, &config.crate_name.replace('-', "_")),
         Part::OperationsHead => operations::head(api),
         Part::Operations { start, end } => operations::emit(api, start..end, &config.crate_name.replace('-', "_")),
         Part::SharedErrors => operations::shared_errors(api),
@@ -193,6 +193,7 @@ pub(crate) fn ty_tokens(api: &Api, ty: &Ty, in_types: bool) -> TokenStream {
         Ty::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
         Ty::Uuid => quote!(::uuid::Uuid),
         Ty::Binary | Ty::Bytes => quote!(Vec<u8>),
+        Ty::File => quote!(crate::runtime::FilePart),
         Ty::Tuple(items) => {
             let items = items.iter().map(|t| ty_tokens(api, t, in_types));
             quote!((#(#items,)*))

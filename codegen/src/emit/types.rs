@@ -85,21 +85,25 @@ impl SerdeTraits {
 }
 
 /// The items of the types in `range` (indices into `api.types`).
-pub fn emit(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
+pub fn emit(api: &Api, range: std::ops::Range<usize>, crate_ident: &str) -> TokenStream {
     let mut out = TokenStream::new();
     for i in range {
         let t = &api.types[i];
-        out.extend(super::gated(api, super::type_gate(api, i), type_def(api, t)));
+        out.extend(super::gated(
+            api,
+            super::type_gate(api, i),
+            type_def(api, i, t, crate_ident),
+        ));
     }
     out
 }
 
-fn type_def(api: &Api, t: &TypeDef) -> TokenStream {
+fn type_def(api: &Api, id: usize, t: &TypeDef, crate_ident: &str) -> TokenStream {
     let doc = docs::attrs_with(&t.docs, &[constraints::text(t.constraints.as_deref())]);
     let name = ident(&t.name);
     let serde = SerdeTraits::of(t);
     match &t.kind {
-        TypeKind::Struct(s) => struct_def(api, t, s, doc, serde),
+        TypeKind::Struct(s) => struct_def(api, t, s, doc, serde, &|f| file_doc(api, id, f, crate_ident)),
         TypeKind::Enum(e) => enums::enum_def(&name, e, doc, serde),
         TypeKind::Union(u) => unions::union_def(api, &name, u, doc, serde),
         TypeKind::Alias(ty) => {
@@ -137,6 +141,34 @@ fn holds(api: &Api, ty: &Ty, leaf: &Ty) -> bool {
         }
     }
     false
+}
+
+/// The docs of a file field of the multipart body type `id`: the part's defaults, and an example.
+fn file_doc(api: &Api, id: usize, f: &Field, crate_ident: &str) -> String {
+    let file = api
+        .operations
+        .iter()
+        .filter_map(|op| op.body.as_ref())
+        .filter(|b| matches!(crate::lower::resolve_alias(api, &b.ty), Ty::Named(t) if t.0 == id))
+        .find_map(|b| b.files.iter().find(|file| file.wire_name == f.wire_name));
+    let Some(file) = file else { return String::new() };
+    let code = |s: &str| s.replace('`', "'");
+    let (wire, ct) = (code(&file.wire_name), code(&file.content_type));
+    let ct_lit = format!("{:?}", file.content_type);
+    let list = if matches!(crate::lower::resolve_alias(api, &f.ty), Ty::Vec(_)) {
+        " Each file of the list is its own part, with its own name and type."
+    } else {
+        ""
+    };
+    let accepts = match &file.accepts {
+        Some(a) => format!(" The API accepts `{}`: set the type of each file.", code(a)),
+        None => String::new(),
+    };
+    format!(
+        "Sent as a file part.{list} Without a [`file_name`](crate::FilePart::file_name) the part's file name is \
+         `{wire}`; without a [`content_type`](crate::FilePart::content_type) its type is `{ct}`.{accepts}\n\n\
+         ```\n# let bytes: Vec<u8> = Vec::new();\nlet file = {crate_ident}::FilePart::new(bytes).file_name(\"upload.bin\").content_type({ct_lit});\n# let _ = file;\n```"
+    )
 }
 
 /// A required field that one direction leaves out: `readOnly` (never sent) or `writeOnly` (never
@@ -187,7 +219,14 @@ fn default_expr(api: &Api, ty: &Ty, d: &DefaultValue) -> TokenStream {
     }
 }
 
-fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, doc: TokenStream, serde_traits: SerdeTraits) -> TokenStream {
+fn struct_def(
+    api: &Api,
+    t: &TypeDef,
+    s: &StructDef,
+    doc: TokenStream,
+    serde_traits: SerdeTraits,
+    file_doc: &dyn Fn(&Field) -> String,
+) -> TokenStream {
     let name = ident(&t.name);
     let mut fields = Vec::new();
     let mut default_fns = Vec::new();
@@ -204,7 +243,12 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, doc: TokenStream, serde_tra
             Presence::Defaulted(d) => constraints::field_default(api, d),
             _ => String::new(),
         };
-        let fdoc = docs::attrs_with(&f.docs, &[constraints::text(f.constraints.as_deref()), default]);
+        let file = if holds(api, &f.ty, &Ty::File) {
+            file_doc(f)
+        } else {
+            String::new()
+        };
+        let fdoc = docs::attrs_with(&f.docs, &[constraints::text(f.constraints.as_deref()), default, file]);
         let ty = field_ty(api, f);
         let base64 = is_base64(api, &f.ty);
         let date_time = is_date_time(api, &f.ty);

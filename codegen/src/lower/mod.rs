@@ -4,6 +4,7 @@ mod client_params;
 mod constraints;
 mod dedup;
 mod features;
+mod files;
 pub mod framework_names;
 mod operation;
 mod passes;

@@ -40,6 +40,7 @@ const BUILDER_MEMBERS: &[&str] = &[
     "query",
     "idempotency_key",
     "raw_body",
+    "multipart",
     "send_streaming",
     "send_events",
     "send_items",
@@ -211,6 +212,9 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
                     l.diags.warn(ptr.clone(), "parameter without a name; skipped");
                     continue;
                 }
+                if *loc == "cookie" && !naming::is_cookie_name(wire) {
+                    l.diags.warn(ptr.clone(), naming::bad_cookie_name(wire));
+                }
                 let hint = format!("{builder_name} {wire}");
                 let ty = match &data.format {
                     ParameterSchemaOrContent::Schema(s) => l.lower_schema(s, Slot::Hint(hint), &join(ptr, "schema")),
@@ -275,7 +279,7 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
             if let Some(body) = &op.request_body {
                 let body_ptr = join(&pointer, "requestBody");
                 match resolve(body, |c| &c.request_bodies, spec) {
-                    Some(b) => op_ir.body = request_body(l, b, &builder_name, &body_ptr, &mut member_names),
+                    Some(b) => op_ir.body = request_body(l, b, &builder_name, &body_ptr),
                     None => l
                         .diags
                         .warn(body_ptr, "request body `$ref` could not be resolved; skipped"),
@@ -394,13 +398,7 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
     out
 }
 
-fn request_body<'a>(
-    l: &mut Lowerer<'a>,
-    b: &'a RequestBody,
-    builder: &str,
-    pointer: &str,
-    members: &mut Namespace,
-) -> Option<IrBody> {
+fn request_body<'a>(l: &mut Lowerer<'a>, b: &'a RequestBody, builder: &str, pointer: &str) -> Option<IrBody> {
     let (kind, media, mt) = pick_media(&b.content)?;
     let ty = match kind {
         BodyKind::Text => Ty::String,
@@ -414,7 +412,7 @@ fn request_body<'a>(
         },
     };
     let files = if kind == BodyKind::Multipart {
-        file_fields(l, &ty, mt, members)
+        file_fields(l, &ty, mt)
     } else {
         Vec::new()
     };
@@ -432,8 +430,9 @@ fn request_body<'a>(
     })
 }
 
-/// The binary properties of a multipart body: each becomes a file part with a settable file name.
-fn file_fields(l: &Lowerer<'_>, ty: &Ty, mt: &MediaType, members: &mut Namespace) -> Vec<FileField> {
+/// The binary properties of a multipart body, sent as file parts, with the content type each part
+/// gets when the caller sets none (`passes::file_parts` then gives them the runtime's `FilePart`).
+fn file_fields(l: &Lowerer<'_>, ty: &Ty, mt: &MediaType) -> Vec<FileField> {
     fn is_file(ty: &Ty) -> bool {
         match ty {
             Ty::Binary => true,
@@ -452,19 +451,15 @@ fn file_fields(l: &Lowerer<'_>, ty: &Ty, mt: &MediaType, members: &mut Namespace
                     .iter()
                     .filter(|f| is_file(&f.ty))
                     .map(|f| {
-                        let content_type = mt
+                        let declared = mt
                             .encoding
                             .get(&f.wire_name)
                             .and_then(|e| e.content_type.as_deref())
-                            .and_then(|c| c.split(',').map(str::trim).find(|c| !c.is_empty() && !c.contains('*')))
-                            .unwrap_or("application/octet-stream")
-                            .to_owned();
-                        FileField {
-                            wire_name: f.wire_name.clone(),
-                            setter: members
-                                .claim(naming::snake(&format!("{} file name", f.name.trim_start_matches("r#")))),
-                            content_type,
-                        }
+                            .map(str::trim)
+                            .filter(|c| !c.is_empty())
+                            .map(str::to_owned)
+                            .or_else(|| property_media(l.spec, mt, &f.wire_name));
+                        part_content_type(&f.wire_name, declared)
                     })
                     .collect();
             }
@@ -472,6 +467,52 @@ fn file_fields(l: &Lowerer<'_>, ty: &Ty, mt: &MediaType, members: &mut Namespace
         }
     }
     Vec::new()
+}
+
+/// The default part type from what the spec declares: its first concrete media type. A range
+/// (`image/*`) names no type a part can carry, so it falls back to `application/octet-stream`
+/// and is kept for the docs, which ask the caller to set the real one.
+fn part_content_type(wire_name: &str, declared: Option<String>) -> FileField {
+    let concrete = declared
+        .as_deref()
+        .and_then(|c| c.split(',').map(str::trim).find(|c| !c.is_empty() && !c.contains('*')))
+        .map(str::to_owned);
+    let single = declared
+        .as_deref()
+        .is_some_and(|d| !d.contains(',') && !d.contains('*'));
+    FileField {
+        wire_name: wire_name.to_owned(),
+        content_type: concrete.unwrap_or_else(|| "application/octet-stream".to_owned()),
+        accepts: declared.filter(|_| !single),
+    }
+}
+
+/// A property's 3.1 `contentMediaType` (kept by normalization as `x-contentMediaType`), for a file
+/// or a list of files.
+fn property_media(spec: &OpenAPI, mt: &MediaType, wire_name: &str) -> Option<String> {
+    let mut schema = mt.schema.as_ref()?;
+    for _ in 0..16 {
+        match schema {
+            ReferenceOr::Reference { reference } => schema = super::component_schema(spec, reference)?.1,
+            ReferenceOr::Item(_) => break,
+        }
+    }
+    let ReferenceOr::Item(body) = schema else { return None };
+    let openapiv3::SchemaKind::Type(openapiv3::Type::Object(obj)) = &body.schema_kind else {
+        return None;
+    };
+    let ReferenceOr::Item(prop) = obj.properties.get(wire_name)? else {
+        return None;
+    };
+    let item = match &prop.schema_kind {
+        openapiv3::SchemaKind::Type(openapiv3::Type::Array(a)) => match a.items.as_ref()? {
+            ReferenceOr::Item(i) => i,
+            ReferenceOr::Reference { .. } => return None,
+        },
+        _ => prop,
+    };
+    let media = item.schema_data.extensions.get("x-contentMediaType")?.as_str()?;
+    Some(media.trim().to_owned()).filter(|m| !m.is_empty())
 }
 
 /// A parameter schema's validation keywords and its `default` (as JSON text), for the docs.

@@ -10,6 +10,7 @@ use crate::ir::{Api, DefaultValue, Presence, Ty, TypeId, TypeKind};
 pub fn run(api: &mut Api, components: &[(String, TypeId)], diags: &mut Diagnostics) -> Result<(), Error> {
     // First: every later pass then sees one type per meaning, with the union of its uses.
     let split_aliases = super::dedup::run(api, components);
+    super::files::run(api, diags);
     mark_request_types(api);
     mark_response_types(api);
     inherit_usage(api, &split_aliases);
@@ -347,7 +348,7 @@ fn untagged_rank(api: &Api, ty: &Ty, depth: usize) -> (u8, i64, i64) {
         Ty::Int(_) => form(2),
         Ty::Float(_) => form(3),
         Ty::Uuid | Ty::DateTime | Ty::Date => form(4),
-        Ty::String | Ty::Binary | Ty::Bytes => form(7),
+        Ty::String | Ty::Binary | Ty::Bytes | Ty::File => form(7),
         Ty::Tuple(_) => form(8),
         Ty::Vec(_) => form(9),
         Ty::Map(_) => form(11),

@@ -65,6 +65,16 @@ pub fn security_schemes(l: &mut Lowerer<'_>) -> Vec<SecurityScheme> {
         let given = |bearer_format: &Option<String>| TokenSource::Given {
             bearer_format: bearer_format.clone(),
         };
+        if let OaScheme::APIKey {
+            location: openapiv3::APIKeyLocation::Cookie,
+            name,
+            ..
+        } = scheme
+        {
+            if !naming::is_cookie_name(name) {
+                l.diags.warn(pointer.clone(), naming::bad_cookie_name(name));
+            }
+        }
         let (kind, source, description) = match scheme {
             OaScheme::HTTP {
                 scheme,

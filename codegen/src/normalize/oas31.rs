@@ -83,10 +83,12 @@ fn rewrite_schema(s: &mut Map<String, Value>, pointer: &str, diags: &mut Diagnos
     if s.get("contentEncoding").and_then(Value::as_str) == Some("base64") && !s.contains_key("format") {
         s.insert("format".into(), "byte".into());
     }
-    if let Some(media) = s.get("contentMediaType").and_then(Value::as_str) {
+    if let Some(media) = s.get("contentMediaType").and_then(Value::as_str).map(str::to_owned) {
         if !s.contains_key("format") && !media.contains("json") && !media.starts_with("text/") {
             s.insert("format".into(), "binary".into());
         }
+        // The typed model keeps only `x-` keys: a multipart file part's default type.
+        s.insert("x-contentMediaType".into(), media.into());
     }
     // JSON Schema's tuple forms; 3.0 has neither.
     if let Some(items) = s.get("items") {

@@ -333,7 +333,8 @@ impl Client {
         credentials: &Fetched,
     ) -> Result<Prepared, InvalidRequest> {
         let body = match &options.body {
-            Some((content_type, data)) => {
+            Some(Err(problem)) => return Err(InvalidRequest::new(problem.clone())),
+            Some(Ok((content_type, data))) => {
                 let content_type = HeaderValue::from_str(content_type).map_err(|_| {
                     InvalidRequest::new(format!("invalid content type `{content_type}`"))
                 })?;

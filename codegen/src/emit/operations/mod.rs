@@ -205,18 +205,10 @@ fn operation(api: &Api, op: &Operation, gate: &[usize], shared_error: Option<&st
                 pub fn body(mut self, value: &'a #ty) -> Self { self.body = Some(value); self }
             });
         }
-        for file in &body.files {
-            let setter = ident(&file.setter);
-            struct_fields.push(quote!(#setter: Option<String>,));
-            ctor_inits.push(quote!(#setter: None));
-            let doc = docs::lines(&format!(
-                "File name sent with the `{}` part (default: `{}`).",
-                file.wire_name.replace('`', "'"),
-                file.wire_name.replace('`', "'")
-            ));
+        if body.kind == BodyKind::Multipart {
             setters.push(quote! {
-                #doc
-                pub fn #setter(mut self, value: impl Into<String>) -> Self { self.#setter = Some(value.into()); self }
+                /// Sends this form instead of the typed body (see [`crate::Multipart`]).
+                pub fn multipart(mut self, form: crate::Multipart) -> Self { self.options = self.options.multipart(form); self }
             });
         }
         if !body.alternatives.is_empty() {
@@ -444,6 +436,11 @@ fn param_doc(p: &Param) -> String {
     for note in constraints::param_notes(p) {
         s.push_str("\n\n");
         s.push_str(&note);
+    }
+    if p.location == ParamLocation::Cookie {
+        s.push_str(
+            "\n\nSent in the `Cookie` header: RFC 6265 `cookie-octet`s as they are, any other byte (space, `\"`, `,`, `;`, `\\`, controls, non-ASCII) percent-encoded.",
+        );
     }
     s
 }

@@ -108,8 +108,8 @@ fn body_call(api: &Api, body: &RequestBody) -> TokenStream {
     }
 }
 
-/// A multipart body built field by field: binary properties as file parts (file name from the
-/// builder, content type from the spec), the others as text (JSON for objects).
+/// A multipart body built field by field: binary properties as file parts (the spec's content
+/// type unless the `FilePart` sets one), the others as text (JSON for objects).
 fn multipart(api: &Api, body: &RequestBody) -> TokenStream {
     let mut adds = Vec::new();
     match crate::lower::resolve_alias(api, &body.ty) {
@@ -119,8 +119,8 @@ fn multipart(api: &Api, body: &RequestBody) -> TokenStream {
                     let (fname, wire) = (ident(&f.name), f.wire_name.as_str());
                     adds.push(match body.files.iter().find(|file| file.wire_name == f.wire_name) {
                         Some(file) => {
-                            let (setter, ct) = (ident(&file.setter), file.content_type.as_str());
-                            quote!(form.add_file(#wire, &body.#fname, self.#setter.as_deref(), #ct);)
+                            let ct = file.content_type.as_str();
+                            quote!(form.add_file(#wire, &body.#fname, #ct);)
                         }
                         None => quote!(form.add_value(#wire, &body.#fname);),
                     });

@@ -238,7 +238,7 @@ impl<'a> Lowerer<'a> {
             Ty::Date => "Date".into(),
             Ty::DateTime => "DateTime".into(),
             Ty::Uuid => "Uuid".into(),
-            Ty::Binary | Ty::Bytes => "Bytes".into(),
+            Ty::Binary | Ty::Bytes | Ty::File => "Bytes".into(),
             Ty::Any => "Value".into(),
             Ty::Unit => "Null".into(),
             Ty::Named(id) => self.name_of(*id),

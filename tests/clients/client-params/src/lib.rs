@@ -165,6 +165,22 @@ while let Some(item) = items.next().await {
 # }
 ```
 
+## Files and cookies
+
+Binary properties of `multipart/form-data` bodies are [`FilePart`]s: bytes with their own file name
+and content type (a list of files is a `Vec<FilePart>`, one part per file). Bytes convert into one;
+a part without a name or type gets the property's name and the type the API declares.
+
+```
+let photo = client_params::FilePart::new(b"\x89PNG...".to_vec()).file_name("cat.png").content_type("image/png");
+let plain: client_params::FilePart = b"just bytes".into();
+assert_eq!((photo.get_file_name(), plain.get_file_name()), (Some("cat.png"), None));
+```
+
+`.multipart(form)` on a multipart operation's builder sends a hand-built [`Multipart`] instead.
+Cookie values (parameters and API keys) made of RFC 6265 `cookie-octet`s go out byte for byte;
+other bytes (space, `"`, `,`, `;`, `\`, controls, non-ASCII) are percent-encoded.
+
 ## Cargo features
 
 - `serde-all`: `Serialize` and `Deserialize` on every type. Without it, a type that is only sent
@@ -183,8 +199,8 @@ while let Some(item) = items.next().await {
 mod runtime;
 pub use runtime::{
     ApiError, AsyncProvider, BuildError, ByteStream, Client, ClientBuilder,
-    CredentialError, CredentialFuture, CredentialProvider, DecodeError, Error, Hook,
-    InvalidRequest, JsonStream, JsonStreamError, Multipart, Nullable, Part,
+    CredentialError, CredentialFuture, CredentialProvider, DecodeError, Error, FilePart,
+    Hook, InvalidRequest, JsonStream, JsonStreamError, Multipart, Nullable, Part,
     RequestOptions, Response, ResponseInfo, RetryPolicy, SendFuture, TimeoutError,
     TransportError, UnexpectedResponse,
 };

@@ -229,6 +229,7 @@ impl Client {
             x_maybe: None,
             x_list: None,
             theme: None,
+            bad_name: None,
             options: RequestOptions::default(),
         }
     }
@@ -243,6 +244,7 @@ pub struct HeaderParams<'a> {
     x_maybe: Option<String>,
     x_list: Option<Vec<i64>>,
     theme: Option<String>,
+    bad_name: Option<String>,
     options: RequestOptions,
 }
 runtime::operation!(HeaderParams, (), HeaderParamsError);
@@ -258,6 +260,7 @@ impl runtime::Operation for HeaderParams<'_> {
         req.header_param("x-list", &self.x_list, runtime::Style::Simple, false);
         req.cookie_param("session-id", &self.session_id, runtime::Style::Form, true);
         req.cookie_param("theme", &self.theme, runtime::Style::Form, true);
+        req.cookie_param("bad name", &self.bad_name, runtime::Style::Form, true);
         (req, self.options)
     }
     #[inline]
@@ -280,8 +283,17 @@ impl<'a> HeaderParams<'a> {
         self
     }
     /// `theme` (cookie parameter).
+    ///
+    /// Sent in the `Cookie` header: RFC 6265 `cookie-octet`s as they are, any other byte (space, `"`, `,`, `;`, `\`, controls, non-ASCII) percent-encoded.
     pub fn theme(mut self, value: impl Into<String>) -> Self {
         self.theme = Some(value.into());
+        self
+    }
+    /// `bad name` (cookie parameter).
+    ///
+    /// Sent in the `Cookie` header: RFC 6265 `cookie-octet`s as they are, any other byte (space, `"`, `,`, `;`, `\`, controls, non-ASCII) percent-encoded.
+    pub fn bad_name(mut self, value: impl Into<String>) -> Self {
+        self.bad_name = Some(value.into());
         self
     }
 }
@@ -307,7 +319,6 @@ impl Client {
         Upload {
             client: self,
             body,
-            file_file_name: None,
             options: RequestOptions::default(),
         }
     }
@@ -318,7 +329,6 @@ impl Client {
 pub struct Upload<'a> {
     client: &'a Client,
     body: &'a crate::types::UploadBody,
-    file_file_name: Option<String>,
     options: RequestOptions,
 }
 runtime::operation!(Upload, (), UploadError);
@@ -331,7 +341,7 @@ impl runtime::Operation for Upload<'_> {
         req.push_path("/upload");
         let body = self.body;
         let mut form = runtime::Multipart::new();
-        form.add_file("file", &body.file, self.file_file_name.as_deref(), "image/png");
+        form.add_file("file", &body.file, "image/png");
         form.add_value("description", &body.description);
         form.add_value("labels", &body.labels);
         form.add_value("meta", &body.meta);
@@ -348,9 +358,9 @@ impl runtime::Operation for Upload<'_> {
     }
 }
 impl<'a> Upload<'a> {
-    /// File name sent with the `file` part (default: `file`).
-    pub fn file_file_name(mut self, value: impl Into<String>) -> Self {
-        self.file_file_name = Some(value.into());
+    /// Sends this form instead of the typed body (see [`crate::Multipart`]).
+    pub fn multipart(mut self, form: crate::Multipart) -> Self {
+        self.options = self.options.multipart(form);
         self
     }
 }

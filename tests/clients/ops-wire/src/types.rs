@@ -223,7 +223,14 @@ crate::runtime::de::string_enum_serialize!(Status);
 crate::runtime::de::string_enum_deserialize!(Status);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UploadBody {
-    pub file: Vec<u8>,
+    /// Sent as a file part. Without a [`file_name`](crate::FilePart::file_name) the part's file name is `file`; without a [`content_type`](crate::FilePart::content_type) its type is `image/png`.
+    ///
+    /// ```
+    /// # let bytes: Vec<u8> = Vec::new();
+    /// let file = ops_wire::FilePart::new(bytes).file_name("upload.bin").content_type("image/png");
+    /// # let _ = file;
+    /// ```
+    pub file: crate::runtime::FilePart,
     pub description: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
@@ -234,9 +241,12 @@ pub struct UploadBody {
 }
 impl UploadBody {
     /// Creates a value from the required fields; the others start absent or at the spec's defaults.
-    pub fn new(file: Vec<u8>, description: impl Into<String>) -> Self {
+    pub fn new(
+        file: impl Into<crate::runtime::FilePart>,
+        description: impl Into<String>,
+    ) -> Self {
         Self {
-            file,
+            file: file.into(),
             description: description.into(),
             labels: None,
             meta: None,

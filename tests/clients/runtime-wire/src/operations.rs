@@ -596,6 +596,8 @@ impl runtime::Operation for PutLogs<'_> {
 }
 impl<'a> PutLogs<'a> {
     /// `trace` (cookie parameter).
+    ///
+    /// Sent in the `Cookie` header: RFC 6265 `cookie-octet`s as they are, any other byte (space, `"`, `,`, `;`, `\`, controls, non-ASCII) percent-encoded.
     pub fn trace(mut self, value: impl Into<String>) -> Self {
         self.trace = Some(value.into());
         self

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use bytes::{BufMut, Bytes, BytesMut};
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS, NON_ALPHANUMERIC};
 use serde::Serialize;
 
 /// Everything but RFC 3986 "unreserved" characters gets encoded, so a value
@@ -19,6 +19,43 @@ const STRICT: &AsciiSet = &NON_ALPHANUMERIC
 /// Percent-encodes `value` for use inside one path segment or query value.
 pub(crate) fn encode(value: &str) -> String {
     utf8_percent_encode(value, STRICT).to_string()
+}
+
+/// The bytes that are not RFC 6265 `cookie-octet`s: controls, space, `"`,
+/// `,`, `;`, `\` (and, as `utf8_percent_encode` always does, non-ASCII).
+const NOT_COOKIE_OCTET: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b',')
+    .add(b';')
+    .add(b'\\');
+
+/// A cookie value: made of RFC 6265 `cookie-octet`s it goes out as it is
+/// (`tok+/=abc` stays `tok+/=abc`); any other byte is percent-encoded
+/// (`a b;c` becomes `a%20b%3Bc`), so the value cannot end its pair or the
+/// header. `%` itself is a `cookie-octet` and is not encoded.
+pub(crate) fn cookie_value(value: &str) -> String {
+    utf8_percent_encode(value, NOT_COOKIE_OCTET).to_string()
+}
+
+/// Is `name` an RFC 6265 cookie name (an RFC 9110 `token`)?
+pub(crate) fn is_cookie_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// `name=value` for the `Cookie` header, or why the name cannot be sent.
+pub(crate) fn cookie_pair(name: &str, value: &str) -> Result<String, String> {
+    if is_cookie_name(name) {
+        Ok(format!("{name}={}", cookie_value(value)))
+    } else {
+        Err(format!(
+            "cookie name `{}` is not an RFC 6265 token",
+            name.escape_debug()
+        ))
+    }
 }
 
 /// An `OpenAPI` parameter serialization style.
@@ -250,36 +287,6 @@ pub struct Multipart {
     problem: Option<String>,
 }
 
-/// The Rust types of binary properties in multipart bodies: each file is
-/// sent as its own part.
-pub(crate) trait FileValue {
-    fn files(&self) -> Vec<&[u8]>;
-}
-
-impl FileValue for Vec<u8> {
-    fn files(&self) -> Vec<&[u8]> {
-        vec![self]
-    }
-}
-
-impl FileValue for Vec<Vec<u8>> {
-    fn files(&self) -> Vec<&[u8]> {
-        self.iter().map(Vec::as_slice).collect()
-    }
-}
-
-impl<T: FileValue> FileValue for Option<T> {
-    fn files(&self) -> Vec<&[u8]> {
-        self.as_ref().map(FileValue::files).unwrap_or_default()
-    }
-}
-
-impl<T: FileValue> FileValue for super::Nullable<T> {
-    fn files(&self) -> Vec<&[u8]> {
-        self.value().map(FileValue::files).unwrap_or_default()
-    }
-}
-
 /// One part of a [`Multipart`] body.
 #[derive(Debug, Clone)]
 pub struct Part {
@@ -405,22 +412,20 @@ impl Multipart {
         }
     }
 
-    /// Adds a binary property as file part(s). Without a file name the
-    /// property name is used: many servers only treat a part with a file name
-    /// as a file.
-    pub(crate) fn add_file<F: FileValue + ?Sized>(
+    /// Adds a binary property as file part(s): a [`FilePart`](super::FilePart)
+    /// without a file name gets the property name (many servers only treat a
+    /// part with a file name as a file), without a content type
+    /// `content_type`, the API description's default.
+    pub(crate) fn add_file<F: super::FileValue + ?Sized>(
         &mut self,
         name: &str,
         value: &F,
-        file_name: Option<&str>,
         content_type: &str,
     ) {
-        for data in value.files() {
-            let part = Part::bytes(data.to_vec())
-                .file_name(file_name.unwrap_or(name))
-                .content_type(content_type);
-            self.parts.push((name.to_owned(), part));
-        }
+        let mut parts = Vec::new();
+        value.push_parts(name, content_type, &mut parts);
+        self.parts
+            .extend(parts.into_iter().map(|part| (name.to_owned(), part)));
     }
 
     /// Encodes the form; returns the boundary and the body.
@@ -479,6 +484,29 @@ mod tests {
             "a%2Fb%3Fc%23d%25e%20f%2Bg%26h%3Di"
         );
         assert_eq!(encode("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn cookie_values_keep_cookie_octets() {
+        let rows = [
+            ("tok+/=abc", "tok+/=abc"),
+            ("a b", "a%20b"),
+            ("a;b", "a%3Bb"),
+            ("a,b", "a%2Cb"),
+            ("\"q\"", "%22q%22"),
+            ("back\\slash", "back%5Cslash"),
+            ("é", "%C3%A9"),
+            ("tab\there", "tab%09here"),
+            ("100%", "100%"),
+            ("!#$&'()*-.:<>?@[]^_`{|}~", "!#$&'()*-.:<>?@[]^_`{|}~"),
+        ];
+        for (value, want) in rows {
+            assert_eq!(cookie_value(value), want, "{value:?}");
+        }
+        assert!(is_cookie_name("session-id"));
+        for bad in ["", "a b", "a=b", "a;b", "é", "a\"b", "(x)"] {
+            assert!(cookie_pair(bad, "v").is_err(), "{bad:?}");
+        }
     }
 
     fn query(value: &serde_json::Value, style: Style, explode: bool) -> String {

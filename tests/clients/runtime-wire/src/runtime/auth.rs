@@ -159,7 +159,8 @@ impl Credentials {
 enum Prepared {
     Header(Result<(HeaderName, HeaderValue), String>),
     Query(&'static str, Secret),
-    Cookie(String),
+    /// `name=value`, encoded like cookie parameters.
+    Cookie(Result<String, String>),
 }
 
 impl Prepared {
@@ -201,7 +202,7 @@ impl Prepared {
                 location: ApiKeyLocation::Cookie,
                 param,
                 key,
-            } => Self::Cookie(format!("{param}={}", key.expose())),
+            } => Self::Cookie(super::encoding::cookie_pair(param, key.expose())),
         }
     }
 }
@@ -326,6 +327,7 @@ fn add(
             query.push(((*param).to_owned(), key.expose().to_owned()));
         }
         Prepared::Cookie(pair) => {
+            let pair = pair.as_ref().map_err(Clone::clone)?;
             let joined = match headers.get(COOKIE).and_then(|v| v.to_str().ok()) {
                 Some(existing) => format!("{existing}; {pair}"),
                 None => pair.clone(),

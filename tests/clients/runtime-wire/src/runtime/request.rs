@@ -32,8 +32,9 @@ pub struct RequestOptions {
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) query: Vec<(String, String)>,
     pub(crate) idempotency_key: Option<String>,
-    /// A body that replaces the operation's own: content type and bytes.
-    pub(crate) body: Option<(String, Bytes)>,
+    /// A body that replaces the operation's own: content type and bytes, or
+    /// why it could not be encoded.
+    pub(crate) body: Option<Result<(String, Bytes), String>>,
 }
 
 impl RequestOptions {
@@ -88,7 +89,18 @@ impl RequestOptions {
     /// generated method encodes.
     #[must_use]
     pub fn raw_body(mut self, content_type: impl Into<String>, body: impl Into<Bytes>) -> Self {
-        self.body = Some((content_type.into(), body.into()));
+        self.body = Some(Ok((content_type.into(), body.into())));
+        self
+    }
+
+    /// Sends this `multipart/form-data` body instead of the operation's
+    /// typed body: parts the typed body cannot express (extra fields, a part
+    /// with its own headers) or a form built elsewhere.
+    #[must_use]
+    pub fn multipart(mut self, form: Multipart) -> Self {
+        self.body = Some(form.encode().map(|(boundary, data)| {
+            (format!("multipart/form-data; boundary={boundary}"), data)
+        }));
         self
     }
 }
@@ -135,10 +147,10 @@ impl fmt::Debug for RequestOptions {
             )
             .field(
                 "body",
-                &self
-                    .body
-                    .as_ref()
-                    .map(|(ct, data)| format!("{} bytes of {ct}", data.len())),
+                &self.body.as_ref().map(|body| match body {
+                    Ok((ct, data)) => format!("{} bytes of {ct}", data.len()),
+                    Err(e) => e.clone(),
+                }),
             )
             .finish()
     }
@@ -378,19 +390,25 @@ impl ApiRequest {
     }
 
     /// Adds a cookie parameter to the `Cookie` header (`name=value`, pairs
-    /// joined by `; `). The value is percent-encoded like a query value so
-    /// that it cannot end the pair or the header.
+    /// joined by `; `). RFC 6265 `cookie-octet`s go out verbatim, any other
+    /// byte percent-encoded (see [`encoding::cookie_value`]); a name that is
+    /// not an RFC 6265 token fails the call.
     pub(crate) fn cookie(&mut self, name: &str, value: impl fmt::Display) {
-        let pair = format!("{name}={}", encoding::encode(&value.to_string()));
+        let pair = match encoding::cookie_pair(name, &value.to_string()) {
+            Ok(pair) => pair,
+            Err(e) => return self.fail(e),
+        };
         let joined = match self.headers.get(COOKIE).and_then(|v| v.to_str().ok()) {
             Some(existing) => format!("{existing}; {pair}"),
             None => pair,
         };
         match HeaderValue::from_str(&joined) {
-            Ok(v) => {
+            Ok(mut v) => {
+                // Cookies are often session tokens.
+                v.set_sensitive(true);
                 self.headers.insert(COOKIE, v);
             }
-            Err(_) => self.fail(format!("invalid cookie name `{name}`")),
+            Err(_) => self.fail(format!("invalid cookie `{name}`")),
         }
     }
 

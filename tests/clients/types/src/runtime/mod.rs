@@ -10,9 +10,9 @@
 //! ```text
 //! pub use runtime::{
 //!     ApiError, AsyncProvider, BuildError, ByteStream, Client, ClientBuilder, CredentialError,
-//!     CredentialFuture, CredentialProvider, DecodeError, Error, Hook, InvalidRequest, JsonStream,
-//!     JsonStreamError, Multipart, Nullable, Part, RequestOptions, Response, ResponseInfo,
-//!     RetryPolicy, SendFuture, TimeoutError, TransportError, UnexpectedResponse,
+//!     CredentialFuture, CredentialProvider, DecodeError, Error, FilePart, Hook, InvalidRequest,
+//!     JsonStream, JsonStreamError, Multipart, Nullable, Part, RequestOptions, Response,
+//!     ResponseInfo, RetryPolicy, SendFuture, TimeoutError, TransportError, UnexpectedResponse,
 //! };
 //! ```
 //!
@@ -31,6 +31,7 @@ pub(crate) mod de;
 mod defaults;
 mod encoding;
 mod error;
+mod file;
 mod nullable;
 mod operation;
 mod provider;
@@ -46,11 +47,14 @@ pub(crate) mod union;
 pub(crate) use auth::{ApiKeyLocation, Credential};
 pub use builder::{BuildError, ClientBuilder};
 pub use client::Client;
+pub use encoding::{Multipart, Part};
+pub use file::FilePart;
 #[allow(unused_imports)]
 pub(crate) use defaults::ParamIn;
 #[allow(unused_imports)]
-pub(crate) use encoding::{FileValue, Style};
-pub use encoding::{Multipart, Part};
+pub(crate) use encoding::Style;
+#[allow(unused_imports)]
+pub(crate) use file::FileValue;
 #[allow(unused_imports)]
 pub(crate) use error::Failure;
 pub use error::{
