@@ -133,8 +133,8 @@ mod runtime;
 mod auth;
 pub use runtime::{
     ApiError, BuildError, ByteStream, Client, ClientBuilder, DecodeError, Error,
-    InvalidRequest, Multipart, Nullable, Part, RequestOptions, Response, RetryPolicy,
-    SendFuture, TimeoutError, TransportError, UnexpectedResponse,
+    ErrorHeaders, InvalidRequest, Multipart, Nullable, Part, RequestOptions, Response,
+    RetryPolicy, SendFuture, TimeoutError, TransportError, UnexpectedResponse,
 };
 #[cfg(feature = "sse")]
 pub use runtime::{EventStream, EventStreamError, ServerEvent};

@@ -456,6 +456,7 @@ fn remap(api: &mut Api, map: &[TypeId]) {
             if let Some(b) = &mut r.body {
                 remap_ty(&mut b.ty, map);
             }
+            r.headers.iter_mut().for_each(|h| remap_ty(&mut h.ty, map));
         }
         if let Some(t) = &mut op.event_stream {
             remap_ty(t, map);

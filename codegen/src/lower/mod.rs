@@ -4,6 +4,7 @@ mod client_params;
 mod constraints;
 mod dedup;
 mod features;
+mod headers;
 pub mod framework_names;
 mod operation;
 mod passes;
@@ -192,6 +193,7 @@ pub fn lower(spec: &OpenAPI, diags: &mut Diagnostics, options: Options) -> Resul
         operations,
         security_schemes,
         shared_errors: Vec::new(),
+        header_views: Vec::new(),
         tag_features: None,
         client_params: Vec::new(),
     };

@@ -10,7 +10,7 @@
 //! ```text
 //! pub use runtime::{
 //!     ApiError, BuildError, ByteStream, Client, ClientBuilder, DecodeError, Error,
-//!     InvalidRequest, Multipart, Nullable, Part, RequestOptions, Response, RetryPolicy,
+//!     ErrorHeaders, InvalidRequest, Multipart, Nullable, Part, RequestOptions, Response, RetryPolicy,
 //!     SendFuture, TimeoutError, TransportError, UnexpectedResponse,
 //! };
 //! ```
@@ -30,6 +30,7 @@ pub(crate) mod de;
 mod defaults;
 mod encoding;
 mod error;
+mod headers;
 mod nullable;
 mod operation;
 mod request;
@@ -53,6 +54,9 @@ pub(crate) use error::Failure;
 pub use error::{
     ApiError, DecodeError, Error, InvalidRequest, TimeoutError, TransportError, UnexpectedResponse,
 };
+pub use headers::ErrorHeaders;
+#[allow(unused_imports)]
+pub(crate) use headers::{header, header_json, header_str, typed_headers};
 pub use nullable::Nullable;
 pub use request::RequestOptions;
 #[allow(unused_imports)]
@@ -62,7 +66,7 @@ pub use response::{ByteStream, Response};
 pub(crate) use response::{RawResponse, StreamingResponse};
 pub use retry::RetryPolicy;
 #[allow(unused_imports)]
-pub(crate) use operation::{operation, send, send_future, send_with_response, Operation};
+pub(crate) use operation::{operation, send, send_future, send_with_headers, send_with_response, Operation};
 pub use operation::SendFuture;
 #[cfg(feature = "sse")]
 pub use sse::{EventStream, EventStreamError, ServerEvent};
