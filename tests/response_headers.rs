@@ -66,7 +66,10 @@ async fn declared_headers_are_typed() {
         Some(Utc.with_ymd_and_hms(2025, 1, 2, 3, 4, 5).unwrap())
     );
     assert_eq!(h.x_cache(), Some(CreateWidgetCreatedXCache::Hit));
-    assert_eq!(h.x_tags(), Some(vec!["red".to_owned(), "green".to_owned(), "blue".to_owned()]));
+    assert_eq!(
+        h.x_tags(),
+        Some(vec!["red".to_owned(), "green".to_owned(), "blue".to_owned()])
+    );
     // Declared as an integer on 201 and a string on 202: read as text.
     assert_eq!(h.x_widget_count(), Some("3"));
     assert_eq!(h.x_sampled(), Some(true));
@@ -91,7 +94,10 @@ async fn malformed_values_are_none_and_stay_reachable_by_name() {
     assert_eq!(h.get("x-ratelimit-remaining").map(|v| v.as_bytes()), Some(&b"lots"[..]));
     assert_eq!(h.x_rate_limit_reset(), None);
     // An enum keeps values it does not know, as in bodies.
-    assert_eq!(h.x_cache(), Some(CreateWidgetCreatedXCache::Unknown("stale".to_owned())));
+    assert_eq!(
+        h.x_cache(),
+        Some(CreateWidgetCreatedXCache::Unknown("stale".to_owned()))
+    );
     assert_eq!(h.x_sampled(), None);
     assert_eq!(h.x_trace(), None);
 }
@@ -112,7 +118,13 @@ async fn absent_headers_are_none_even_when_required() {
 
 #[tokio::test]
 async fn repeated_array_header_lines_are_joined() {
-    let resp = create(&["X-Tags: a,b", "X-Tags: c", "X-RateLimit-Remaining: 5", "X-RateLimit-Remaining: 9"]).await;
+    let resp = create(&[
+        "X-Tags: a,b",
+        "X-Tags: c",
+        "X-RateLimit-Remaining: 5",
+        "X-RateLimit-Remaining: 9",
+    ])
+    .await;
     assert_eq!(
         resp.headers().x_tags(),
         Some(vec!["a".to_owned(), "b".to_owned(), "c".to_owned()])
@@ -152,7 +164,11 @@ async fn error_response_exposes_its_typed_headers() {
 #[tokio::test]
 async fn operation_without_declared_headers_keeps_the_header_map() {
     let server = RawServer::start(respond("200 OK", &["X-Anything: 1"], r#"{"name":"w"}"#)).await;
-    let resp = client(&server).get_widget("w1").send_with_response().await.expect("200");
+    let resp = client(&server)
+        .get_widget("w1")
+        .send_with_response()
+        .await
+        .expect("200");
     // `Response<Widget>` (headers: the `HeaderMap`): no view for this operation.
     let resp: Response<Widget> = resp;
     assert_eq!(resp.headers().get("x-anything").map(|v| v.as_bytes()), Some(&b"1"[..]));

@@ -7,7 +7,8 @@ use openapiv3::{ParameterSchemaOrContent, ReferenceOr, Response as OaResponse};
 use super::{Lowerer, Slot};
 use crate::diag::{join, Diagnostics};
 use crate::ir::{
-    Api, Docs, EnumRepr, HeaderAccessor, HeaderView, Operation, OperationHeaders, ResponseHeader, Ty, TypeKind,
+    Api, Docs, EnumRepr, HeaderAccessor, HeaderView, Operation, OperationHeaders, ResponseHeader, StatusMatch, Ty,
+    TypeKind,
 };
 use crate::naming::{self, Namespace};
 
@@ -149,13 +150,23 @@ fn view(api: &Api, op: &Operation, success: bool, diags: &mut Diagnostics) -> Op
     let mut accessors: Vec<HeaderAccessor> = Vec::new();
     let mut methods = Namespace::with_reserved(VIEW_MEMBERS);
     for r in op.responses.iter().filter(|r| op.is_success(r) == success) {
+        let status = match &r.status {
+            StatusMatch::Code(c) => c.to_string(),
+            StatusMatch::Range(x) => format!("{x}XX"),
+            StatusMatch::Default => "default".to_owned(),
+        };
+        let rptr = join(&join(&op.origin, "responses"), &status);
         for h in &r.headers {
-            let (ty, json) = readable(api, h, op, diags);
-            match accessors.iter_mut().find(|a| a.wire_name.eq_ignore_ascii_case(&h.wire_name)) {
+            let hptr = join(&join(&rptr, "headers"), &h.wire_name);
+            let (ty, json) = readable(api, h, &hptr, diags);
+            match accessors
+                .iter_mut()
+                .find(|a| a.wire_name.eq_ignore_ascii_case(&h.wire_name))
+            {
                 Some(a) => {
                     if (a.ty != ty || a.json != json) && a.ty != Ty::String {
                         diags.warn(
-                            join(&op.origin, "responses"),
+                            hptr.clone(),
                             format!(
                                 "header `{}` is declared with different types on different statuses; read as a string",
                                 h.wire_name
@@ -196,12 +207,12 @@ fn method_name(wire: &str) -> String {
 
 /// The type an accessor returns for `h`. A `simple` header holds a scalar (or a comma-separated
 /// list of scalars); any other schema reads as the header's text, with a warning.
-fn readable(api: &Api, h: &ResponseHeader, op: &Operation, diags: &mut Diagnostics) -> (Ty, bool) {
+fn readable(api: &Api, h: &ResponseHeader, ptr: &str, diags: &mut Diagnostics) -> (Ty, bool) {
     if h.json || simple(api, &h.ty, true) {
         return (h.ty.clone(), h.json);
     }
     diags.warn(
-        join(&op.origin, "responses"),
+        ptr,
         format!(
             "header `{}` has a schema that a `simple` header cannot carry (an object or a nested array); read as a string",
             h.wire_name

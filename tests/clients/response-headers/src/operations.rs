@@ -182,6 +182,13 @@ impl CreateWidgetHeaders {
     pub fn x_trace(&self) -> Option<crate::types::Trace> {
         runtime::header_json(&self.0, "x-trace")
     }
+    /// `X-Meta` header (status 202).
+    ///
+    /// An object cannot be a `simple` header here; read as text.
+    #[inline]
+    pub fn x_meta(&self) -> Option<&str> {
+        runtime::header_str(&self.0, "x-meta")
+    }
 }
 impl Client {
     /// `GET /widgets/{id}`

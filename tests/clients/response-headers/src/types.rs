@@ -67,3 +67,15 @@ impl From<String> for CreateWidgetCreatedXCache {
 #[cfg(feature = "serde-all")]
 crate::runtime::de::string_enum_serialize!(CreateWidgetCreatedXCache);
 crate::runtime::de::string_enum_deserialize!(CreateWidgetCreatedXCache);
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
+pub struct CreateWidgetAcceptedXMeta {
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub a: Option<String>,
+}
+crate::runtime::de::deserialize_struct!(
+    CreateWidgetAcceptedXMeta, "CreateWidgetAcceptedXMeta", [0 a "a" option]
+);
