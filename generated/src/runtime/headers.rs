@@ -61,18 +61,21 @@ pub(crate) fn header_json<T: DeserializeOwned>(map: &HeaderMap, name: &str) -> O
 macro_rules! typed_headers {
     ($name:ident) => {
         impl ::std::convert::From<::reqwest::header::HeaderMap> for $name {
+            #[inline]
             fn from(map: ::reqwest::header::HeaderMap) -> Self {
                 Self(map)
             }
         }
 
         impl ::std::convert::From<$name> for ::reqwest::header::HeaderMap {
+            #[inline]
             fn from(headers: $name) -> Self {
                 headers.0
             }
         }
 
         impl ::std::borrow::Borrow<::reqwest::header::HeaderMap> for $name {
+            #[inline]
             fn borrow(&self) -> &::reqwest::header::HeaderMap {
                 &self.0
             }
@@ -80,6 +83,7 @@ macro_rules! typed_headers {
 
         impl ::std::ops::Deref for $name {
             type Target = ::reqwest::header::HeaderMap;
+            #[inline]
             fn deref(&self) -> &::reqwest::header::HeaderMap {
                 &self.0
             }
