@@ -173,3 +173,19 @@ async fn operation_without_declared_headers_keeps_the_header_map() {
     let resp: Response<Widget> = resp;
     assert_eq!(resp.headers().get("x-anything").map(|v| v.as_bytes()), Some(&b"1"[..]));
 }
+
+#[tokio::test]
+async fn shared_error_enum_has_one_headers_view() {
+    let server = RawServer::start(respond("429 Too Many Requests", &["Retry-After: 2"], "")).await;
+    let client = client(&server);
+    let err = client.get_widget("w1").send().await.expect_err("429 is an error");
+    // `GetWidgetError` and `DeleteWidgetError` are both `TooManyRequestsError`.
+    let headers: response_headers::operations::TooManyRequestsErrorHeaders =
+        err.typed_headers().expect("a response arrived");
+    let retry_after: Option<i32> = headers.retry_after();
+    assert_eq!(retry_after, Some(2));
+    assert!(matches!(
+        err.api_body(),
+        Some(response_headers::operations::DeleteWidgetError::TooManyRequests)
+    ));
+}

@@ -242,7 +242,7 @@ impl runtime::Operation for GetWidget<'_> {
     }
 }
 /// Documented error responses of [`Client::get_widget`].
-pub type GetWidgetError = NoDocumentedError;
+pub type GetWidgetError = TooManyRequestsError;
 impl Client {
     /// `DELETE /widgets/{id}`
     ///
@@ -295,7 +295,7 @@ impl runtime::Operation for DeleteWidget<'_> {
     }
 }
 /// Documented error responses of [`Client::delete_widget`].
-pub type DeleteWidgetError = NoDocumentedError;
+pub type DeleteWidgetError = TooManyRequestsError;
 /// The headers of a success response of [`Client::delete_widget`](crate::Client::delete_widget), from `send_with_response()`: one accessor per header the API documents. An accessor returns `None` when the header is absent or its value does not parse; the view dereferences to the [`HeaderMap`](::reqwest::header::HeaderMap), so every header (declared or not) is also reachable as text by name: `headers.get("etag")`.
 ///
 /// ```no_run
@@ -318,10 +318,36 @@ impl DeleteWidgetHeaders {
 }
 /// Documented error responses shared by 2 operations: [`Client::get_widget`], [`Client::delete_widget`].
 #[derive(Debug, Clone, PartialEq)]
-pub enum NoDocumentedError {}
-impl NoDocumentedError {
+pub enum TooManyRequestsError {
+    /// 429: Slow down (an error enum shared by two operations, with its headers view).
+    TooManyRequests,
+}
+impl TooManyRequestsError {
     #[inline]
     fn from_response(resp: RawResponse) -> Error<Self> {
-        resp.unexpected()
+        match resp.status().as_u16() {
+            429 => resp.api_error_empty(|| TooManyRequestsError::TooManyRequests),
+            _ => resp.unexpected(),
+        }
+    }
+}
+/// The headers of a documented error response ([`TooManyRequestsError`]), from `Error::typed_headers()`: one accessor per header the API documents. An accessor returns `None` when the header is absent or its value does not parse; the view dereferences to the [`HeaderMap`](::reqwest::header::HeaderMap), so every header (declared or not) is also reachable as text by name: `headers.get("etag")`.
+///
+/// ```no_run
+/// # fn example(err: &response_headers::Error<response_headers::operations::TooManyRequestsError>) {
+/// if let Some(headers) = err.typed_headers() {
+///     let value = headers.retry_after();
+///     # let _ = value;
+/// }
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct TooManyRequestsErrorHeaders(::reqwest::header::HeaderMap);
+runtime::typed_headers!(TooManyRequestsErrorHeaders, errors of TooManyRequestsError);
+impl TooManyRequestsErrorHeaders {
+    /// `Retry-After` header (status 429).
+    #[inline]
+    pub fn retry_after(&self) -> Option<i32> {
+        runtime::header(&self.0, "retry-after")
     }
 }
