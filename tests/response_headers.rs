@@ -103,6 +103,20 @@ async fn malformed_values_are_none_and_stay_reachable_by_name() {
 }
 
 #[tokio::test]
+async fn date_time_headers_also_read_http_dates() {
+    let resp = create(&["X-RateLimit-Reset: Thu, 02 Jan 2025 03:04:05 GMT"]).await;
+    assert_eq!(
+        resp.headers().x_rate_limit_reset(),
+        Some(Utc.with_ymd_and_hms(2025, 1, 2, 3, 4, 5).unwrap())
+    );
+    let resp = create(&["X-RateLimit-Reset: Tue, 29 Feb 2028 23:59:59 GMT"]).await;
+    assert_eq!(
+        resp.headers().x_rate_limit_reset(),
+        Some(Utc.with_ymd_and_hms(2028, 2, 29, 23, 59, 59).unwrap())
+    );
+}
+
+#[tokio::test]
 async fn absent_headers_are_none_even_when_required() {
     let resp = create(&[]).await;
     let h = resp.headers();

@@ -55,7 +55,7 @@ pub use error::{
 };
 pub use headers::ErrorHeaders;
 #[allow(unused_imports)]
-pub(crate) use headers::{header, header_json, header_str, typed_headers};
+pub(crate) use headers::{header, header_date_time, header_json, header_str, typed_headers};
 pub use nullable::Nullable;
 pub use request::RequestOptions;
 #[allow(unused_imports)]

@@ -12,7 +12,7 @@ use crate::ir::{Api, Docs, HeaderAccessor, HeaderView, Ty};
 /// The view of the success responses' headers of [`Client::<plain_fn>`].
 pub fn success(api: &Api, view: &HeaderView, plain_fn: &str, crate_ident: &str) -> TokenStream {
     let name = ident(&view.name);
-    let first = view.accessors[0].method.trim_start_matches("r#");
+    let first = &view.accessors[0].method;
     let doc = docs::lines(&format!(
         "The headers of a success response of [`Client::{plain_fn}`](crate::Client::{plain_fn}), from \
          `send_with_response()`: one accessor per header the API documents. {NOTE}\n\n\
@@ -36,7 +36,7 @@ pub fn success(api: &Api, view: &HeaderView, plain_fn: &str, crate_ident: &str) 
 pub fn errors(api: &Api, view: &HeaderView, error: &str, crate_ident: &str) -> TokenStream {
     let name = ident(&view.name);
     let error_ident = ident(error);
-    let first = view.accessors[0].method.trim_start_matches("r#");
+    let first = &view.accessors[0].method;
     let doc = docs::lines(&format!(
         "The headers of a documented error response ([`{error}`]), from `Error::typed_headers()`: one \
          accessor per header the API documents. {NOTE}\n\n\
@@ -77,13 +77,14 @@ fn accessor(api: &Api, a: &HeaderAccessor) -> TokenStream {
     let (ret, call) = match (&a.ty, a.json) {
         (Ty::String, false) => (quote!(&str), quote!(runtime::header_str(&self.0, #wire))),
         (ty, json) => {
-            let ty = ty_tokens(api, ty, false);
             let call = if json {
                 quote!(runtime::header_json(&self.0, #wire))
+            } else if *crate::lower::resolve_alias(api, ty) == Ty::DateTime {
+                quote!(runtime::header_date_time(&self.0, #wire))
             } else {
                 quote!(runtime::header(&self.0, #wire))
             };
-            (ty, call)
+            (ty_tokens(api, ty, false), call)
         }
     };
     quote! {

@@ -147,7 +147,7 @@ impl CreateWidgetHeaders {
     /// When the window resets.
     #[inline]
     pub fn x_rate_limit_reset(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
-        runtime::header(&self.0, "x-ratelimit-reset")
+        runtime::header_date_time(&self.0, "x-ratelimit-reset")
     }
     /// `X-Cache` header (status 201).
     ///

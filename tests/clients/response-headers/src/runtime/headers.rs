@@ -49,6 +49,43 @@ pub(crate) fn header<T: DeserializeOwned>(map: &HeaderMap, name: &str) -> Option
     .ok()
 }
 
+/// A `date-time` header: RFC 3339 as OpenAPI says, or an HTTP-date
+/// (`Sun, 06 Nov 1994 08:49:37 GMT`, the format of `Last-Modified`,
+/// `Expires` and `Date`), which many APIs send instead.
+pub(crate) fn header_date_time<T: DeserializeOwned>(map: &HeaderMap, name: &str) -> Option<T> {
+    header(map, name).or_else(|| {
+        let at = httpdate::parse_http_date(header_str(map, name)?).ok()?;
+        let secs = at.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+        T::deserialize(Simple {
+            value: &rfc3339(secs),
+            rest: &[],
+        })
+        .ok()
+    })
+}
+
+/// Seconds since the Unix epoch as an RFC 3339 UTC date-time (the civil
+/// date by Howard Hinnant's `civil_from_days`).
+fn rfc3339(secs: u64) -> String {
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
 /// Header `name` whose value is JSON text (a `content` header).
 pub(crate) fn header_json<T: DeserializeOwned>(map: &HeaderMap, name: &str) -> Option<T> {
     super::de::from_slice(map.get(name)?.as_bytes()).ok()
