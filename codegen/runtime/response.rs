@@ -1,6 +1,7 @@
 //! Responses: the typed [`Response`] users get, and the raw responses that
 //! generated operations turn into it.
 
+use std::borrow::Borrow;
 use std::fmt;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -28,22 +29,26 @@ pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
 /// A successful response: status, headers and the decoded body.
 ///
 /// Operations' `send()` returns just the body; `send_with_response()` returns
-/// this.
+/// this. `H` is the headers: the [`HeaderMap`], or for an operation whose
+/// responses declare headers its typed view (for example
+/// `CreateWidgetHeaders`), which has one accessor per declared header and
+/// dereferences to the `HeaderMap`.
 #[derive(Debug, Clone)]
-pub struct Response<T> {
+pub struct Response<T, H = HeaderMap> {
     status: StatusCode,
-    headers: HeaderMap,
+    headers: H,
     body: T,
     attempts: u32,
 }
 
-impl<T> Response<T> {
+impl<T, H> Response<T, H> {
     /// The response status.
     pub fn status(&self) -> StatusCode {
         self.status
     }
-    /// The response headers.
-    pub fn headers(&self) -> &HeaderMap {
+    /// The response headers (typed accessors when the operation declares
+    /// headers; any header by name with `get`).
+    pub fn headers(&self) -> &H {
         &self.headers
     }
     /// The decoded body.
@@ -54,27 +59,45 @@ impl<T> Response<T> {
     pub fn into_body(self) -> T {
         self.body
     }
-    /// Status, headers and body.
-    pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
-        (self.status, self.headers, self.body)
-    }
-    /// The server's request id (`x-request-id` or `request-id` header).
-    pub fn request_id(&self) -> Option<&str> {
-        request_id(&self.headers)
-    }
     /// How many HTTP attempts it took (1 when there was no retry).
     pub fn attempts(&self) -> u32 {
         self.attempts
     }
-    pub(crate) fn from_parts(status: StatusCode, headers: HeaderMap, body: T, attempts: u32) -> Self {
-        Response { status, headers, body, attempts }
-    }
     /// The same response with its body transformed.
-    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U, H> {
         Response {
             status: self.status,
             headers: self.headers,
             body: f(self.body),
+            attempts: self.attempts,
+        }
+    }
+}
+
+impl<T, H: Borrow<HeaderMap>> Response<T, H> {
+    /// The server's request id (`x-request-id` or `request-id` header).
+    pub fn request_id(&self) -> Option<&str> {
+        request_id(self.headers.borrow())
+    }
+}
+
+impl<T, H: Into<HeaderMap>> Response<T, H> {
+    /// Status, headers and body.
+    pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
+        (self.status, self.headers.into(), self.body)
+    }
+}
+
+impl<T> Response<T> {
+    pub(crate) fn from_parts(status: StatusCode, headers: HeaderMap, body: T, attempts: u32) -> Self {
+        Response { status, headers, body, attempts }
+    }
+    /// The same response with its headers behind the operation's typed view.
+    pub(crate) fn typed<H: From<HeaderMap>>(self) -> Response<T, H> {
+        Response {
+            status: self.status,
+            headers: H::from(self.headers),
+            body: self.body,
             attempts: self.attempts,
         }
     }

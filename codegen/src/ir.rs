@@ -21,6 +21,9 @@ pub struct Api {
     pub security_schemes: Vec<SecurityScheme>,
     /// Error enums shared by operations with identical documented errors.
     pub shared_errors: Vec<SharedError>,
+    /// The typed headers views of the operations whose responses declare headers, by operation.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub header_views: Vec<OperationHeaders>,
     /// One cargo feature per operation tag, and which items each gates; `None` when the operations
     /// carry fewer than two distinct tags (or the configuration turns tag features off).
     pub tag_features: Option<TagFeatures>,
@@ -525,13 +528,91 @@ impl StatusMatch {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Clone, Serialize)]
 pub struct Response {
     pub status: StatusMatch,
     /// Variant name in the operation's error (or success) enum.
     pub variant: String,
     pub body: Option<ResponseBody>,
     pub description: Option<String>,
+    /// The headers it declares, in spec order (`Content-Type` left out, as OpenAPI says).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<ResponseHeader>,
+}
+
+/// `headers` only when there are any, so IR snapshots of responses without headers stay short.
+impl std::fmt::Debug for Response {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("Response");
+        d.field("status", &self.status)
+            .field("variant", &self.variant)
+            .field("body", &self.body)
+            .field("description", &self.description);
+        if !self.headers.is_empty() {
+            d.field("headers", &self.headers);
+        }
+        d.finish()
+    }
+}
+
+/// A header a response declares (`responses.<status>.headers.<name>`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResponseHeader {
+    pub wire_name: String,
+    /// The value type, without the `Option` of a nullable schema.
+    pub ty: Ty,
+    /// A `content` header: the value is JSON text; otherwise OpenAPI's `simple` style.
+    pub json: bool,
+    pub required: bool,
+    pub docs: Docs,
+}
+
+/// The typed headers views of one operation (at least one of them is set).
+#[derive(Debug, Clone, Serialize)]
+pub struct OperationHeaders {
+    /// Index into `Api::operations`; `Api::header_views` is sorted by it.
+    pub op: usize,
+    /// The headers of the success responses.
+    pub success: Option<HeaderView>,
+    /// The headers of the documented error responses (named after the shared enum when the error
+    /// enum is shared).
+    pub errors: Option<HeaderView>,
+}
+
+impl Api {
+    /// The typed headers views of operation `op`, when its responses declare headers.
+    pub fn header_views_of(&self, op: usize) -> Option<&OperationHeaders> {
+        self.header_views
+            .binary_search_by_key(&op, |v| v.op)
+            .ok()
+            .map(|i| &self.header_views[i])
+    }
+}
+
+/// The typed view of the headers that an operation's success (or error) responses declare: their
+/// union, one accessor each, all returning `Option`.
+#[derive(Debug, Clone, Serialize)]
+pub struct HeaderView {
+    /// The view's type name.
+    pub name: String,
+    pub accessors: Vec<HeaderAccessor>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HeaderAccessor {
+    /// The accessor method (snake case, unique among the view's and `HeaderMap`'s methods).
+    pub method: String,
+    /// As the first declaring response spells it.
+    pub wire_name: String,
+    /// What the accessor reads (see `lower::headers` for the types a `simple` header may have).
+    pub ty: Ty,
+    pub json: bool,
+    /// The first declaration's docs.
+    pub docs: Docs,
+    /// The statuses that declare it, in spec order.
+    pub statuses: Vec<StatusMatch>,
+    /// Declared required by every one of `statuses`.
+    pub required: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -107,7 +107,7 @@ pub fn emit_part(api: &Api, config: &Config, part: Part) -> TokenStream {
         Part::Types { start, end } => types::emit(api, start..end, &config.crate_name.replace('-', "_")),
         Part::OperationsHead => operations::head(api),
         Part::Operations { start, end } => operations::emit(api, start..end, &config.crate_name.replace('-', "_")),
-        Part::SharedErrors => operations::shared_errors(api),
+        Part::SharedErrors => operations::shared_errors(api, &config.crate_name.replace('-', "_")),
         Part::Auth => auth::emit(api, &config.crate_name.replace('-', "_")).unwrap_or_default(),
     }
 }
@@ -248,10 +248,9 @@ pub(crate) fn uses(api: &Api, pred: &dyn Fn(&Ty) -> bool) -> bool {
     }) || api.operations.iter().any(|op| {
         op.params.iter().any(|p| walk(&p.ty, pred))
             || op.body.as_ref().is_some_and(|b| walk(&b.ty, pred))
-            || op
-                .responses
-                .iter()
-                .any(|r| r.body.as_ref().is_some_and(|b| walk(&b.ty, pred)))
+            || op.responses.iter().any(|r| {
+                r.body.as_ref().is_some_and(|b| walk(&b.ty, pred)) || r.headers.iter().any(|h| walk(&h.ty, pred))
+            })
     })
 }
 

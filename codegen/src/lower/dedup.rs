@@ -456,6 +456,7 @@ fn remap(api: &mut Api, map: &[TypeId]) {
             if let Some(b) = &mut r.body {
                 remap_ty(&mut b.ty, map);
             }
+            r.headers.iter_mut().for_each(|h| remap_ty(&mut h.ty, map));
         }
         for s in &mut op.streams {
             remap_ty(&mut s.item, map);

@@ -65,6 +65,7 @@ pub fn assign(api: &mut Api, aliases: &[(TypeId, TypeId)]) {
             if let Some(b) = &r.body {
                 named_in(&b.ty, &mut roots);
             }
+            r.headers.iter().for_each(|h| named_in(&h.ty, &mut roots));
         }
         for s in &op.streams {
             named_in(&s.item, &mut roots);

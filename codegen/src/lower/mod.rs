@@ -6,6 +6,7 @@ mod dedup;
 mod features;
 mod files;
 pub mod framework_names;
+mod headers;
 mod operation;
 mod passes;
 mod schema;
@@ -195,6 +196,7 @@ pub fn lower(spec: &OpenAPI, diags: &mut Diagnostics, options: Options) -> Resul
         operations,
         security_schemes,
         shared_errors: Vec::new(),
+        header_views: Vec::new(),
         tag_features: None,
         client_params: Vec::new(),
     };

@@ -67,7 +67,7 @@ pub fn default_base_url(spec: &OpenAPI, diags: &mut Diagnostics) -> Option<Strin
     }
 }
 
-fn resolve<'s, T>(
+pub(super) fn resolve<'s, T>(
     item: &'s ReferenceOr<T>,
     section: impl Fn(&'s openapiv3::Components) -> &'s IndexMap<String, ReferenceOr<T>>,
     spec: &'s OpenAPI,
@@ -378,11 +378,13 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
                         });
                     }
                 }
+                let headers = super::headers::of_response(l, resp, &format!("{builder_name} {variant}"), &ptr);
                 op_ir.responses.push(Response {
                     status,
                     variant,
                     body,
                     description: Some(resp.description.clone()).filter(|d| !d.is_empty()),
+                    headers,
                 });
             }
             op_ir.security = security_for(

@@ -20,6 +20,7 @@ pub fn run(api: &mut Api, components: &[(String, TypeId)], diags: &mut Diagnosti
     break_recursive_aliases(api, diags);
     box_recursion(api);
     order_untagged(api);
+    super::headers::views(api, diags);
     share_errors(api);
     super::client_params::find(api);
     super::features::assign(api, &split_aliases);
@@ -96,6 +97,7 @@ fn mark_response_types(api: &mut Api) {
             if let Some(b) = &r.body {
                 named_in(&b.ty, &mut roots);
             }
+            r.headers.iter().for_each(|h| named_in(&h.ty, &mut roots));
         }
         for s in &op.streams {
             named_in(&s.item, &mut roots);
@@ -403,6 +405,7 @@ fn check(api: &Api) -> Result<(), Error> {
             .iter()
             .map(|b| &b.ty)
             .chain(op.responses.iter().filter_map(|r| r.body.as_ref().map(|b| &b.ty)))
+            .chain(op.responses.iter().flat_map(|r| r.headers.iter().map(|h| &h.ty)))
         {
             named_in(ty, &mut used);
         }
@@ -420,7 +423,7 @@ fn check(api: &Api) -> Result<(), Error> {
 }
 
 /// Names of the generated `operations` module that a shared error enum must not take.
-const OPERATIONS_MODULE_NAMES: &[&str] = &[
+pub(super) const OPERATIONS_MODULE_NAMES: &[&str] = &[
     "ApiRequest",
     "Client",
     "Error",
@@ -442,6 +445,9 @@ fn share_errors(api: &mut Api) {
     for op in &api.operations {
         taken.extend([op.builder_name.clone(), op.error_name.clone(), op.success_name.clone()]);
     }
+    for v in &api.header_views {
+        taken.extend(v.success.iter().chain(&v.errors).map(|v| v.name.clone()));
+    }
     // Named in the order of their first operation, so names never depend on the signature text.
     let mut ordered: Vec<Vec<usize>> = groups.into_values().filter(|ops| ops.len() > 1).collect();
     ordered.sort_by_key(|ops| ops[0]);
@@ -461,11 +467,23 @@ fn share_errors(api: &mut Api) {
         if !name.ends_with("Error") {
             name.push_str("Error");
         }
-        if name.len() > 64 || !taken.insert(name.clone()) {
+        if name.len() > 64 || taken.contains(&name) {
             continue;
         }
+        // The first operation's error headers view, under the shared enum's name.
+        let view_name = format!("{name}Headers");
+        let has_view = api.header_views_of(ops[0]).is_some_and(|v| v.errors.is_some());
+        if has_view && !taken.insert(view_name.clone()) {
+            continue;
+        }
+        taken.insert(name.clone());
         for &i in &ops {
             api.operations[i].shared_error = Some(api.shared_errors.len());
+            if let Ok(j) = api.header_views.binary_search_by_key(&i, |v| v.op) {
+                if let Some(v) = &mut api.header_views[j].errors {
+                    v.name.clone_from(&view_name);
+                }
+            }
         }
         api.shared_errors.push(crate::ir::SharedError { name, ops });
     }

@@ -2,6 +2,7 @@
 //!
 //! `request.rs` emits how the request is built, `responses.rs` how the response is read.
 
+mod headers;
 mod request;
 mod responses;
 mod streams;
@@ -41,26 +42,26 @@ pub fn emit(api: &Api, range: std::ops::Range<usize>, crate_ident: &str) -> Toke
         let op = &api.operations[i];
         let shared = op.shared_error.map(|g| api.shared_errors[g].name.as_str());
         let gate = super::operation_gate(api, i);
-        out.extend(super::gated(api, gate, operation(api, op, gate, shared, crate_ident)));
+        out.extend(super::gated(api, gate, operation(api, i, gate, shared, crate_ident)));
     }
     out
 }
 
 /// The error enums shared by several operations (see `ir::SharedError`).
-pub fn shared_errors(api: &Api) -> TokenStream {
+pub fn shared_errors(api: &Api, crate_ident: &str) -> TokenStream {
     let mut out = TokenStream::new();
     for (i, group) in api.shared_errors.iter().enumerate() {
         out.extend(super::gated(
             api,
             super::shared_error_gate(api, i),
-            shared_error(api, group),
+            shared_error(api, group, crate_ident),
         ));
     }
     out
 }
 
 /// A shared error enum with its `from_response`.
-fn shared_error(api: &Api, group: &SharedError) -> TokenStream {
+fn shared_error(api: &Api, group: &SharedError, crate_ident: &str) -> TokenStream {
     let op = &api.operations[group.ops[0]];
     let name = ident(&group.name);
     const LISTED: usize = 8;
@@ -78,7 +79,12 @@ fn shared_error(api: &Api, group: &SharedError) -> TokenStream {
         group.ops.len(),
         users.join(", ")
     ));
-    error_enum(doc, &name, api, op)
+    let view = api
+        .header_views_of(group.ops[0])
+        .and_then(|v| v.errors.as_ref())
+        .map(|v| headers::errors(api, v, &group.name, crate_ident));
+    let items = error_enum(doc, &name, api, op);
+    quote!(#items #view)
 }
 
 /// An error enum: the documented error responses of `op` as variants, and `from_response`, which
@@ -141,7 +147,8 @@ fn example(inputs: &str, call: &str) -> String {
     )
 }
 
-fn operation(api: &Api, op: &Operation, gate: &[usize], shared_error: Option<&str>, crate_ident: &str) -> TokenStream {
+fn operation(api: &Api, index: usize, gate: &[usize], shared_error: Option<&str>, crate_ident: &str) -> TokenStream {
+    let op = &api.operations[index];
     let fn_name = ident(&op.fn_name);
     let builder = ident(&op.builder_name);
     let error = ident(&op.error_name);
@@ -231,6 +238,16 @@ fn operation(api: &Api, op: &Operation, gate: &[usize], shared_error: Option<&st
     let build = request::build(api, op, body_required);
     let success = responses::success(api, op);
     let (success_ty, success_enum, arms) = (&success.ty, &success.enum_def, &success.arms);
+    // With typed headers, what `send_streaming`/`send_events` return carries them too.
+    let views = api.header_views_of(index);
+    let success_headers = views.and_then(|v| v.success.as_ref());
+    let (headers_ty, typed) = match success_headers {
+        Some(v) => {
+            let name = ident(&v.name);
+            (quote!(, #name), quote!(.map(Response::typed)))
+        }
+        None => (quote!(), quote!()),
+    };
     let streaming = op
         .responses
         .iter()
@@ -240,12 +257,12 @@ fn operation(api: &Api, op: &Operation, gate: &[usize], shared_error: Option<&st
         quote! {
             /// Sends the request and hands a success body over as a stream, unread, instead of buffering it.
             /// Error responses are read and decoded as with `send`.
-            pub async fn send_streaming(self) -> Result<Response<runtime::ByteStream>, Error<#error>> {
+            pub async fn send_streaming(self) -> Result<Response<runtime::ByteStream #headers_ty>, Error<#error>> {
                 let client = self.client;
                 let (req, options) = runtime::Operation::into_parts(self);
                 let resp = client.execute_stream(req, options).await?;
                 match resp.status().as_u16() {
-                    #(#patterns)|* => resp.into_stream(),
+                    #(#patterns)|* => resp.into_stream()#typed,
                     _ => Err(#error::from_response(resp.buffer().await?)),
                 }
             }
@@ -255,7 +272,7 @@ fn operation(api: &Api, op: &Operation, gate: &[usize], shared_error: Option<&st
     };
 
     let (example_inputs, example_call) = example_parts(api, op, body_required, crate_ident);
-    let send_items = streams::methods(api, op, &success.patterns, &error, &example_call, &example_inputs);
+    let send_items = streams::methods(api, op, &success.patterns, &error, &example_call, &example_inputs, &headers_ty, &typed);
 
     let methods = if setters.is_empty() && send_streaming.is_empty() && send_items.is_empty() {
         quote!()
@@ -277,8 +294,15 @@ fn operation(api: &Api, op: &Operation, gate: &[usize], shared_error: Option<&st
                 pub type #error = #target;
             }
         }
-        None => error_enum(error_doc, &error, api, op),
+        None => {
+            let view = views
+                .and_then(|v| v.errors.as_ref())
+                .map(|v| headers::errors(api, v, &op.error_name, crate_ident));
+            let items = error_enum(error_doc, &error, api, op);
+            quote!(#items #view)
+        }
     };
+    let success_view = success_headers.map(|v| headers::success(api, v, plain_fn, crate_ident));
     let op_doc = if op.docs == Docs::default() {
         quote!()
     } else {
@@ -316,7 +340,7 @@ fn operation(api: &Api, op: &Operation, gate: &[usize], shared_error: Option<&st
             options: RequestOptions,
         }
 
-        runtime::operation!(#builder, #success_ty, #error);
+        runtime::operation!(#builder, #success_ty, #error #headers_ty);
 
         impl runtime::Operation for #builder<'_> {
             type Output = #success_ty;
@@ -343,6 +367,8 @@ fn operation(api: &Api, op: &Operation, gate: &[usize], shared_error: Option<&st
         #error_def
 
         #success_enum
+
+        #success_view
     }
 }
 

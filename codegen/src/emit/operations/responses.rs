@@ -8,12 +8,17 @@ use quote::quote;
 use super::super::{docs, ident, ty_tokens};
 use crate::ir::{Api, BodyKind, Operation, Response, StatusMatch};
 
-pub fn response_doc(r: &Response) -> String {
-    let status = match &r.status {
+/// `201`, `4XX`, `Any other status`.
+pub fn status_text(status: &StatusMatch) -> String {
+    match status {
         StatusMatch::Code(c) => c.to_string(),
         StatusMatch::Range(x) => format!("{x}XX"),
         StatusMatch::Default => "Any other status".to_owned(),
-    };
+    }
+}
+
+pub fn response_doc(r: &Response) -> String {
+    let status = status_text(&r.status);
     match &r.description {
         Some(d) => format!("{status}: {d}"),
         None => status,

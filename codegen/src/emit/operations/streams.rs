@@ -19,14 +19,25 @@ pub fn methods(
     error: &Ident,
     call: &str,
     inputs: &str,
+    headers_ty: &TokenStream,
+    typed: &TokenStream,
 ) -> TokenStream {
     op.streams
         .iter()
-        .map(|s| method(api, s, patterns, error, call, inputs))
+        .map(|s| method(api, s, patterns, error, (call, inputs), (headers_ty, typed)))
         .collect()
 }
 
-fn method(api: &Api, s: &ItemStream, patterns: &[TokenStream], error: &Ident, call: &str, inputs: &str) -> TokenStream {
+/// `example` is `(call, inputs)`; `headers` the typed headers view's type argument and the call
+/// that converts to it (both empty without declared headers).
+fn method(
+    api: &Api,
+    s: &ItemStream,
+    patterns: &[TokenStream],
+    error: &Ident,
+    (call, inputs): (&str, &str),
+    (headers_ty, typed): (&TokenStream, &TokenStream),
+) -> TokenStream {
     let ty = ty_tokens(api, &s.item, false);
     let accept = s.content_type.as_str();
     let media = accept.replace('`', "'");
@@ -76,13 +87,13 @@ fn method(api: &Api, s: &ItemStream, patterns: &[TokenStream], error: &Ident, ca
     quote! {
         #doc
         #gate
-        pub async fn #name(mut self) -> Result<Response<#stream_ty>, Error<#error>> {
+        pub async fn #name(mut self) -> Result<Response<#stream_ty #headers_ty>, Error<#error>> {
             self.options = self.options.header("accept", #accept);
             let client = self.client;
             let (req, options) = runtime::Operation::into_parts(self);
             let resp = client.execute_stream(req, options).await?;
             match resp.status().as_u16() {
-                #(#patterns)|* => #into,
+                #(#patterns)|* => #into #typed,
                 _ => Err(#error::from_response(resp.buffer().await?)),
             }
         }

@@ -1039,7 +1039,7 @@ pub struct GetThing<'a> {
     id: String,
     options: RequestOptions,
 }
-runtime::operation!(GetThing, GetThingResponse, GetThingError);
+runtime::operation!(GetThing, GetThingResponse, GetThingError, GetThingHeaders);
 impl runtime::Operation for GetThing<'_> {
     type Output = GetThingResponse;
     type Error = GetThingError;
@@ -1089,6 +1089,24 @@ pub enum GetThingResponse {
     Ok(crate::types::Thing),
     /// 202: Still being made
     Accepted(crate::types::Pending),
+}
+/// The headers of a success response of [`Client::get_thing`](crate::Client::get_thing), from `send_with_response()`: one accessor per header the API documents. An accessor returns `None` when the header is absent or its value does not parse; the view dereferences to the [`HeaderMap`](::reqwest::header::HeaderMap), so every header (declared or not) is also reachable as text by name: `headers.get("etag")`.
+///
+/// ```no_run
+/// # fn example(response: &ops_wire::Response<(), ops_wire::operations::GetThingHeaders>) {
+/// let value = response.headers().x_rate_limit();
+/// # let _ = value;
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct GetThingHeaders(::reqwest::header::HeaderMap);
+runtime::typed_headers!(GetThingHeaders);
+impl GetThingHeaders {
+    /// `x-rate-limit` header (status 200).
+    #[inline]
+    pub fn x_rate_limit(&self) -> Option<i64> {
+        runtime::header(&self.0, "x-rate-limit")
+    }
 }
 impl Client {
     /// `DELETE /things/{id}`

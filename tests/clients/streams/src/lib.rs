@@ -83,6 +83,21 @@ fn show<T: std::fmt::Debug>(response: &streams::Response<T>) {
 }
 ```
 
+When an operation's responses declare headers (`Location`, `X-RateLimit-Remaining`, ...), its
+`Response<T, H>` carries a typed view `H` (for example `CreateWidgetHeaders`, listed in
+[`operations`]) with one accessor per header: `response.headers().x_rate_limit_remaining()` is an
+`Option<i64>`, `None` when the header is absent or does not parse. The view dereferences to the
+`HeaderMap`, so any header is still readable by name, and the headers of documented error
+responses come typed from `err.typed_headers()`:
+
+```no_run
+fn show_limit<H: std::ops::Deref<Target = ::reqwest::header::HeaderMap>>(response: &streams::Response<(), H>) {
+    // Typed: `response.headers().x_rate_limit_remaining()`; any header, declared or not, by name:
+    let raw = response.headers().get("x-ratelimit-remaining");
+    println!("{raw:?}");
+}
+```
+
 ## Errors
 
 Calls return `Result<T, Error<E>>`, where `E` is the operation's enum of documented error
@@ -197,10 +212,10 @@ other bytes (space, `"`, `,`, `;`, `\`, controls, non-ASCII) are percent-encoded
 mod runtime;
 pub use runtime::{
     ApiError, AsyncProvider, BuildError, ByteStream, Client, ClientBuilder,
-    CredentialError, CredentialFuture, CredentialProvider, DecodeError, Error, FilePart,
-    Hook, InvalidRequest, JsonStream, JsonStreamError, Multipart, Nullable, Part,
-    RequestOptions, Response, ResponseInfo, RetryPolicy, SendFuture, TimeoutError,
-    TransportError, UnexpectedResponse,
+    CredentialError, CredentialFuture, CredentialProvider, DecodeError, Error,
+    ErrorHeaders, FilePart, Hook, InvalidRequest, JsonStream, JsonStreamError, Multipart,
+    Nullable, Part, RequestOptions, Response, ResponseInfo, RetryPolicy, SendFuture,
+    TimeoutError, TransportError, UnexpectedResponse,
 };
 #[cfg(feature = "sse")]
 pub use runtime::{EventStream, EventStreamError, ServerEvent};

@@ -10,9 +10,10 @@
 //! ```text
 //! pub use runtime::{
 //!     ApiError, AsyncProvider, BuildError, ByteStream, Client, ClientBuilder, CredentialError,
-//!     CredentialFuture, CredentialProvider, DecodeError, Error, FilePart, Hook, InvalidRequest,
-//!     JsonStream, JsonStreamError, Multipart, Nullable, Part, RequestOptions, Response,
-//!     ResponseInfo, RetryPolicy, SendFuture, TimeoutError, TransportError, UnexpectedResponse,
+//!     CredentialFuture, CredentialProvider, DecodeError, Error, ErrorHeaders, FilePart, Hook,
+//!     InvalidRequest, JsonStream, JsonStreamError, Multipart, Nullable, Part, RequestOptions,
+//!     Response, ResponseInfo, RetryPolicy, SendFuture, TimeoutError, TransportError,
+//!     UnexpectedResponse,
 //! };
 //! ```
 //!
@@ -32,6 +33,7 @@ mod defaults;
 mod encoding;
 mod error;
 mod file;
+mod headers;
 mod nullable;
 mod operation;
 mod provider;
@@ -60,10 +62,15 @@ pub(crate) use error::Failure;
 pub use error::{
     ApiError, DecodeError, Error, InvalidRequest, TimeoutError, TransportError, UnexpectedResponse,
 };
+pub use headers::ErrorHeaders;
+#[allow(unused_imports)]
+pub(crate) use headers::{header, header_date_time, header_json, header_str, typed_headers};
 pub use nullable::Nullable;
 pub use operation::SendFuture;
 #[allow(unused_imports)]
-pub(crate) use operation::{operation, send, send_future, send_with_response, Operation};
+pub(crate) use operation::{
+    operation, send, send_future, send_with_headers, send_with_response, Operation,
+};
 pub use provider::{
     AsyncProvider, CredentialError, CredentialFuture, CredentialProvider, Hook, ResponseInfo,
 };

@@ -145,6 +145,17 @@ impl<E> Error<E> {
     }
 }
 
+impl<E: super::ErrorHeaders> Error<E> {
+    /// The documented headers of the error response, typed (a copy of
+    /// [`Error::headers`]), when a response was received: one accessor per
+    /// header the operation's error responses declare, `None` when a header
+    /// is absent or does not parse.
+    #[must_use]
+    pub fn typed_headers(&self) -> Option<E::Headers> {
+        self.headers().map(|h| E::Headers::from(h.clone()))
+    }
+}
+
 impl<E> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -236,6 +247,14 @@ impl<E> ApiError<E> {
     #[must_use]
     pub fn attempts(&self) -> u32 {
         self.inner.0.attempts
+    }
+}
+
+impl<E: super::ErrorHeaders> ApiError<E> {
+    /// The documented headers, typed (a copy of [`ApiError::headers`]).
+    #[must_use]
+    pub fn typed_headers(&self) -> E::Headers {
+        E::Headers::from(self.headers().clone())
     }
 }
 

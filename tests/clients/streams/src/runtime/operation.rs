@@ -49,6 +49,15 @@ pub(crate) async fn send_with_response<O: Operation>(
     O::decode(resp)
 }
 
+/// Like [`send_with_response`], with the headers behind the operation's typed
+/// view `H`.
+pub(crate) async fn send_with_headers<O: Operation, H: From<reqwest::header::HeaderMap>>(
+    client: &Client,
+    op: O,
+) -> Result<Response<O::Output, H>, Error<O::Error>> {
+    send_with_response(client, op).await.map(Response::typed)
+}
+
 /// Like [`send_with_response`], keeping the body only.
 pub(crate) async fn send<O: Operation>(client: &Client, op: O) -> Result<O::Output, Error<O::Error>> {
     send_with_response(client, op).await.map(Response::into_body)
@@ -113,10 +122,18 @@ where
 }
 
 /// The per-call options (`request_options!`), `send`, `send_with_response` and `IntoFuture` of a
-/// request builder that implements [`Operation`]: `operation!(Builder, Output, Error)`.
+/// request builder that implements [`Operation`]: `operation!(Builder, Output, Error)`, or
+/// `operation!(Builder, Output, Error, Headers)` when `send_with_response` returns the typed
+/// headers view `Headers` (see `typed_headers!`).
 #[allow(unused_macros)] // a spec without operations has no builders
 macro_rules! operation {
     ($builder:ident, $output:ty, $error:ty) => {
+        $crate::runtime::operation!(@impl $builder, $output, $error, ::reqwest::header::HeaderMap, send_with_response);
+    };
+    ($builder:ident, $output:ty, $error:ty, $headers:ty) => {
+        $crate::runtime::operation!(@impl $builder, $output, $error, $headers, send_with_headers);
+    };
+    (@impl $builder:ident, $output:ty, $error:ty, $headers:ty, $send_with_response:ident) => {
         $crate::runtime::request_options!($builder<'_>);
 
         impl<'a> $builder<'a> {
@@ -134,9 +151,9 @@ macro_rules! operation {
             pub fn send_with_response(
                 self,
             ) -> impl ::std::future::Future<
-                Output = ::std::result::Result<$crate::Response<$output>, $crate::Error<$error>>,
+                Output = ::std::result::Result<$crate::Response<$output, $headers>, $crate::Error<$error>>,
             > + 'a {
-                $crate::runtime::send_with_response(self.client, self)
+                $crate::runtime::$send_with_response(self.client, self)
             }
         }
 
