@@ -43,6 +43,10 @@ pub enum Error<E> {
     /// The request could not be built (for example a header value containing
     /// a line break); nothing was sent.
     InvalidRequest(InvalidRequest),
+    /// A paginated stream (`into_stream()`, `into_pages()`) was stopped
+    /// because the server repeated a cursor of an earlier page; the pages
+    /// before it were delivered.
+    Pagination(super::paginate::PaginationError),
 }
 
 impl<E> Error<E> {
@@ -53,7 +57,7 @@ impl<E> Error<E> {
             Self::Api(e) => Some(e.status()),
             Self::UnexpectedStatus(e) => Some(e.status()),
             Self::Decode(e) => Some(e.status()),
-            Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+            Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) | Self::Pagination(_) => None,
         }
     }
 
@@ -114,7 +118,7 @@ impl<E> Error<E> {
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Timeout(_) | Self::Transport(_) => true,
-            Self::InvalidRequest(_) | Self::Decode(_) => false,
+            Self::InvalidRequest(_) | Self::Decode(_) | Self::Pagination(_) => false,
             Self::Api(_) | Self::UnexpectedStatus(_) => {
                 self.status().is_some_and(super::retry::is_retryable_status)
             }
@@ -130,7 +134,7 @@ impl<E> Error<E> {
             Self::Decode(e) => e.attempts(),
             Self::Timeout(e) => e.attempts,
             Self::Transport(e) => e.attempts,
-            Self::InvalidRequest(_) => 0,
+            Self::InvalidRequest(_) | Self::Pagination(_) => 0,
         }
     }
 }
@@ -144,6 +148,7 @@ impl<E> fmt::Display for Error<E> {
             Self::Timeout(e) => e.fmt(f),
             Self::Transport(e) => e.fmt(f),
             Self::InvalidRequest(e) => e.fmt(f),
+            Self::Pagination(e) => e.fmt(f),
         }
     }
 }
@@ -152,6 +157,7 @@ impl<E: fmt::Debug + 'static> StdError for Error<E> {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         match self {
             Self::Api(_) | Self::UnexpectedStatus(_) | Self::Timeout(_) => None,
+            Self::Pagination(e) => Some(e),
             Self::Decode(e) => e.source(),
             Self::Transport(e) => e.source(),
             Self::InvalidRequest(e) => e.source(),

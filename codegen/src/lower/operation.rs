@@ -64,7 +64,7 @@ pub fn default_base_url(spec: &OpenAPI, diags: &mut Diagnostics) -> Option<Strin
     }
 }
 
-fn resolve<'s, T>(
+pub(super) fn resolve<'s, T>(
     item: &'s ReferenceOr<T>,
     section: impl Fn(&'s openapiv3::Components) -> &'s IndexMap<String, ReferenceOr<T>>,
     spec: &'s OpenAPI,
@@ -154,6 +154,7 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
                 origin: pointer.clone(),
                 shared_error: None,
                 tags: clean_tags(&op.tags),
+                pagination: None,
             };
             let mut authorization_param = false;
             // Path-level parameters first; an operation-level one with the same name and location replaces it.

@@ -10,8 +10,8 @@
 //! ```text
 //! pub use runtime::{
 //!     ApiError, BuildError, ByteStream, Client, ClientBuilder, DecodeError, Error,
-//!     InvalidRequest, Multipart, Nullable, Part, RequestOptions, Response, RetryPolicy,
-//!     SendFuture, TimeoutError, TransportError, UnexpectedResponse,
+//!     InvalidRequest, Items, Multipart, Nullable, Pages, PaginationError, Part, RequestOptions,
+//!     Response, RetryPolicy, SendFuture, TimeoutError, TransportError, UnexpectedResponse,
 //! };
 //! ```
 //!
@@ -32,6 +32,7 @@ mod encoding;
 mod error;
 mod nullable;
 mod operation;
+mod paginate;
 mod request;
 mod response;
 mod retry;
@@ -64,5 +65,8 @@ pub use retry::RetryPolicy;
 #[allow(unused_imports)]
 pub(crate) use operation::{operation, send, send_future, send_with_response, Operation};
 pub use operation::SendFuture;
+pub use paginate::{Items, Pages, PaginationError};
+#[allow(unused_imports)]
+pub(crate) use paginate::{paginated, Paging};
 #[cfg(feature = "sse")]
 pub use sse::{EventStream, EventStreamError, ServerEvent};

@@ -130,11 +130,11 @@ fn example(api: &Api, op: &Operation, body_required: bool, crate_ident: &str) ->
         inputs.push(format!("body: &{}", type_text(request::body_ty(api, body))));
         args.push("body".to_owned());
     }
+    let inputs = inputs.join(", ");
+    let call = format!("client.{}({})", op.fn_name, args.join(", "));
     format!(
-        "# Example\n\n```no_run\n# async fn example({}) -> Result<(), Box<dyn std::error::Error>> {{\nlet response = client.{}({}).send().await?;\n# let _ = response;\n# Ok(())\n# }}\n```",
-        inputs.join(", "),
-        op.fn_name,
-        args.join(", ")
+        "# Example\n\n```no_run\n# async fn example({inputs}) -> Result<(), Box<dyn std::error::Error>> {{\nlet response = {call}.send().await?;\n# let _ = response;\n# Ok(())\n# }}\n```{}",
+        super::pagination::doc_section(op, &inputs, &call)
     )
 }
 
@@ -293,6 +293,7 @@ fn operation(api: &Api, op: &Operation, gate: &[usize], shared_error: Option<&st
             }
         }
     };
+    let paginated = super::pagination::emit(api, op, success_ty, &error);
     let error_doc = docs::lines(&format!("Documented error responses of [`Client::{plain_fn}`]."));
     let error_def = match shared_error {
         Some(target) => {
@@ -363,6 +364,8 @@ fn operation(api: &Api, op: &Operation, gate: &[usize], shared_error: Option<&st
         }
 
         #methods
+
+        #paginated
 
         #error_def
 

@@ -139,8 +139,9 @@ mod runtime;
 mod auth;
 pub use runtime::{
     ApiError, BuildError, ByteStream, Client, ClientBuilder, DecodeError, Error,
-    InvalidRequest, Multipart, Nullable, Part, RequestOptions, Response, RetryPolicy,
-    SendFuture, TimeoutError, TransportError, UnexpectedResponse,
+    InvalidRequest, Items, Multipart, Nullable, Pages, PaginationError, Part,
+    RequestOptions, Response, RetryPolicy, SendFuture, TimeoutError, TransportError,
+    UnexpectedResponse,
 };
 #[cfg(feature = "sse")]
 pub use runtime::{EventStream, EventStreamError, ServerEvent};

@@ -129,8 +129,9 @@ events (feature `sse`, on by default for such APIs).
 mod runtime;
 pub use runtime::{
     ApiError, BuildError, ByteStream, Client, ClientBuilder, DecodeError, Error,
-    InvalidRequest, Multipart, Nullable, Part, RequestOptions, Response, RetryPolicy,
-    SendFuture, TimeoutError, TransportError, UnexpectedResponse,
+    InvalidRequest, Items, Multipart, Nullable, Pages, PaginationError, Part,
+    RequestOptions, Response, RetryPolicy, SendFuture, TimeoutError, TransportError,
+    UnexpectedResponse,
 };
 #[cfg(feature = "sse")]
 pub use runtime::{EventStream, EventStreamError, ServerEvent};

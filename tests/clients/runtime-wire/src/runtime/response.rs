@@ -51,6 +51,9 @@ impl<T> Response<T> {
     pub fn body(&self) -> &T {
         &self.body
     }
+    pub(crate) fn body_mut(&mut self) -> &mut T {
+        &mut self.body
+    }
     /// The decoded body, dropping status and headers.
     pub fn into_body(self) -> T {
         self.body
