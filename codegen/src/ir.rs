@@ -405,7 +405,11 @@ pub enum PageKind {
     /// Query parameter `param` is an item offset; `limit` the page size.
     Offset { param: String, limit: Option<String> },
     /// Query parameter `param` is a page number counting from `first`; `size` the page size.
-    Page { param: String, size: Option<String>, first: u64 },
+    Page {
+        param: String,
+        size: Option<String>,
+        first: u64,
+    },
     /// The `Link` response header's `rel="next"` URL.
     LinkHeader,
 }

@@ -19,9 +19,27 @@ pub enum Behaviour {
     Hang,
     /// Reads the request, promises 1000 bytes of body, sends 10, closes.
     TruncateBody,
+    /// The n-th request (from 0) gets the n-th of these responses, the last one repeated after;
+    /// `{base}` in a response is replaced by the server's URL.
+    Sequence(Arc<Sequence>),
+}
+
+/// The responses of [`Behaviour::Sequence`] and how many have been used.
+#[derive(Debug)]
+pub struct Sequence {
+    responses: Vec<String>,
+    next: AtomicUsize,
 }
 
 impl Behaviour {
+    /// Answers the requests in order with these complete responses (see [`Behaviour::Sequence`]).
+    pub fn sequence(responses: Vec<String>) -> Self {
+        Self::Sequence(Arc::new(Sequence {
+            responses,
+            next: AtomicUsize::new(0),
+        }))
+    }
+
     /// A complete `HTTP/1.1` response with a JSON body and `connection: close`.
     pub fn json(status_line: &str, body: &str) -> Self {
         Self::Respond(format!(
@@ -154,6 +172,19 @@ async fn serve(mut stream: TcpStream, behaviour: Behaviour, requests: Arc<Mutex<
         }
     }
     match behaviour {
+        Behaviour::Sequence(seq) => {
+            let n = seq.next.fetch_add(1, Ordering::SeqCst);
+            let raw = seq
+                .responses
+                .get(n)
+                .or(seq.responses.last())
+                .cloned()
+                .unwrap_or_default();
+            let base = stream.local_addr().map(|a| format!("http://{a}")).unwrap_or_default();
+            let raw = raw.replace("{base}", &base);
+            let _ = stream.write_all(raw.as_bytes()).await;
+            let _ = stream.shutdown().await;
+        }
         Behaviour::Respond(raw) => {
             let _ = stream.write_all(raw.as_bytes()).await;
             let _ = stream.shutdown().await;

@@ -46,7 +46,17 @@ const NEXT_FIELDS: &[&str] = &[
     "after",
 ];
 const OFFSET_PARAMS: &[&str] = &["offset", "skip"];
-const LIMIT_PARAMS: &[&str] = &["limit", "pagesize", "perpage", "size", "maxresults", "maxitems", "top", "take", "count"];
+const LIMIT_PARAMS: &[&str] = &[
+    "limit",
+    "pagesize",
+    "perpage",
+    "size",
+    "maxresults",
+    "maxitems",
+    "top",
+    "take",
+    "count",
+];
 const PAGE_PARAMS: &[&str] = &["page", "pagenumber", "pagenum", "pageindex"];
 /// Array fields that hold a page's items, when a page has several arrays.
 const ITEM_FIELDS: &[&str] = &[
@@ -77,7 +87,9 @@ fn spec_operation<'s>(spec: &'s OpenAPI, op: &Operation) -> Option<&'s openapiv3
     let ReferenceOr::Item(item) = spec.paths.paths.get(&op.path)? else {
         return None;
     };
-    item.iter().find(|(m, _)| m.eq_ignore_ascii_case(&op.method)).map(|(_, o)| o)
+    item.iter()
+        .find(|(m, _)| m.eq_ignore_ascii_case(&op.method))
+        .map(|(_, o)| o)
 }
 
 fn of_operation(
@@ -89,14 +101,19 @@ fn of_operation(
 ) -> Option<Pagination> {
     let body = page_body(op);
     for &name in EXTENSIONS {
-        let Some(value) = raw.extensions.get(name) else { continue };
+        let Some(value) = raw.extensions.get(name) else {
+            continue;
+        };
         let pointer = join(&op.origin, name);
         // `x-fern-pagination: true` uses the document's own `x-fern-pagination`.
         let value = match value {
             Value::Bool(true) => match spec.extensions.get(name) {
                 Some(v) => v,
                 None => {
-                    diags.warn(pointer, format!("`{name}: true` but the document sets no `{name}`; ignored"));
+                    diags.warn(
+                        pointer,
+                        format!("`{name}: true` but the document sets no `{name}`; ignored"),
+                    );
                     continue;
                 }
             },
@@ -108,7 +125,10 @@ fn of_operation(
             .and_then(|body| from_extension(api, op, body, name, value));
         match result {
             Ok(p) => return Some(p),
-            Err(why) => diags.warn(pointer, format!("`{name}` not honoured: {why}; no paginator generated from it")),
+            Err(why) => diags.warn(
+                pointer,
+                format!("`{name}` not honoured: {why}; no paginator generated from it"),
+            ),
         }
     }
     if op.method != "GET" {
@@ -162,12 +182,18 @@ fn of_operation(
         match find_next(api, body, &norm(&op.params[c].wire_name)) {
             Ok(next) => PageKind::Cursor { param: wire(c), next },
             Err(why) => {
-                looked(diags, format!("cursor parameter `{}`, but {why}", op.params[c].wire_name));
+                looked(
+                    diags,
+                    format!("cursor parameter `{}`, but {why}", op.params[c].wire_name),
+                );
                 return None;
             }
         }
     } else if let Some(o) = offset {
-        PageKind::Offset { param: wire(o), limit: size }
+        PageKind::Offset {
+            param: wire(o),
+            limit: size,
+        }
     } else if let Some(p) = page {
         PageKind::Page {
             param: wire(p),
@@ -186,12 +212,20 @@ fn of_operation(
 }
 
 fn first_page(op: &Operation, param: usize) -> u64 {
-    op.params[param].default.as_deref().and_then(|d| d.parse().ok()).unwrap_or(1)
+    op.params[param]
+        .default
+        .as_deref()
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(1)
 }
 
 /// The body type shared by all success responses, when they are JSON.
 fn page_body(op: &Operation) -> Option<&Ty> {
-    let mut bodies = op.responses.iter().filter(|r| op.is_success(r)).map(|r| r.body.as_ref());
+    let mut bodies = op
+        .responses
+        .iter()
+        .filter(|r| op.is_success(r))
+        .map(|r| r.body.as_ref());
     let first = bodies.next()??;
     let same = bodies.all(|b| b.is_some_and(|b| b.ty == first.ty && b.kind == BodyKind::Json));
     (same && first.kind == BodyKind::Json && !matches!(first.ty, Ty::Option(_))).then_some(&first.ty)
@@ -256,8 +290,10 @@ fn find_items(api: &Api, body: &Ty) -> Result<(Vec<FieldStep>, Ty), String> {
         [] => return Err("the success body has no array of items".to_owned()),
         [one] => *one,
         many => {
-            let named: Vec<&&crate::ir::Field> =
-                many.iter().filter(|f| ITEM_FIELDS.contains(&norm(&f.wire_name).as_str())).collect();
+            let named: Vec<&&crate::ir::Field> = many
+                .iter()
+                .filter(|f| ITEM_FIELDS.contains(&norm(&f.wire_name).as_str()))
+                .collect();
             match named.as_slice() {
                 [one] => **one,
                 _ => {
@@ -420,7 +456,11 @@ fn speakeasy(api: &Api, op: &Operation, body: &Ty, v: &Value) -> Result<Found, S
     let kind = match str_at(v, "type") {
         Some("cursor") => {
             let param = input("cursor")?.ok_or("no `cursor` input")?;
-            let next = next_at(api, body, str_at(&outputs, "nextCursor").ok_or("no `outputs.nextCursor`")?)?;
+            let next = next_at(
+                api,
+                body,
+                str_at(&outputs, "nextCursor").ok_or("no `outputs.nextCursor`")?,
+            )?;
             PageKind::Cursor { param, next }
         }
         Some("offsetLimit") => match (input("offset")?, input("page")?) {
@@ -429,7 +469,11 @@ fn speakeasy(api: &Api, op: &Operation, body: &Ty, v: &Value) -> Result<Found, S
                 limit: input("limit")?,
             },
             (None, Some(param)) => {
-                let first = op.params.iter().position(|p| p.wire_name == param).map_or(1, |i| first_page(op, i));
+                let first = op
+                    .params
+                    .iter()
+                    .position(|p| p.wire_name == param)
+                    .map_or(1, |i| first_page(op, i));
                 PageKind::Page {
                     param,
                     size: input("limit")?,
@@ -460,7 +504,11 @@ fn fern(api: &Api, op: &Operation, body: &Ty, v: &Value) -> Result<Found, String
                 limit: Some(request_param(op, s)?),
             },
             None => {
-                let first = op.params.iter().position(|p| p.wire_name == param).map_or(1, |i| first_page(op, i));
+                let first = op
+                    .params
+                    .iter()
+                    .position(|p| p.wire_name == param)
+                    .map_or(1, |i| first_page(op, i));
                 PageKind::Page {
                     param,
                     size: None,
@@ -483,7 +531,9 @@ fn own(api: &Api, op: &Operation, body: &Ty, v: &Value) -> Result<Found, String>
     let kind = if v.get("link").and_then(Value::as_bool) == Some(true) {
         PageKind::LinkHeader
     } else if let Some(cursor) = param("cursor")? {
-        let next = str_at(v, "next").or_else(|| str_at(v, "nextCursor")).ok_or("no `next`")?;
+        let next = str_at(v, "next")
+            .or_else(|| str_at(v, "nextCursor"))
+            .ok_or("no `next`")?;
         PageKind::Cursor {
             param: cursor,
             next: next_at(api, body, next)?,
@@ -494,7 +544,11 @@ fn own(api: &Api, op: &Operation, body: &Ty, v: &Value) -> Result<Found, String>
             limit: param("limit")?,
         }
     } else if let Some(p) = param("page")? {
-        let first = op.params.iter().position(|q| q.wire_name == p).map_or(1, |i| first_page(op, i));
+        let first = op
+            .params
+            .iter()
+            .position(|q| q.wire_name == p)
+            .map_or(1, |i| first_page(op, i));
         PageKind::Page {
             param: p,
             size: param("size")?.or(param("per_page")?),
