@@ -408,3 +408,57 @@ async fn nested_cursor_and_the_extensions() {
         ]
     );
 }
+
+#[tokio::test]
+async fn last_item_id_with_has_more() {
+    let server = RawServer::start(Behaviour::sequence(vec![
+        page("", &format!("{{\"data\":{},\"has_more\":true}}", things(&["a", "b"]))),
+        page("", &format!("{{\"data\":{},\"has_more\":false}}", things(&["c"]))),
+    ]))
+    .await;
+    let items: Vec<Thing> = client(&server)
+        .list_stripe_things()
+        .limit(2)
+        .into_stream()
+        .try_collect()
+        .await
+        .expect("pages");
+    assert_eq!(ids(&items), ["a", "b", "c"]);
+    assert_eq!(
+        server.request_lines(),
+        [
+            "GET /stripe-things?limit=2 HTTP/1.1",
+            "GET /stripe-things?limit=2&starting_after=b HTTP/1.1"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn next_url_in_the_body_is_followed() {
+    let server = RawServer::start(Behaviour::sequence(vec![
+        page(
+            "",
+            &format!(
+                "{{\"things\":{},\"next_page_uri\":\"/url-things?PageSize=1&PageToken=p2\"}}",
+                things(&["a"])
+            ),
+        ),
+        page("", &format!("{{\"things\":{},\"next_page_uri\":null}}", things(&["b"]))),
+    ]))
+    .await;
+    let items: Vec<Thing> = client(&server)
+        .list_url_things()
+        .page_size(1)
+        .into_stream()
+        .try_collect()
+        .await
+        .expect("pages");
+    assert_eq!(ids(&items), ["a", "b"]);
+    assert_eq!(
+        server.request_lines(),
+        [
+            "GET /url-things?PageSize=1 HTTP/1.1",
+            "GET /url-things?PageSize=1&PageToken=p2 HTTP/1.1"
+        ]
+    );
+}

@@ -396,12 +396,21 @@ pub struct Pagination {
     /// The extension that declared it (`x-speakeasy-pagination`, ...), `None` when detected
     /// from the parameter and field names.
     pub extension: Option<String>,
+    /// A boolean field (`has_more`) whose `false` says there is no next page.
+    pub has_more: Option<FieldStep>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum PageKind {
-    /// The next cursor is read from the page (`next`) and sent in query parameter `param`.
-    Cursor { param: String, next: Vec<FieldStep> },
+    /// The next cursor is read from the page (`next`) and sent in query parameter `param`. With
+    /// `from_last_item`, `next` is a field of the page's last item (Stripe's `starting_after`).
+    Cursor {
+        param: String,
+        next: Vec<FieldStep>,
+        from_last_item: bool,
+    },
+    /// The page carries the next page's URL (`next`), followed like a `Link` header.
+    NextUrl { next: Vec<FieldStep> },
     /// Query parameter `param` is an item offset; `limit` the page size.
     Offset { param: String, limit: Option<String> },
     /// Query parameter `param` is a page number counting from `first`; `size` the page size.
@@ -419,6 +428,7 @@ impl PageKind {
     pub fn label(&self) -> &'static str {
         match self {
             PageKind::Cursor { .. } => "cursor",
+            PageKind::NextUrl { .. } => "next URL",
             PageKind::Offset { .. } => "offset",
             PageKind::Page { .. } => "page",
             PageKind::LinkHeader => "link",

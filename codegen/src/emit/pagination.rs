@@ -26,6 +26,7 @@ pub fn emit(api: &Api, op: &Operation, page_ty: &TokenStream, error: &Ident) -> 
             quote!(runtime::Paging::Page { page: #param, size: #size, first: #first })
         }
         PageKind::LinkHeader => quote!(runtime::Paging::Link),
+        PageKind::NextUrl { .. } => quote!(runtime::Paging::NextUrl),
     };
     let items = match p.items.split_last() {
         None => quote!(|page| Some(page)),
@@ -39,12 +40,47 @@ pub fn emit(api: &Api, op: &Operation, page_ty: &TokenStream, error: &Ident) -> 
             }
         }
     };
-    let next = match &p.kind {
-        PageKind::Cursor { next, .. } => {
-            let path = path(next, quote!(as_ref));
-            quote!(|page| Some(page #path.to_string()))
+    let value = match &p.kind {
+        PageKind::Cursor {
+            next,
+            from_last_item: true,
+            ..
+        } => {
+            // The last item of the items array, then the cursor field inside it.
+            let (last, init) = match p.items.split_last() {
+                None => (quote!(), quote!()),
+                Some((l, init)) => {
+                    let name = ident(&l.name);
+                    let unwrap = if l.optional { quote!(.as_ref()?) } else { quote!() };
+                    (quote!(.#name #unwrap), path(init, quote!(as_ref)))
+                }
+            };
+            let field = path(next, quote!(as_ref));
+            Some(quote!(page #init #last.last()? #field.to_string()))
         }
-        _ => quote!(|_| None),
+        PageKind::Cursor { next, .. } | PageKind::NextUrl { next } => {
+            let path = path(next, quote!(as_ref));
+            Some(quote!(page #path.to_string()))
+        }
+        _ => None,
+    };
+    let next = match (value, &p.has_more) {
+        (None, _) => quote!(|_| None),
+        (Some(v), None) => quote!(|page| Some(#v)),
+        (Some(v), Some(more)) => {
+            let name = ident(&more.name);
+            let stop = if more.optional {
+                quote!(page.#name == Some(false))
+            } else {
+                quote!(!page.#name)
+            };
+            quote!(|page| {
+                if #stop {
+                    return None;
+                }
+                Some(#v)
+            })
+        }
     };
     quote! {
         runtime::paginated!(#builder, #page_ty, #item, #error, #paging, #items, #next);
@@ -79,13 +115,26 @@ pub fn doc_section(op: &Operation, inputs: &str, call: &str) -> String {
     };
     let code = |s: &str| s.replace('`', "'");
     let how = match &p.kind {
-        PageKind::Cursor { param, next } => {
+        PageKind::Cursor {
+            param,
+            next,
+            from_last_item,
+        } => {
             let field: Vec<&str> = next.iter().map(|s| s.wire_name.as_str()).collect();
             format!(
-                "each page's `{}` is sent as `{}` for the next one",
+                "{} `{}` is sent as `{}` for the next one",
+                if *from_last_item {
+                    "the last item's"
+                } else {
+                    "each page's"
+                },
                 code(&field.join(".")),
                 code(param)
             )
+        }
+        PageKind::NextUrl { next } => {
+            let field: Vec<&str> = next.iter().map(|s| s.wire_name.as_str()).collect();
+            format!("the URL in each page's `{}` is followed", code(&field.join(".")))
         }
         PageKind::Offset { param, .. } => format!("`{}` advances by the number of items received", code(param)),
         PageKind::Page { param, .. } => format!("`{}` counts up by one", code(param)),

@@ -44,7 +44,14 @@ const NEXT_FIELDS: &[&str] = &[
     "nextmarker",
     "endcursor",
     "after",
+    "lastid",
 ];
+/// Body fields that carry the next page's URL (`next` itself only with `format: uri`).
+const NEXT_URL_FIELDS: &[&str] = &["nextpageuri", "nextpageurl", "nexturl", "nexturi", "nextlink", "next"];
+/// Boolean body fields that say whether there is a next page.
+const HAS_MORE_FIELDS: &[&str] = &["hasmore", "hasnextpage", "hasnext", "more"];
+/// Cursor parameters whose value is the last item's id, when the page names no next cursor.
+const AFTER_ITEM_PARAMS: &[&str] = &["after", "startingafter"];
 const OFFSET_PARAMS: &[&str] = &["offset", "skip"];
 const LIMIT_PARAMS: &[&str] = &[
     "limit",
@@ -176,19 +183,36 @@ fn of_operation(
     };
     let wire = |i: usize| op.params[i].wire_name.clone();
     let size = find(LIMIT_PARAMS, true).map(wire);
+    let has_more = find_has_more(api, body);
+    let next_url = find_next_url(api, body);
     let kind = if link {
         PageKind::LinkHeader
     } else if let Some(c) = cursor {
-        match find_next(api, body, &norm(&op.params[c].wire_name)) {
-            Ok(next) => PageKind::Cursor { param: wire(c), next },
-            Err(why) => {
-                looked(
-                    diags,
-                    format!("cursor parameter `{}`, but {why}", op.params[c].wire_name),
-                );
-                return None;
-            }
+        let name = norm(&op.params[c].wire_name);
+        match find_next(api, body, &name) {
+            Ok(next) => PageKind::Cursor {
+                param: wire(c),
+                next,
+                from_last_item: false,
+            },
+            Err(why) => match (last_item_id(api, &item_ty), &has_more, &next_url) {
+                (Some(id), Some(_), _) if AFTER_ITEM_PARAMS.contains(&name.as_str()) => PageKind::Cursor {
+                    param: wire(c),
+                    next: vec![id],
+                    from_last_item: true,
+                },
+                (_, _, Some(url)) => PageKind::NextUrl { next: url.clone() },
+                _ => {
+                    looked(
+                        diags,
+                        format!("cursor parameter `{}`, but {why}", op.params[c].wire_name),
+                    );
+                    return None;
+                }
+            },
         }
+    } else if let Some(url) = next_url {
+        PageKind::NextUrl { next: url }
     } else if let Some(o) = offset {
         PageKind::Offset {
             param: wire(o),
@@ -203,12 +227,75 @@ fn of_operation(
     } else {
         return None;
     };
+    let has_more = has_more.filter(|_| matches!(kind, PageKind::Cursor { .. }));
     Some(Pagination {
         kind,
         items,
         item_ty,
         extension: None,
+        has_more,
     })
+}
+
+/// A top-level boolean `has_more`-like field.
+fn find_has_more(api: &Api, body: &Ty) -> Option<FieldStep> {
+    let fields = fields_of(api, body)?;
+    let mut found = fields
+        .iter()
+        .filter(|f| HAS_MORE_FIELDS.contains(&norm(&f.wire_name).as_str()))
+        .filter(|f| matches!(resolve_alias(api, &f.ty), Ty::Bool));
+    match (found.next(), found.next()) {
+        (Some(f), None) => step(f),
+        _ => None,
+    }
+}
+
+/// The `id` field of an item (string or integer).
+fn last_item_id(api: &Api, item: &Ty) -> Option<FieldStep> {
+    let f = fields_of(api, item)?.iter().find(|f| f.wire_name == "id")?;
+    matches!(resolve_alias(api, &f.ty), Ty::String | Ty::Int(_))
+        .then(|| step(f))
+        .flatten()
+}
+
+/// A field (top level, else one level down) with the next page's URL.
+fn find_next_url(api: &Api, body: &Ty) -> Option<Vec<FieldStep>> {
+    let is_url = |f: &crate::ir::Field| {
+        let n = norm(&f.wire_name);
+        let uri = f
+            .constraints
+            .as_ref()
+            .and_then(|c| c.format.as_deref())
+            .is_some_and(|fmt| fmt == "uri" || fmt == "url" || fmt == "uri-reference");
+        matches!(resolve_alias(api, &f.ty), Ty::String)
+            && step(f).is_some()
+            && (n != "next" || uri)
+            && NEXT_URL_FIELDS.contains(&n.as_str())
+    };
+    let fields = fields_of(api, body)?;
+    let mut found: Vec<Vec<FieldStep>> = fields
+        .iter()
+        .filter(|f| is_url(f))
+        .filter_map(step)
+        .map(|s| vec![s])
+        .collect();
+    if found.is_empty() {
+        for f in fields {
+            if let (Some(inner), Some(outer)) = (fields_of(api, &f.ty), step(f)) {
+                found.extend(
+                    inner
+                        .iter()
+                        .filter(|g| is_url(g))
+                        .filter_map(step)
+                        .map(|s| vec![outer.clone(), s]),
+                );
+            }
+        }
+    }
+    match found.len() {
+        1 => found.pop(),
+        _ => None,
+    }
 }
 
 fn first_page(op: &Operation, param: usize) -> u64 {
@@ -342,7 +429,7 @@ fn find_next(api: &Api, body: &Ty, param: &str) -> Result<Vec<FieldStep>, String
             }
         }
     }
-    candidates.sort_by_key(|(depth, score, _)| (*depth, *score));
+    candidates.sort_by_key(|(depth, score, _)| (*score, *depth));
     match candidates.as_slice() {
         [] => Err("no next-cursor field in the response body".to_owned()),
         [(d, s, path), rest @ ..] => {
@@ -431,6 +518,7 @@ fn from_extension(api: &Api, op: &Operation, body: &Ty, name: &str, v: &Value) -
         items: items.0,
         item_ty: items.1,
         extension: Some(name.to_owned()),
+        has_more: None,
     })
 }
 
@@ -461,7 +549,11 @@ fn speakeasy(api: &Api, op: &Operation, body: &Ty, v: &Value) -> Result<Found, S
                 body,
                 str_at(&outputs, "nextCursor").ok_or("no `outputs.nextCursor`")?,
             )?;
-            PageKind::Cursor { param, next }
+            PageKind::Cursor {
+                param,
+                next,
+                from_last_item: false,
+            }
         }
         Some("offsetLimit") => match (input("offset")?, input("page")?) {
             (Some(param), _) => PageKind::Offset {
@@ -495,7 +587,11 @@ fn fern(api: &Api, op: &Operation, body: &Ty, v: &Value) -> Result<Found, String
     let kind = if let Some(c) = str_at(v, "cursor") {
         let param = request_param(op, c)?;
         let next = next_at(api, body, str_at(v, "next_cursor").ok_or("no `next_cursor`")?)?;
-        PageKind::Cursor { param, next }
+        PageKind::Cursor {
+            param,
+            next,
+            from_last_item: false,
+        }
     } else if let Some(o) = str_at(v, "offset") {
         let param = request_param(op, o)?;
         match str_at(v, "step") {
@@ -537,6 +633,7 @@ fn own(api: &Api, op: &Operation, body: &Ty, v: &Value) -> Result<Found, String>
         PageKind::Cursor {
             param: cursor,
             next: next_at(api, body, next)?,
+            from_last_item: false,
         }
     } else if let Some(offset) = param("offset")? {
         PageKind::Offset {

@@ -810,6 +810,198 @@ impl runtime::Operation for ListSpeakeasyUrls<'_> {
 /// Documented error responses of [`Client::list_speakeasy_urls`].
 pub type ListSpeakeasyUrlsError = NoDocumentedError;
 impl Client {
+    /// Stripe-style `starting_after` (the last item's `id`) and `has_more`.
+    ///
+    /// `GET /stripe-things`
+    ///
+    /// # Responses
+    ///
+    /// 200: A page of things.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pagination_fixture::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.list_stripe_things().send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Pagination
+    ///
+    /// This operation pages: the last item's `id` is sent as `starting_after` for the next one. `.into_stream()` yields every item of every page, `.into_pages()` every page as a `Response`; both end with an error (`Error::Pagination`) if the server repeats a page.
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pagination_fixture::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use futures_util::TryStreamExt;
+    ///
+    /// let mut items = client.list_stripe_things().into_stream();
+    /// while let Some(item) = items.try_next().await? {
+    ///     # let _ = item;
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_stripe_things<'a>(&'a self) -> ListStripeThings<'a> {
+        ListStripeThings {
+            client: self,
+            starting_after: None,
+            limit: None,
+            options: RequestOptions::default(),
+        }
+    }
+}
+/// Request builder for [`Client::list_stripe_things`]: set optional parameters, then `.send().await` (or `.await` it).
+#[must_use = "a request builder does nothing until it is sent"]
+#[derive(Debug)]
+pub struct ListStripeThings<'a> {
+    client: &'a Client,
+    starting_after: Option<String>,
+    limit: Option<i64>,
+    options: RequestOptions,
+}
+runtime::operation!(
+    ListStripeThings, crate ::types::ListStripeThingsResponse, ListStripeThingsError
+);
+impl runtime::Operation for ListStripeThings<'_> {
+    type Output = crate::types::ListStripeThingsResponse;
+    type Error = ListStripeThingsError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
+        let mut req = ApiRequest::new(::reqwest::Method::GET, "/stripe-things");
+        req.push_path("/stripe-things");
+        req.query_param(
+            "starting_after",
+            &self.starting_after,
+            runtime::Style::Form,
+            true,
+        );
+        req.query_param("limit", &self.limit, runtime::Style::Form, true);
+        (req, self.options)
+    }
+    #[inline]
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
+        match resp.status().as_u16() {
+            200 => resp.json(),
+            _ => Err(ListStripeThingsError::from_response(resp)),
+        }
+    }
+}
+impl<'a> ListStripeThings<'a> {
+    /// `starting_after` (query parameter).
+    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
+        self.starting_after = Some(value.into());
+        self
+    }
+    /// `limit` (query parameter).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+}
+runtime::paginated!(
+    ListStripeThings, crate ::types::ListStripeThingsResponse, crate ::types::Thing,
+    ListStripeThingsError, runtime::Paging::Cursor("starting_after"), | page | Some(& mut
+    page.data), | page | { if ! page.has_more { return None; } Some(page.data.last() ?
+    .id.to_string()) }
+);
+/// Documented error responses of [`Client::list_stripe_things`].
+pub type ListStripeThingsError = NoDocumentedError;
+impl Client {
+    /// Twilio-style `next_page_uri` in the body, next to a `PageToken` parameter.
+    ///
+    /// `GET /url-things`
+    ///
+    /// # Responses
+    ///
+    /// 200: A page of things.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pagination_fixture::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.list_url_things().send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Pagination
+    ///
+    /// This operation pages: the URL in each page's `next_page_uri` is followed. `.into_stream()` yields every item of every page, `.into_pages()` every page as a `Response`; both end with an error (`Error::Pagination`) if the server repeats a page.
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pagination_fixture::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use futures_util::TryStreamExt;
+    ///
+    /// let mut items = client.list_url_things().into_stream();
+    /// while let Some(item) = items.try_next().await? {
+    ///     # let _ = item;
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_url_things<'a>(&'a self) -> ListUrlThings<'a> {
+        ListUrlThings {
+            client: self,
+            page_token: None,
+            page_size: None,
+            options: RequestOptions::default(),
+        }
+    }
+}
+/// Request builder for [`Client::list_url_things`]: set optional parameters, then `.send().await` (or `.await` it).
+#[must_use = "a request builder does nothing until it is sent"]
+#[derive(Debug)]
+pub struct ListUrlThings<'a> {
+    client: &'a Client,
+    page_token: Option<String>,
+    page_size: Option<i64>,
+    options: RequestOptions,
+}
+runtime::operation!(
+    ListUrlThings, crate ::types::ListUrlThingsResponse, ListUrlThingsError
+);
+impl runtime::Operation for ListUrlThings<'_> {
+    type Output = crate::types::ListUrlThingsResponse;
+    type Error = ListUrlThingsError;
+    #[inline]
+    fn into_parts(self) -> (ApiRequest, RequestOptions) {
+        let mut req = ApiRequest::new(::reqwest::Method::GET, "/url-things");
+        req.push_path("/url-things");
+        req.query_param("PageToken", &self.page_token, runtime::Style::Form, true);
+        req.query_param("PageSize", &self.page_size, runtime::Style::Form, true);
+        (req, self.options)
+    }
+    #[inline]
+    fn decode(resp: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>> {
+        match resp.status().as_u16() {
+            200 => resp.json(),
+            _ => Err(ListUrlThingsError::from_response(resp)),
+        }
+    }
+}
+impl<'a> ListUrlThings<'a> {
+    /// `PageToken` (query parameter).
+    pub fn page_token(mut self, value: impl Into<String>) -> Self {
+        self.page_token = Some(value.into());
+        self
+    }
+    /// `PageSize` (query parameter).
+    pub fn page_size(mut self, value: i64) -> Self {
+        self.page_size = Some(value);
+        self
+    }
+}
+runtime::paginated!(
+    ListUrlThings, crate ::types::ListUrlThingsResponse, crate ::types::Thing,
+    ListUrlThingsError, runtime::Paging::NextUrl, | page | page.things.as_mut(), | page |
+    Some(page.next_page_uri.as_ref() ? .to_string())
+);
+/// Documented error responses of [`Client::list_url_things`].
+pub type ListUrlThingsError = NoDocumentedError;
+impl Client {
     /// A cursor parameter but no next-cursor field; noted, not paginated.
     ///
     /// `GET /no-next`
@@ -997,7 +1189,7 @@ impl<'a> SearchThings<'a> {
 }
 /// Documented error responses of [`Client::search_things`].
 pub type SearchThingsError = NoDocumentedError;
-/// Documented error responses shared by 11 operations: [`Client::list_offset_things`], [`Client::list_paged_things`], [`Client::list_linked_things`], [`Client::list_nested_things`], [`Client::list_custom_things`], [`Client::list_fern_things`], [`Client::list_speakeasy_things`], [`Client::list_speakeasy_urls`], and 3 more.
+/// Documented error responses shared by 13 operations: [`Client::list_offset_things`], [`Client::list_paged_things`], [`Client::list_linked_things`], [`Client::list_nested_things`], [`Client::list_custom_things`], [`Client::list_fern_things`], [`Client::list_speakeasy_things`], [`Client::list_speakeasy_urls`], and 5 more.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {

@@ -211,6 +211,52 @@ pub struct ListSpeakeasyUrlsResponse {
 crate::runtime::de::deserialize_struct!(
     ListSpeakeasyUrlsResponse, "ListSpeakeasyUrlsResponse", [0 next "next" option]
 );
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
+pub struct ListStripeThingsResponse {
+    pub data: Vec<Thing>,
+    pub has_more: bool,
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub url: Option<String>,
+}
+impl ListStripeThingsResponse {
+    /// Creates a value from the required fields; the others start absent or at the spec's defaults.
+    pub fn new(
+        data: impl IntoIterator<Item = impl Into<Thing>>,
+        has_more: bool,
+    ) -> Self {
+        Self {
+            data: data.into_iter().map(Into::into).collect(),
+            has_more,
+            url: None,
+        }
+    }
+}
+crate::runtime::de::deserialize_struct!(
+    ListStripeThingsResponse, "ListStripeThingsResponse", [0 data "data" required, 1
+    has_more "has_more" required, 2 url "url" option]
+);
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
+pub struct ListUrlThingsResponse {
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub things: Option<Vec<Thing>>,
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub next_page_uri: Option<String>,
+}
+crate::runtime::de::deserialize_struct!(
+    ListUrlThingsResponse, "ListUrlThingsResponse", [0 things "things" option, 1
+    next_page_uri "next_page_uri" option]
+);
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
 pub struct ListNoNextResponse {

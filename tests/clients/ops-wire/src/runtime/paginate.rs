@@ -48,6 +48,8 @@ pub(crate) enum Paging {
     },
     /// The `Link: <url>; rel="next"` response header names the next page.
     Link,
+    /// The page body names the next page's URL (read like a cursor).
+    NextUrl,
 }
 
 /// A paginated operation whose stream repeated itself: the server handed out
@@ -211,6 +213,12 @@ impl<'a, T, I, E> Pages<'a, T, I, E> {
                 return match next_link(page.headers()) {
                     None => State::Done,
                     Some(link) => self.follow(&link),
+                };
+            }
+            Paging::NextUrl => {
+                return match (self.next_cursor)(page.body()) {
+                    Some(url) if !url.is_empty() => self.follow(&url),
+                    _ => State::Done,
                 };
             }
         };
