@@ -462,3 +462,33 @@ async fn next_url_in_the_body_is_followed() {
         ]
     );
 }
+
+#[test]
+fn ambiguous_list_operations_are_noted_for_the_report() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let spec = root.join("tests/fixtures/pagination-31.yaml");
+    let out = codegen::generate(&codegen::Config::new(&spec, "pagination-31.yaml", "fixture")).expect("generates");
+    let notes: Vec<String> = out
+        .notes
+        .iter()
+        .filter(|n| n.approx == Some(codegen::Approx::Pagination))
+        .map(|n| format!("{}: {}", n.location.pointer, n.message))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "/paths/~1no-next/get: looks paginated but no paginator was generated: cursor parameter `cursor`, but no \
+             next-cursor field in the response body",
+            "/paths/~1two-arrays/get: looks paginated but no paginator was generated: several candidate item arrays \
+             (`things`, `others`)",
+        ]
+    );
+    let warnings: Vec<String> = out.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(
+        warnings,
+        [
+            "warning: pagination-31.yaml#/paths/~1speakeasy-urls/get/x-speakeasy-pagination: `x-speakeasy-pagination` \
+          not honoured: type `url` is not supported; no paginator generated from it"
+        ]
+    );
+}

@@ -140,6 +140,10 @@ pub fn doc_section(op: &Operation, inputs: &str, call: &str) -> String {
         PageKind::Page { param, .. } => format!("`{}` counts up by one", code(param)),
         PageKind::LinkHeader => "the `Link` header's `rel=\"next\"` URL is followed".to_owned(),
     };
+    let how = match &p.has_more {
+        Some(more) => format!("{how}, until `{}` is false", code(&more.wire_name)),
+        None => how,
+    };
     let source = match &p.extension {
         Some(e) => format!(" (declared by `{e}`)"),
         None => String::new(),

@@ -540,6 +540,11 @@ fn speakeasy(api: &Api, op: &Operation, body: &Ty, v: &Value) -> Result<Found, S
         }
     };
     let outputs = v.get("outputs").cloned().unwrap_or(Value::Null);
+    match str_at(v, "type") {
+        Some("cursor" | "offsetLimit") => {}
+        Some(other) => return Err(format!("type `{other}` is not supported")),
+        None => return Err("no `type`".to_owned()),
+    }
     let items = items_at(api, body, str_at(&outputs, "results"))?;
     let kind = match str_at(v, "type") {
         Some("cursor") => {

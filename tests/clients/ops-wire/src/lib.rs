@@ -121,6 +121,30 @@ while let Some(chunk) = stream.next().await {
 Operations with `text/event-stream` responses have `.send_events()`, a stream of typed server-sent
 events (feature `sse`, on by default for such APIs).
 
+## Pagination
+
+List operations that page (a cursor, offset or page-number parameter, a `Link` header or a
+next-page URL, found in the spec or declared with `x-pagination`, `x-fern-pagination` or
+`x-speakeasy-pagination`) also have `.into_stream()`, every item of every page, and
+`.into_pages()`, every page as a [`Response`]. Pages are fetched as the stream is read, each with
+the builder's parameters, per-call options and retries; the operation's docs say how it pages.
+
+```no_run
+# async fn all<T: Send, I, E: std::fmt::Debug + Send + 'static>(items: ops_wire::Items<'_, T, I, E>) -> Result<Vec<I>, ops_wire::Error<E>> {
+use futures_util::TryStreamExt as _;
+match items.try_collect().await {
+    Err(ops_wire::Error::Pagination(e)) => {
+        eprintln!("stopped: page {} repeated an earlier cursor", e.page());
+        Ok(Vec::new())
+    }
+    other => other,
+}
+# }
+```
+
+A server that hands out a cursor (or next link) twice ends the stream with
+`Error::Pagination` instead of looping; a next link to another host is not followed.
+
 ## Cargo features
 
 - `serde-all`: `Serialize` and `Deserialize` on every type. Without it, a type that is only sent

@@ -830,7 +830,7 @@ impl Client {
     ///
     /// # Pagination
     ///
-    /// This operation pages: the last item's `id` is sent as `starting_after` for the next one. `.into_stream()` yields every item of every page, `.into_pages()` every page as a `Response`; both end with an error (`Error::Pagination`) if the server repeats a page.
+    /// This operation pages: the last item's `id` is sent as `starting_after` for the next one, until `has_more` is false. `.into_stream()` yields every item of every page, `.into_pages()` every page as a `Response`; both end with an error (`Error::Pagination`) if the server repeats a page.
     ///
     /// ```no_run
     /// # async fn example(client: &pagination_fixture::Client) -> Result<(), Box<dyn std::error::Error>> {
