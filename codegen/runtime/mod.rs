@@ -10,9 +10,9 @@
 //! pub use runtime::{
 //!     ApiError, AsyncProvider, BuildError, ByteStream, Client, ClientBuilder, CredentialError,
 //!     CredentialFuture, CredentialProvider, DecodeError, Error, ErrorHeaders, FilePart, Hook,
-//!     InvalidRequest, JsonStream, JsonStreamError, Multipart, Nullable, Part, RequestOptions,
-//!     Response, ResponseInfo, RetryPolicy, SendFuture, TimeoutError, TransportError,
-//!     UnexpectedResponse,
+//!     InvalidRequest, Items, JsonStream, JsonStreamError, Multipart, Nullable, Pages,
+//!     PaginationError, Part, RequestOptions, Response, ResponseInfo, RetryPolicy, SendFuture,
+//!     TimeoutError, TransportError, UnexpectedResponse,
 //! };
 //! ```
 //!
@@ -35,6 +35,7 @@ mod file;
 mod headers;
 mod nullable;
 mod operation;
+mod paginate;
 mod provider;
 mod request;
 mod response;
@@ -80,6 +81,9 @@ pub use response::{ByteStream, Response};
 #[allow(unused_imports)]
 pub(crate) use response::{RawResponse, StreamingResponse};
 pub use retry::RetryPolicy;
+pub use paginate::{Items, Pages, PaginationError};
+#[allow(unused_imports)]
+pub(crate) use paginate::{paginated, Paging};
 #[cfg(feature = "sse")]
 pub use sse::{EventStream, EventStreamError, ServerEvent};
 #[allow(unused_imports)]

@@ -96,6 +96,8 @@ pub enum Approx {
     SkippedCallback,
     /// Any other construct that was skipped or simplified.
     Simplified,
+    /// A list operation that looks paginated but gets no paginator (ambiguous or incomplete).
+    Pagination,
 }
 
 impl Approx {
@@ -106,6 +108,7 @@ impl Approx {
             Approx::JsonValue => "`serde_json::Value` fallback",
             Approx::SkippedCallback => "skipped callback",
             Approx::Simplified => "simplified",
+            Approx::Pagination => "pagination not detected",
         }
     }
 }

@@ -387,6 +387,70 @@ pub struct Operation {
     /// The operation's tags, trimmed, duplicates and empty ones left out.
     pub tags: Vec<String>,
     pub origin: String,
+    /// How the list operation pages, when it does (see `lower::pagination`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<Pagination>,
+}
+
+/// A paginated list operation: how the next page is asked for, and where the items are.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Pagination {
+    pub kind: PageKind,
+    /// The fields from the success body down to the items array; empty: the body is the array.
+    pub items: Vec<FieldStep>,
+    /// The type of one item.
+    pub item_ty: Ty,
+    /// The extension that declared it (`x-speakeasy-pagination`, ...), `None` when detected
+    /// from the parameter and field names.
+    pub extension: Option<String>,
+    /// A boolean field (`has_more`) whose `false` says there is no next page.
+    pub has_more: Option<FieldStep>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum PageKind {
+    /// The next cursor is read from the page (`next`) and sent in query parameter `param`. With
+    /// `from_last_item`, `next` is a field of the page's last item (Stripe's `starting_after`).
+    Cursor {
+        param: String,
+        next: Vec<FieldStep>,
+        from_last_item: bool,
+    },
+    /// The page carries the next page's URL (`next`), followed like a `Link` header.
+    NextUrl { next: Vec<FieldStep> },
+    /// Query parameter `param` is an item offset; `limit` the page size.
+    Offset { param: String, limit: Option<String> },
+    /// Query parameter `param` is a page number counting from `first`; `size` the page size.
+    Page {
+        param: String,
+        size: Option<String>,
+        first: u64,
+    },
+    /// The `Link` response header's `rel="next"` URL.
+    LinkHeader,
+}
+
+impl PageKind {
+    /// The name used in reports and docs.
+    pub fn label(&self) -> &'static str {
+        match self {
+            PageKind::Cursor { .. } => "cursor",
+            PageKind::NextUrl { .. } => "next URL",
+            PageKind::Offset { .. } => "offset",
+            PageKind::Page { .. } => "page",
+            PageKind::LinkHeader => "link",
+        }
+    }
+}
+
+/// One struct field on the way to a value inside a page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldStep {
+    /// The Rust field name.
+    pub name: String,
+    pub wire_name: String,
+    /// The field is an `Option`.
+    pub optional: bool,
 }
 
 impl Operation {

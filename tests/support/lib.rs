@@ -26,6 +26,9 @@ pub enum Behaviour {
     Chunked(Chunked),
     /// The n-th connection (from 0) behaves as the n-th item, later ones as the last.
     Sequence(Vec<Behaviour>),
+    /// The n-th request (from 0) gets the n-th of these responses, the last one repeated after;
+    /// `{base}` in a response is replaced by the server's URL.
+    Replies(Arc<Replies>),
 }
 
 /// See [`Behaviour::Chunked`].
@@ -58,7 +61,22 @@ async fn write_chunk(stream: &mut TcpStream, chunk: &[u8]) {
     let _ = stream.flush().await;
 }
 
+/// The responses of [`Behaviour::Replies`] and how many have been used.
+#[derive(Debug)]
+pub struct Replies {
+    responses: Vec<String>,
+    next: AtomicUsize,
+}
+
 impl Behaviour {
+    /// Answers the requests in order with these complete responses (see [`Behaviour::Replies`]).
+    pub fn replies(responses: Vec<String>) -> Self {
+        Self::Replies(Arc::new(Replies {
+            responses,
+            next: AtomicUsize::new(0),
+        }))
+    }
+
     /// A complete `HTTP/1.1` response with a JSON body and `connection: close`.
     pub fn json(status_line: &str, body: &str) -> Self {
         Self::Respond(format!(
@@ -198,6 +216,19 @@ async fn serve(mut stream: TcpStream, behaviour: Behaviour, requests: Arc<Mutex<
         }
     }
     match behaviour {
+        Behaviour::Replies(seq) => {
+            let n = seq.next.fetch_add(1, Ordering::SeqCst);
+            let raw = seq
+                .responses
+                .get(n)
+                .or(seq.responses.last())
+                .cloned()
+                .unwrap_or_default();
+            let base = stream.local_addr().map(|a| format!("http://{a}")).unwrap_or_default();
+            let raw = raw.replace("{base}", &base);
+            let _ = stream.write_all(raw.as_bytes()).await;
+            let _ = stream.shutdown().await;
+        }
         Behaviour::Respond(raw) => {
             let _ = stream.write_all(raw.as_bytes()).await;
             let _ = stream.shutdown().await;

@@ -11,6 +11,7 @@ use clap::Args;
 
 use crate::features;
 use crate::gen::repo_root;
+use crate::paging::{self, Paging};
 
 #[derive(Args)]
 pub struct CorpusArgs {
@@ -53,6 +54,7 @@ struct Row {
     rust_warnings: usize,
     /// The number of tag features, and the builds with one tag's feature (or none).
     tag_features: Option<(usize, Vec<TagBuild>)>,
+    paging: Paging,
 }
 
 /// A build with tag features off but one: the `--features` value and the verdict.
@@ -126,10 +128,12 @@ pub fn run(args: CorpusArgs) -> anyhow::Result<ExitCode> {
             compiled: None,
             rust_warnings: 0,
             tag_features: None,
+            paging: Paging::default(),
         };
         match result {
             Ok(out) => {
                 row.warnings = out.warnings.len();
+                row.paging = Paging::of(&out);
                 row.lines = out
                     .files
                     .iter()
@@ -159,6 +163,8 @@ pub fn run(args: CorpusArgs) -> anyhow::Result<ExitCode> {
     }
     let table = render(&rows, !args.no_build);
     print!("{table}");
+    let paging_table = paging::render(rows.iter().map(|r| (r.name.as_str(), &r.paging)));
+    print!("\n{paging_table}");
     let failed = rows
         .iter()
         .filter(|r| {
@@ -182,7 +188,10 @@ pub fn run(args: CorpusArgs) -> anyhow::Result<ExitCode> {
              built together (debug, dependencies shared), then each crate with cargo features per operation tag again with \
              the tags off and with single tags (`--tag-features`; by default its first and its last tag). A spec passes when \
              it generates and every build compiles with zero warnings (read from cargo's JSON compiler messages). \
-             Generation time is wall-clock for the whole in-memory pipeline on the machine described in BENCHMARKS.md.\n\n{table}\n{summary}\n",
+             Generation time is wall-clock for the whole in-memory pipeline on the machine described in BENCHMARKS.md.\n\n{table}\n{summary}\n\n\
+             ## Pagination\n\nList operations that got `into_stream()`/`into_pages()`, by shape (see the README's \
+             \"Pagination\" section), and those that looked paginated but were left out (listed by `cargo xtask gen \
+             --report`). Specs with neither are not listed.\n\n{paging_table}",
             args.write.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
             args.dir.display()
         );

@@ -5,6 +5,7 @@ mod contract;
 mod corpus;
 mod features;
 mod gen;
+mod paging;
 
 use clap::{Parser, Subcommand};
 

@@ -66,11 +66,29 @@ pub fn contract_driver(api: &Api, crate_ident: &str) -> Result<String, Error> {
             }
         }
         let documented = !op.responses.is_empty();
+        // A paginated operation is called through its paginator: up to two pages, each checked.
+        let call = if op.pagination.is_some() {
+            quote! {
+                let mut pages = ::futures_util::StreamExt::take(client.#method(#(#args),*)#(#setters)*.into_pages(), 2);
+                let mut outcome = Ok(String::new());
+                let mut n = 0;
+                while let Some(page) = ::futures_util::StreamExt::next(&mut pages).await {
+                    n += 1;
+                    outcome = check(page, #documented).map(|o| format!("{o} ({n} page(s) through into_pages)"));
+                    if outcome.is_err() {
+                        break;
+                    }
+                }
+                outcome
+            }
+        } else {
+            quote!(check(client.#method(#(#args),*)#(#setters)*.send_with_response().await, #documented))
+        };
         fns.push(quote! {
             #doc
             async fn #driver_fn(client: &api::Client) -> Outcome {
                 #(#lets)*
-                check(client.#method(#(#args),*)#(#setters)*.send_with_response().await, #documented)
+                #call
             }
         });
         calls.push(quote!(tally.run(#plain, #label, &skip, #driver_fn(&client)).await;));

@@ -12,6 +12,7 @@ pub mod contract;
 mod docs;
 mod manifest;
 mod operations;
+mod pagination;
 mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};

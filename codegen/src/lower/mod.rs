@@ -8,6 +8,7 @@ mod files;
 pub mod framework_names;
 mod headers;
 mod operation;
+mod pagination;
 mod passes;
 mod schema;
 mod security;
@@ -203,6 +204,7 @@ pub fn lower(spec: &OpenAPI, diags: &mut Diagnostics, options: Options) -> Resul
     constraints::inherit(&mut api);
     let components: Vec<(String, TypeId)> = l.components.iter().map(|(name, (id, _))| (name.clone(), *id)).collect();
     passes::run(&mut api, &components, l.diags)?;
+    pagination::detect(&mut api, spec, l.diags);
     Ok(api)
 }
 

@@ -157,6 +157,7 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
                 origin: pointer.clone(),
                 shared_error: None,
                 tags: clean_tags(&op.tags),
+                pagination: None,
             };
             let mut authorization_param = false;
             // Path-level parameters first; an operation-level one with the same name and location replaces it.

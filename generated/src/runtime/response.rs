@@ -56,6 +56,9 @@ impl<T, H> Response<T, H> {
     pub fn body(&self) -> &T {
         &self.body
     }
+    pub(crate) fn body_mut(&mut self) -> &mut T {
+        &mut self.body
+    }
     /// The decoded body, dropping status and headers.
     pub fn into_body(self) -> T {
         self.body

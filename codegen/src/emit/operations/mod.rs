@@ -140,10 +140,11 @@ fn example_parts(api: &Api, op: &Operation, body_required: bool, crate_ident: &s
     (inputs.join(", "), format!("client.{}({})", op.fn_name, args.join(", ")))
 }
 
-/// A compile-checked usage example of `send()`.
-fn example(inputs: &str, call: &str) -> String {
+/// A compile-checked usage example of `send()` (and of the paginator, where there is one).
+fn example(op: &Operation, inputs: &str, call: &str) -> String {
     format!(
-        "# Example\n\n```no_run\n# async fn example({inputs}) -> Result<(), Box<dyn std::error::Error>> {{\nlet response = {call}.send().await?;\n# let _ = response;\n# Ok(())\n# }}\n```"
+        "# Example\n\n```no_run\n# async fn example({inputs}) -> Result<(), Box<dyn std::error::Error>> {{\nlet response = {call}.send().await?;\n# let _ = response;\n# Ok(())\n# }}\n```{}",
+        super::pagination::doc_section(op, inputs, call)
     )
 }
 
@@ -285,6 +286,7 @@ fn operation(api: &Api, index: usize, gate: &[usize], shared_error: Option<&str>
             }
         }
     };
+    let paginated = super::pagination::emit(api, op, success_ty, &error);
     let error_doc = docs::lines(&format!("Documented error responses of [`Client::{plain_fn}`]."));
     let error_def = match shared_error {
         Some(target) => {
@@ -316,7 +318,7 @@ fn operation(api: &Api, index: usize, gate: &[usize], shared_error: Option<&str>
         feature_note(api, gate),
         method_sections(op),
         streams::send_note(op),
-        example(&example_inputs, &example_call)
+        example(op, &example_inputs, &example_call)
     ));
     let builder_doc = docs::lines(&format!(
         "Request builder for [`Client::{plain_fn}`]: set optional parameters, then `.send().await` (or `.await` it).{builder_notes}"
@@ -363,6 +365,8 @@ fn operation(api: &Api, index: usize, gate: &[usize], shared_error: Option<&str>
         }
 
         #methods
+
+        #paginated
 
         #error_def
 

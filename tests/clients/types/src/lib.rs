@@ -194,6 +194,30 @@ assert_eq!((photo.get_file_name(), plain.get_file_name()), (Some("cat.png"), Non
 Cookie values (parameters and API keys) made of RFC 6265 `cookie-octet`s go out byte for byte;
 other bytes (space, `"`, `,`, `;`, `\`, controls, non-ASCII) are percent-encoded.
 
+## Pagination
+
+List operations that page (a cursor, offset or page-number parameter, a `Link` header or a
+next-page URL, found in the spec or declared with `x-pagination`, `x-fern-pagination` or
+`x-speakeasy-pagination`) also have `.into_stream()`, every item of every page, and
+`.into_pages()`, every page as a [`Response`]. Pages are fetched as the stream is read, each with
+the builder's parameters, per-call options and retries; the operation's docs say how it pages.
+
+```no_run
+# async fn all<T: Send, I, E: std::fmt::Debug + Send + 'static>(items: types_fixture::Items<'_, T, I, E>) -> Result<Vec<I>, types_fixture::Error<E>> {
+use futures_util::TryStreamExt as _;
+match items.try_collect().await {
+    Err(types_fixture::Error::Pagination(e)) => {
+        eprintln!("stopped: page {} repeated an earlier cursor", e.page());
+        Ok(Vec::new())
+    }
+    other => other,
+}
+# }
+```
+
+A server that hands out a cursor (or next link) twice ends the stream with
+`Error::Pagination` instead of looping; a next link to another host is not followed.
+
 ## Cargo features
 
 - `serde-all`: `Serialize` and `Deserialize` on every type. Without it, a type that is only sent
@@ -213,9 +237,10 @@ mod runtime;
 pub use runtime::{
     ApiError, AsyncProvider, BuildError, ByteStream, Client, ClientBuilder,
     CredentialError, CredentialFuture, CredentialProvider, DecodeError, Error,
-    ErrorHeaders, FilePart, Hook, InvalidRequest, JsonStream, JsonStreamError, Multipart,
-    Nullable, Part, RequestOptions, Response, ResponseInfo, RetryPolicy, SendFuture,
-    TimeoutError, TransportError, UnexpectedResponse,
+    ErrorHeaders, FilePart, Hook, InvalidRequest, Items, JsonStream, JsonStreamError,
+    Multipart, Nullable, Pages, PaginationError, Part, RequestOptions, Response,
+    ResponseInfo, RetryPolicy, SendFuture, TimeoutError, TransportError,
+    UnexpectedResponse,
 };
 #[cfg(feature = "sse")]
 pub use runtime::{EventStream, EventStreamError, ServerEvent};

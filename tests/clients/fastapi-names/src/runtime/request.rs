@@ -235,7 +235,7 @@ pub(crate) enum Body {
 /// A request as described by a generated operation. Problems found while
 /// building it are recorded and reported by `Client::execute` before anything
 /// is sent, so the building methods never fail or panic.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct ApiRequest {
     pub(crate) method: Method,
     pub(crate) path_template: &'static str,

@@ -11,9 +11,9 @@
 //! pub use runtime::{
 //!     ApiError, AsyncProvider, BuildError, ByteStream, Client, ClientBuilder, CredentialError,
 //!     CredentialFuture, CredentialProvider, DecodeError, Error, ErrorHeaders, FilePart, Hook,
-//!     InvalidRequest, JsonStream, JsonStreamError, Multipart, Nullable, Part, RequestOptions,
-//!     Response, ResponseInfo, RetryPolicy, SendFuture, TimeoutError, TransportError,
-//!     UnexpectedResponse,
+//!     InvalidRequest, Items, JsonStream, JsonStreamError, Multipart, Nullable, Pages,
+//!     PaginationError, Part, RequestOptions, Response, ResponseInfo, RetryPolicy, SendFuture,
+//!     TimeoutError, TransportError, UnexpectedResponse,
 //! };
 //! ```
 //!
@@ -36,6 +36,7 @@ mod file;
 mod headers;
 mod nullable;
 mod operation;
+mod paginate;
 mod provider;
 mod request;
 mod response;
@@ -81,6 +82,9 @@ pub use response::{ByteStream, Response};
 #[allow(unused_imports)]
 pub(crate) use response::{RawResponse, StreamingResponse};
 pub use retry::RetryPolicy;
+pub use paginate::{Items, Pages, PaginationError};
+#[allow(unused_imports)]
+pub(crate) use paginate::{paginated, Paging};
 #[cfg(feature = "sse")]
 pub use sse::{EventStream, EventStreamError, ServerEvent};
 #[allow(unused_imports)]

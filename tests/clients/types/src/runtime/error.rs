@@ -49,6 +49,10 @@ pub enum Error<E> {
     /// A credential provider failed (see `CredentialProvider`); the request
     /// was not sent, or not sent again.
     Credential(CredentialError),
+    /// A paginated stream (`into_stream()`, `into_pages()`) was stopped
+    /// because the server repeated a cursor of an earlier page; the pages
+    /// before it were delivered.
+    Pagination(super::paginate::PaginationError),
 }
 
 impl<E> Error<E> {
@@ -62,7 +66,8 @@ impl<E> Error<E> {
             Self::Timeout(_)
             | Self::Transport(_)
             | Self::InvalidRequest(_)
-            | Self::Credential(_) => None,
+            | Self::Credential(_)
+            | Self::Pagination(_) => None,
         }
     }
 
@@ -123,7 +128,9 @@ impl<E> Error<E> {
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Timeout(_) | Self::Transport(_) => true,
-            Self::InvalidRequest(_) | Self::Decode(_) | Self::Credential(_) => false,
+            Self::InvalidRequest(_) | Self::Decode(_) | Self::Credential(_) | Self::Pagination(_) => {
+                false
+            }
             Self::Api(_) | Self::UnexpectedStatus(_) => {
                 self.status().is_some_and(super::retry::is_retryable_status)
             }
@@ -139,7 +146,7 @@ impl<E> Error<E> {
             Self::Decode(e) => e.attempts(),
             Self::Timeout(e) => e.attempts,
             Self::Transport(e) => e.attempts,
-            Self::InvalidRequest(_) => 0,
+            Self::InvalidRequest(_) | Self::Pagination(_) => 0,
             Self::Credential(e) => e.attempts(),
         }
     }
@@ -166,6 +173,7 @@ impl<E> fmt::Display for Error<E> {
             Self::Transport(e) => e.fmt(f),
             Self::InvalidRequest(e) => e.fmt(f),
             Self::Credential(e) => e.fmt(f),
+            Self::Pagination(e) => e.fmt(f),
         }
     }
 }
@@ -174,6 +182,7 @@ impl<E: fmt::Debug + 'static> StdError for Error<E> {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         match self {
             Self::Api(_) | Self::UnexpectedStatus(_) | Self::Timeout(_) => None,
+            Self::Pagination(e) => Some(e),
             Self::Decode(e) => e.source(),
             Self::Transport(e) => e.source(),
             Self::InvalidRequest(e) => e.source(),
