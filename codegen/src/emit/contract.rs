@@ -172,11 +172,14 @@ pub fn contract_driver(api: &Api, crate_ident: &str) -> Result<String, Error> {
 
         /// Passes when the response decoded into the success type, or was a documented error whose
         /// body decoded; fails on anything the mock server itself answered (it rejected the request).
-        fn check<T, E>(result: Result<api::Response<T>, api::Error<E>>, documented: bool) -> Outcome {
+        fn check<T, E, H: ::std::borrow::Borrow<::reqwest::header::HeaderMap>>(
+            result: Result<api::Response<T, H>, api::Error<E>>,
+            documented: bool,
+        ) -> Outcome {
             match result {
                 Ok(resp) => {
                     let mut note = format!("{} decoded", resp.status());
-                    if let Some((_, text)) = prism_problem(resp.headers(), b"") {
+                    if let Some((_, text)) = prism_problem(resp.headers().borrow(), b"") {
                         note.push_str(&format!(" (mock server notes:{text})"));
                     }
                     Ok(note)
