@@ -273,7 +273,14 @@ fn operation(api: &Api, index: usize, gate: &[usize], shared_error: Option<&str>
     };
 
     let (example_inputs, example_call) = example_parts(api, op, body_required, crate_ident);
-    let send_items = streams::methods(api, op, &success.patterns, &error, &example_call, &example_inputs, &headers_ty, &typed);
+    let send_items = streams::methods(
+        api,
+        op,
+        &success.patterns,
+        &error,
+        (&example_call, &example_inputs),
+        (&headers_ty, &typed),
+    );
 
     let methods = if setters.is_empty() && send_streaming.is_empty() && send_items.is_empty() {
         quote!()

@@ -10,21 +10,19 @@ use quote::quote;
 use super::super::{docs, ty_tokens};
 use crate::ir::{Api, BodyKind, ItemStream, Operation, StreamKind};
 
-/// The stream methods of `op`'s builder. `call` is the example's `client.op(args)` text and
-/// `inputs` the example function's parameters.
+/// The stream methods of `op`'s builder. `example` is the example's `client.op(args)` text and
+/// the example function's parameters; `headers` as for [`method`].
 pub fn methods(
     api: &Api,
     op: &Operation,
     patterns: &[TokenStream],
     error: &Ident,
-    call: &str,
-    inputs: &str,
-    headers_ty: &TokenStream,
-    typed: &TokenStream,
+    example: (&str, &str),
+    headers: (&TokenStream, &TokenStream),
 ) -> TokenStream {
     op.streams
         .iter()
-        .map(|s| method(api, s, patterns, error, (call, inputs), (headers_ty, typed)))
+        .map(|s| method(api, s, patterns, error, example, headers))
         .collect()
 }
 
