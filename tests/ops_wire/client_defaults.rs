@@ -1,9 +1,9 @@
 //! Client-level defaults for common parameters (fixture client `client-params`, spec
 //! `tests/fixtures/client-params.yaml`), over the same raw loopback server as the rest of `ops_wire`.
 
-use e2e_tests::{Behaviour, RawServer};
+use e2e_tests::RawServer;
 
-use super::no_content;
+use super::{no_content, only};
 
 /// A client of `tests/fixtures/client-params.yaml`, whose common parameters get typed defaults.
 fn params_client(
