@@ -565,24 +565,24 @@ fn speakeasy(api: &Api, op: &Operation, body: &Ty, v: &Value) -> Result<Found, S
                 param,
                 limit: input("limit")?,
             },
-            (None, Some(param)) => {
-                let first = op
-                    .params
-                    .iter()
-                    .position(|p| p.wire_name == param)
-                    .map_or(1, |i| first_page(op, i));
-                PageKind::Page {
-                    param,
-                    size: input("limit")?,
-                    first,
-                }
-            }
+            (None, Some(param)) => page_numbers(op, param, input("limit")?),
             (None, None) => return Err("no `offset` or `page` input".to_owned()),
         },
         Some(other) => return Err(format!("type `{other}` is not supported")),
         None => return Err("no `type`".to_owned()),
     };
     Ok((kind, items))
+}
+
+/// Page-number paging through the query parameter `param`, counting from the first page its
+/// schema allows.
+fn page_numbers(op: &Operation, param: String, size: Option<String>) -> PageKind {
+    let first = op
+        .params
+        .iter()
+        .position(|p| p.wire_name == param)
+        .map_or(1, |i| first_page(op, i));
+    PageKind::Page { param, size, first }
 }
 
 /// `{cursor: $request.x, next_cursor: $response.y, results: $response.z}` or
@@ -604,18 +604,7 @@ fn fern(api: &Api, op: &Operation, body: &Ty, v: &Value) -> Result<Found, String
                 param,
                 limit: Some(request_param(op, s)?),
             },
-            None => {
-                let first = op
-                    .params
-                    .iter()
-                    .position(|p| p.wire_name == param)
-                    .map_or(1, |i| first_page(op, i));
-                PageKind::Page {
-                    param,
-                    size: None,
-                    first,
-                }
-            }
+            None => page_numbers(op, param, None),
         }
     } else {
         return Err("neither `cursor` nor `offset`".to_owned());
