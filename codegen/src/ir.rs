@@ -431,6 +431,19 @@ pub enum PageKind {
 }
 
 impl PageKind {
+    /// The query parameter the paginator sets on every page after the first (none when the next
+    /// page is a URL).
+    pub fn param(&self) -> Option<&str> {
+        match self {
+            PageKind::Cursor { param, .. } | PageKind::Offset { param, .. } | PageKind::Page { param, .. } => {
+                Some(param)
+            }
+            PageKind::NextUrl { .. } | PageKind::LinkHeader => None,
+        }
+    }
+}
+
+impl PageKind {
     /// The name used in reports and docs.
     pub fn label(&self) -> &'static str {
         match self {

@@ -37,7 +37,13 @@ pub fn contract_driver(api: &Api, crate_ident: &str) -> Result<String, Error> {
         let mut lets = Vec::new();
         let mut args = Vec::new();
         let mut setters = Vec::new();
+        // A paginated operation starts from the first page: its cursor (offset, page) parameter is
+        // the paginator's to set, and a mock server's example cursor would be handed back at once.
+        let paging_param = op.pagination.as_ref().and_then(|p| p.kind.param());
         for (i, p) in op.params.iter().enumerate() {
+            if !p.required && paging_param == Some(p.wire_name.as_str()) {
+                continue;
+            }
             let var = format_ident!("p{}", i);
             let ty = ty_tokens(api, &p.ty, false);
             let what = format!("{} parameter `{}`", location(p), p.wire_name);
