@@ -60,7 +60,7 @@ struct Row {
 /// A build with tag features off but one: the `--features` value and the verdict.
 type TagBuild = (String, Result<(), String>);
 
-fn crate_dir_name(spec: &Path) -> String {
+pub(crate) fn crate_dir_name(spec: &Path) -> String {
     spec.file_stem()
         .map(|s| s.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default()
@@ -195,6 +195,10 @@ pub fn run(args: CorpusArgs) -> anyhow::Result<ExitCode> {
             args.write.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
             args.dir.display()
         );
+        // The `## Contract` section is `cargo xtask contract --write`'s: kept as it is.
+        let old = std::fs::read_to_string(&path).unwrap_or_default();
+        let contract = old.find("\n## Contract\n").map(|at| &old[at..]).unwrap_or_default();
+        let doc = format!("{}\n{contract}", doc.trim_end());
         std::fs::write(&path, doc).with_context(|| format!("writing {}", path.display()))?;
     }
     println!("{summary}");

@@ -1,195 +1,75 @@
 //! `cargo xtask contract`: contract tests against Stoplight Prism, a mock server nobody here wrote
 //! that serves responses from a spec and rejects requests that violate it.
 //!
-//! For each configured spec: generate the client crate and a driver binary
-//! (`codegen::emit::contract::contract_driver`) into `target/contract/<name>/`, build them all in
-//! one workspace, start Prism on loopback, run the driver (one call per operation), stop Prism.
+//! For each selected spec (`specs/modbox.yaml` and the corpus): generate the client crate and a
+//! driver binary (`codegen::emit::contract::contract_driver`) into `target/contract/<name>/`, build
+//! them all in one workspace, then per spec start Prism on loopback, run the driver (one call per
+//! operation, one JSON record each), stop Prism, and classify every failure (`report`).
 
-use std::io::Read as _;
-use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitCode, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
 
 use anyhow::{bail, Context as _};
 use clap::Args;
 
 use crate::gen::repo_root;
 
-/// An operation left out of a spec's run, and why. Every exclusion is printed on each run.
-struct Skip {
-    fn_name: &'static str,
-    reason: &'static str,
-}
+mod known;
+mod prism;
+mod report;
 
+use known::ContractConfig;
+use prism::{free_port, Prism};
+use report::{SpecReport, Unservable};
+
+/// The contract run's configuration: the sample and the known failures.
+const CONFIG: &str = "tests/contract/contract.toml";
+
+/// A spec of the run: its name (file stem, as `cargo xtask corpus` names it) and path.
 struct Spec {
-    /// Directory and crate name stem under `target/contract/`.
-    name: &'static str,
-    /// Relative to the repository root.
-    path: &'static str,
-    skip: &'static [Skip],
-    /// Call only the paginated operations (through `into_pages()`): how a large spec's
-    /// paginators are exercised without running all of its operations.
-    paginated_only: bool,
+    name: String,
+    path: PathBuf,
+    /// As printed and written into generated headers (relative to the repository).
+    display: String,
 }
-
-const PRISM_COMMA_CRASH: &str = "Prism 5.x crashes (TypeError: value.split is not a function) on a path parameter \
-     whose serialized value contains a comma, which OpenAPI requires here; stoplightio/prism#2710";
-
-const PRISM_DELIMITED_OBJECT_CRASH: &str = "Prism 5.x crashes (Error: Space/pipe/comma.. delimited style is only \
-     applicable to array parameter) on the operation's `spaceDelimited`/`pipeDelimited` object parameter, a style \
-     OpenAPI defines for objects too";
-
-const PRISM_MULTIPART_ENCODING_CRASH: &str = "Prism 5.x crashes (Error: Space/pipe/comma.. delimited style is only \
-     applicable to array parameter) on this multipart body: it applies the `encoding` entries' \
-     `spaceDelimited`/`pipeDelimited` style, which OpenAPI defines for form-urlencoded bodies only, to non-array parts";
-
-const PRISM_OWN_PATTERN: &str = "Prism 5.x generates a mock response whose strings violate the spec's own `pattern` \
-     and then rejects that response itself (500, `--errors`); nothing the client sent or decoded";
-
-const BOX_EXAMPLE_NOT_ITS_SCHEMA: &str = "the spec's own example of `Collaboration.created_by` is an array where its \
-     schema is an object (`User--Collaborations`); Prism returns the example verbatim, so no client can decode it";
-
-const SPECS: &[Spec] = &[
-    Spec {
-        name: "modbox",
-        path: "specs/modbox.yaml",
-        skip: &[],
-        paginated_only: false,
-    },
-    Spec {
-        name: "swagger-petstore3-30",
-        path: "../shared/corpus/specs/swagger-petstore3-30.yaml",
-        skip: &[],
-        paginated_only: false,
-    },
-    Spec {
-        name: "oai-tictactoe-31",
-        path: "../shared/corpus/specs/oai-tictactoe-31.yaml",
-        skip: &[],
-        paginated_only: false,
-    },
-    Spec {
-        name: "redocly-museum-31",
-        path: "../shared/corpus/specs/redocly-museum-31.yaml",
-        skip: &[],
-        paginated_only: false,
-    },
-    Spec {
-        name: "oai-petstore-expanded-30",
-        path: "../shared/corpus/specs/oai-petstore-expanded-30.yaml",
-        skip: &[],
-        paginated_only: false,
-    },
-    Spec {
-        name: "readme-parameters-style-31",
-        path: "../shared/corpus/specs/readme-parameters-style-31.yaml",
-        // Non-exploded object path parameters serialize as `name,value` in every style.
-        skip: &[
-            Skip {
-                fn_name: "paths_standard",
-                reason: PRISM_COMMA_CRASH,
-            },
-            Skip {
-                fn_name: "paths_matrix_non_exploded",
-                reason: PRISM_COMMA_CRASH,
-            },
-            Skip {
-                fn_name: "paths_label_non_exploded",
-                reason: PRISM_COMMA_CRASH,
-            },
-            Skip {
-                fn_name: "paths_simple_non_exploded",
-                reason: PRISM_COMMA_CRASH,
-            },
-            Skip {
-                fn_name: "query_space_delimited_non_exploded",
-                reason: PRISM_DELIMITED_OBJECT_CRASH,
-            },
-            Skip {
-                fn_name: "query_pipe_delimited_non_exploded",
-                reason: PRISM_DELIMITED_OBJECT_CRASH,
-            },
-            Skip {
-                fn_name: "form_data_space_delimited_non_exploded",
-                reason: PRISM_MULTIPART_ENCODING_CRASH,
-            },
-            Skip {
-                fn_name: "form_data_pipe_delimited_non_exploded",
-                reason: PRISM_MULTIPART_ENCODING_CRASH,
-            },
-        ],
-        paginated_only: false,
-    },
-    // A second large spec: its 51 paginators (41 cursor: `marker`/`next_marker` and `entries`, 10
-    // offset/limit), two pages each.
-    Spec {
-        name: "box-api-30",
-        path: "../shared/corpus/specs/box-api-30.json",
-        skip: &[
-            Skip {
-                fn_name: "get_files_id_collaborations",
-                reason: BOX_EXAMPLE_NOT_ITS_SCHEMA,
-            },
-            Skip {
-                fn_name: "get_folders_id_collaborations",
-                reason: BOX_EXAMPLE_NOT_ITS_SCHEMA,
-            },
-            Skip {
-                fn_name: "get_collaborations",
-                reason: BOX_EXAMPLE_NOT_ITS_SCHEMA,
-            },
-            Skip {
-                fn_name: "get_groups_id_collaborations",
-                reason: BOX_EXAMPLE_NOT_ITS_SCHEMA,
-            },
-        ],
-        paginated_only: true,
-    },
-    // A large spec: its 43 cursor paginators (`page_token`, `items`/`next_page`), two pages each.
-    Spec {
-        name: "progenitor-nexus",
-        path: "../shared/corpus/specs/progenitor-nexus.json",
-        skip: &[
-            Skip {
-                fn_name: "role_list",
-                reason: PRISM_OWN_PATTERN,
-            },
-            Skip {
-                fn_name: "timeseries_schema_get",
-                reason: PRISM_OWN_PATTERN,
-            },
-            Skip {
-                fn_name: "system_component_version_list",
-                reason: PRISM_OWN_PATTERN,
-            },
-            Skip {
-                fn_name: "update_deployments_list",
-                reason: PRISM_OWN_PATTERN,
-            },
-            Skip {
-                fn_name: "system_update_list",
-                reason: PRISM_OWN_PATTERN,
-            },
-        ],
-        paginated_only: true,
-    },
-];
 
 #[derive(Args)]
 #[command(long_about = "\
-Runs the contract tests: for each configured spec (specs/modbox.yaml and corpus specs), generates the
+Runs the contract tests: for specs/modbox.yaml and every spec of the corpus directory, generates the
 client and a driver that calls every operation once, starts Stoplight Prism (`prism mock --errors`,
-static examples) on 127.0.0.1, and checks that Prism accepted every request and every response
-decoded into its typed model. Prism comes from `npm ci --prefix tests/prism` (pinned by its
+static examples; `--dynamic`: responses generated from the schemas with a fixed seed) on 127.0.0.1,
+and checks that Prism accepted every request, that every response decoded into its typed model, and
+that every decoded JSON body serialises back to what was served (up to key order and the documented
+lossy spots). Failures are classified as client, spec or Prism bugs (known ones from
+tests/contract/contract.toml). Prism comes from `npm ci --prefix tests/prism` (pinned by its
 lockfile). Prints one line per operation, `<spec>: N passed, M failed, K skipped` per spec and
 `contract: N passed, M failed, K skipped` overall.
 
-Exit status: 0 when every operation passed, 1 otherwise (or when Prism is not installed).")]
+Exit status: 0 when no failure is the client's, 1 otherwise (or when Prism is not installed).")]
 pub struct ContractArgs {
-    /// Only these specs (names as printed, e.g. `modbox`).
+    /// Directory of corpus specs (`.yaml`, `.yml`, `.json`); `specs/modbox.yaml` is always added.
+    #[arg(default_value = "../shared/corpus/specs")]
+    dir: PathBuf,
+    /// Only these specs (file names with or without extension; `modbox` for specs/modbox.yaml).
     #[arg(long, num_args = 1..)]
     only: Vec<String>,
+    /// Skip these specs.
+    #[arg(long, num_args = 1..)]
+    exclude: Vec<String>,
+    /// Only the fixed sample of tests/contract/contract.toml (what `cargo test` runs).
+    #[arg(long)]
+    sample: bool,
+    /// Responses generated from the schemas (`prism mock --dynamic --seed SEED`) instead of the
+    /// spec's examples.
+    #[arg(long)]
+    dynamic: bool,
+    /// The seed of `--dynamic`.
+    #[arg(long, default_value = "1")]
+    seed: String,
+    /// Also write the per-spec table into this Markdown file's `## Contract` section (COVERAGE.md).
+    #[arg(long)]
+    write: Option<PathBuf>,
     /// The Prism executable (default: tests/prism/node_modules/.bin/prism).
     #[arg(long)]
     prism: Option<PathBuf>,
@@ -198,6 +78,49 @@ pub struct ContractArgs {
 /// The pinned Prism that `npm ci --prefix tests/prism` installs.
 pub fn prism_bin(root: &Path) -> PathBuf {
     root.join("tests/prism/node_modules/.bin/prism")
+}
+
+fn select(root: &Path, args: &ContractArgs, config: &ContractConfig) -> anyhow::Result<Vec<Spec>> {
+    let dir = if args.dir.is_absolute() {
+        args.dir.clone()
+    } else {
+        root.join(&args.dir)
+    };
+    let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml" || x == "json"))
+        .collect();
+    found.sort();
+    let mut specs = vec![Spec {
+        name: "modbox".to_owned(),
+        path: root.join("specs/modbox.yaml"),
+        display: "specs/modbox.yaml".to_owned(),
+    }];
+    for path in found {
+        let file = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        specs.push(Spec {
+            name: crate::corpus::crate_dir_name(&path),
+            display: format!("{}/{file}", args.dir.display()),
+            path,
+        });
+    }
+    let named = |list: &[String], spec: &Spec| {
+        list.iter().any(|o| {
+            *o == spec.name
+                || spec.path.file_name().is_some_and(|n| n.to_string_lossy() == *o)
+                || spec.path.file_stem().is_some_and(|n| n.to_string_lossy() == *o)
+        })
+    };
+    specs.retain(|s| {
+        (args.only.is_empty() || named(&args.only, s))
+            && !named(&args.exclude, s)
+            && (!args.sample || config.sample.contains(&s.name))
+    });
+    if specs.is_empty() {
+        bail!("no spec matches the selection");
+    }
+    Ok(specs)
 }
 
 pub fn run(args: ContractArgs) -> anyhow::Result<ExitCode> {
@@ -209,21 +132,24 @@ pub fn run(args: ContractArgs) -> anyhow::Result<ExitCode> {
             prism.display()
         );
     }
-    let specs: Vec<&Spec> = SPECS
-        .iter()
-        .filter(|s| args.only.is_empty() || args.only.iter().any(|o| o == s.name))
-        .collect();
-    if specs.is_empty() {
-        bail!("no configured spec matches {:?}", args.only);
-    }
+    let config = ContractConfig::load(&root.join(CONFIG))?;
+    let specs = select(&root, &args, &config)?;
     let ws = root.join("target").join("contract");
     std::fs::create_dir_all(&ws).with_context(|| format!("creating {}", ws.display()))?;
+    let started = Instant::now();
+    let mut apis = Vec::new();
     for spec in &specs {
-        generate(&root, &ws, spec)?;
+        apis.push(generate(&ws, spec)?);
     }
     write_workspace(&root, &ws, &specs)?;
     let target = root.join("target").join("contract-target");
-    eprintln!("building {} contract drivers in {} ...", specs.len(), ws.display());
+    eprintln!(
+        "generated {} clients and drivers in {:.1} s; building them in {} ...",
+        specs.len(),
+        started.elapsed().as_secs_f64(),
+        ws.display()
+    );
+    let build = Instant::now();
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["build", "--workspace", "--bins", "--quiet"])
         .env("CARGO_TARGET_DIR", &target)
@@ -233,43 +159,54 @@ pub fn run(args: ContractArgs) -> anyhow::Result<ExitCode> {
     if !status.success() {
         bail!("the contract drivers did not build (see the compiler output above)");
     }
-    let (mut passed, mut failed, mut skipped) = (0, 0, 0);
-    for spec in &specs {
+    eprintln!("built in {:.1} s", build.elapsed().as_secs_f64());
+    let seed = args.dynamic.then_some(args.seed.as_str());
+    let mut reports = Vec::new();
+    let mut unservable = Vec::new();
+    for (spec, api) in specs.iter().zip(&apis) {
         let driver = target.join("debug").join(format!("contract-{}-driver", spec.name));
-        let counts = run_spec(&root, &ws, &prism, &driver, spec)?;
-        passed += counts.0;
-        failed += counts.1;
-        skipped += counts.2;
+        match run_spec(&root, &ws, &prism, &driver, spec, seed)? {
+            Ok(records) => {
+                let report = SpecReport::new(&spec.name, api, records, &config, args.dynamic);
+                report.print();
+                reports.push(report);
+            }
+            Err(reason) => {
+                println!("\n{}: not servable by Prism: {reason}", spec.name);
+                unservable.push(Unservable {
+                    spec: spec.name.clone(),
+                    reason,
+                });
+            }
+        }
     }
-    println!("contract: {passed} passed, {failed} failed, {skipped} skipped");
-    Ok(if failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    let ok = report::print_summary(&reports, &unservable, started.elapsed());
+    if let Some(path) = &args.write {
+        let path = if path.is_absolute() { path.clone() } else { root.join(path) };
+        report::write_section(&path, &reports, &unservable, &args)?;
+    }
+    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-fn generate(root: &Path, ws: &Path, spec: &Spec) -> anyhow::Result<()> {
+fn generate(ws: &Path, spec: &Spec) -> anyhow::Result<codegen::ir::Api> {
     let crate_name = format!("contract-{}", spec.name);
-    let mut config = codegen::Config::new(root.join(spec.path), spec.path, crate_name.clone());
+    let mut config = codegen::Config::new(&spec.path, spec.display.clone(), crate_name.clone());
     config.command = "cargo xtask contract".into();
     let out = codegen::generate(&config).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let dir = ws.join(spec.name);
+    let dir = ws.join(&spec.name);
     codegen::write::sync(&dir.join("client"), &out.files, false)
         .with_context(|| format!("writing {}", dir.join("client").display()))?;
-    let mut api = out.api.clone();
-    if spec.paginated_only {
-        api.operations.retain(|op| op.pagination.is_some());
-    }
-    let main = codegen::emit::contract::contract_driver(&api, &crate_name.replace('-', "_"))
+    let sources = codegen::emit::contract::contract_driver(&out.api, &crate_name.replace('-', "_"))
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let header = format!(
         "// This file is {} `cargo xtask contract` from `{}`. Do not edit it by hand.\n",
         codegen::write::MARKER,
-        spec.path
+        spec.display
     );
     let mut files = std::collections::BTreeMap::new();
-    files.insert("src/main.rs".to_owned(), format!("{header}{main}"));
+    for (name, text) in sources {
+        files.insert(name, format!("{header}{text}"));
+    }
     files.insert(
         "Cargo.toml".to_owned(),
         format!(
@@ -287,12 +224,12 @@ fn generate(root: &Path, ws: &Path, spec: &Spec) -> anyhow::Result<()> {
     );
     codegen::write::sync(&dir.join("driver"), &files, false)
         .with_context(|| format!("writing {}", dir.join("driver").display()))?;
-    Ok(())
+    Ok(out.api)
 }
 
 /// One workspace for every driver, with the repository's lock file and build profiles, so that the
 /// dependency versions are the ones the tests use.
-fn write_workspace(root: &Path, ws: &Path, specs: &[&Spec]) -> anyhow::Result<()> {
+fn write_workspace(root: &Path, ws: &Path, specs: &[Spec]) -> anyhow::Result<()> {
     let members: Vec<String> = specs
         .iter()
         .flat_map(|s| [format!("\"{}/client\"", s.name), format!("\"{}/driver\"", s.name)])
@@ -307,136 +244,54 @@ fn write_workspace(root: &Path, ws: &Path, specs: &[&Spec]) -> anyhow::Result<()
     Ok(())
 }
 
-/// Prism, killed when dropped (also when the run fails half-way).
-struct Prism {
-    child: Child,
-    log: PathBuf,
-}
 
-impl Prism {
-    fn start(prism: &Path, spec: &Path, port: u16, log: PathBuf, root: &Path) -> anyhow::Result<Prism> {
-        let out = std::fs::File::create(&log).with_context(|| format!("creating {}", log.display()))?;
-        let err = out.try_clone()?;
-        let child = Command::new(prism)
-            .args(["mock", "--errors", "--dynamic=false", "-h", "127.0.0.1", "-p"])
-            .arg(port.to_string())
-            .arg(spec)
-            .current_dir(root)
-            .stdin(Stdio::null())
-            .stdout(out)
-            .stderr(err)
-            .spawn()
-            .with_context(|| format!("starting {}", prism.display()))?;
-        let mut server = Prism { child, log };
-        server.wait_ready(port)?;
-        Ok(server)
-    }
-
-    /// Prism prints "Prism is listening" once every route is loaded; the port being open is the
-    /// same moment, and checking it needs no log parsing.
-    fn wait_ready(&mut self, port: u16) -> anyhow::Result<()> {
-        let addr = SocketAddr::from(([127, 0, 0, 1], port));
-        let started = Instant::now();
-        while started.elapsed() < Duration::from_secs(90) {
-            if let Some(status) = self.child.try_wait()? {
-                bail!("Prism exited with {status} before it was ready:\n{}", self.log_tail());
-            }
-            if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
-                return Ok(());
-            }
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        bail!("Prism did not listen on {addr} within 90 s:\n{}", self.log_tail())
-    }
-
-    fn crashed(&mut self) -> Option<String> {
-        match self.child.try_wait() {
-            Ok(Some(status)) => Some(format!(
-                "Prism exited with {status} during the run:\n{}",
-                self.log_tail()
-            )),
-            _ => None,
-        }
-    }
-
-    fn log_tail(&self) -> String {
-        let mut text = String::new();
-        if let Ok(mut f) = std::fs::File::open(&self.log) {
-            let _ = f.read_to_string(&mut text);
-        }
-        let lines: Vec<&str> = text.lines().collect();
-        lines[lines.len().saturating_sub(40)..].join("\n")
-    }
-}
-
-impl Drop for Prism {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> anyhow::Result<u16> {
-    let listener = TcpListener::bind(("127.0.0.1", 0)).context("finding a free loopback port")?;
-    Ok(listener.local_addr()?.port())
-}
-
-fn run_spec(root: &Path, ws: &Path, prism: &Path, driver: &Path, spec: &Spec) -> anyhow::Result<(usize, usize, usize)> {
-    println!("\n{} ({})", spec.name, spec.path);
-    for s in spec.skip {
-        println!("  excluded {}: {}", s.fn_name, s.reason);
-    }
+/// Runs one spec's driver against a fresh Prism: the driver's records, or why Prism could not
+/// serve the spec (it exited, or did not listen, before the first call).
+fn run_spec(
+    root: &Path,
+    ws: &Path,
+    prism: &Path,
+    driver: &Path,
+    spec: &Spec,
+    seed: Option<&str>,
+) -> anyhow::Result<Result<Vec<report::Record>, String>> {
+    let config = ContractConfig::load(&root.join(CONFIG))?;
+    println!("\n{} ({})", spec.name, spec.display);
     let port = free_port()?;
-    let log = ws.join(spec.name).join("prism.log");
-    let mut server = Prism::start(prism, &root.join(spec.path), port, log.clone(), root)?;
+    let dir = ws.join(&spec.name);
+    let log = dir.join("prism.log");
+    let mut server = match Prism::start(prism, &spec.path, port, log.clone(), root, seed) {
+        Ok(server) => server,
+        Err(e) => return Ok(Err(report::first_line(&format!("{e:#}")))),
+    };
+    let results = dir.join("results.jsonl");
     let output = Command::new(driver)
         .arg(format!("http://127.0.0.1:{port}"))
-        .args(spec.skip.iter().map(|s| s.fn_name))
+        .args(config.crashes(&spec.name, seed.is_some()))
+        .env("CONTRACT_RESULTS", &results)
         .stdin(Stdio::null())
         .output()
         .with_context(|| format!("running {}", driver.display()))?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    for line in stdout.lines() {
-        println!("  {line}");
-    }
     let stderr = String::from_utf8_lossy(&output.stderr);
     if !stderr.trim().is_empty() {
         eprintln!("{stderr}");
     }
+    // The calls after a crash fail with transport errors, classified as Prism's.
     if let Some(crash) = server.crashed() {
-        bail!("{}: {crash}", spec.name);
+        println!("  Prism crashed during the run: {}", report::first_line(&crash));
     }
     drop(server);
-    let counts = stdout
-        .lines()
-        .rev()
-        .find_map(parse_summary)
-        .with_context(|| format!("{}: the driver printed no summary (exit {})", spec.name, output.status))?;
-    println!(
-        "{}: {} passed, {} failed, {} skipped (Prism log: {})",
-        spec.name,
-        counts.0,
-        counts.1,
-        counts.2,
-        log.display()
-    );
-    Ok(counts)
-}
-
-/// `N passed, M failed, K skipped`.
-fn parse_summary(line: &str) -> Option<(usize, usize, usize)> {
-    let mut numbers = line
-        .split(", ")
-        .map(|part| part.split(' ').next().and_then(|n| n.parse().ok()));
-    let (p, f, s) = (numbers.next()??, numbers.next()??, numbers.next()??);
-    line.ends_with(" skipped").then_some((p, f, s))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn summary_line() {
-        assert_eq!(super::parse_summary("3 passed, 1 failed, 2 skipped"), Some((3, 1, 2)));
-        assert_eq!(super::parse_summary("ok   x: 200 OK decoded"), None);
+    let text = std::fs::read_to_string(&results).with_context(|| {
+        format!(
+            "{}: the driver wrote no results (exit {}): {}",
+            spec.name,
+            output.status,
+            results.display()
+        )
+    })?;
+    let mut records = Vec::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        records.push(serde_json::from_str(line).with_context(|| format!("{}: a malformed record", results.display()))?);
     }
+    Ok(Ok(records))
 }
