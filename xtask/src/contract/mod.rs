@@ -5,6 +5,8 @@
 //! (`codegen::emit::contract::contract_driver`) into `target/contract/<name>/`, build them all in
 //! one workspace, start Prism on loopback, run the driver (one call per operation), stop Prism.
 
+mod roundtrip;
+
 use std::io::Read as _;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
