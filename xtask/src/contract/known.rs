@@ -94,9 +94,9 @@ impl ContractConfig {
 
     /// The entry that explains `op` of `spec` in this run.
     pub fn known(&self, spec: &str, op: &str, dynamic: bool) -> Option<&Known> {
-        self.known.iter().find(|k| {
-            k.spec == spec && k.dynamic.is_none_or(|d| d == dynamic) && k.operations.iter().any(|o| o == op)
-        })
+        self.known
+            .iter()
+            .find(|k| k.spec == spec && k.dynamic.is_none_or(|d| d == dynamic) && k.operations.iter().any(|o| o == op))
     }
 
     /// The operations of `spec` not to call in this run.

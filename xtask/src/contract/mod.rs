@@ -18,6 +18,7 @@ use crate::gen::repo_root;
 mod known;
 mod prism;
 mod report;
+mod roundtrip;
 
 use known::ContractConfig;
 use prism::{free_port, Prism};
@@ -182,7 +183,11 @@ pub fn run(args: ContractArgs) -> anyhow::Result<ExitCode> {
     }
     let ok = report::print_summary(&reports, &unservable, started.elapsed());
     if let Some(path) = &args.write {
-        let path = if path.is_absolute() { path.clone() } else { root.join(path) };
+        let path = if path.is_absolute() {
+            path.clone()
+        } else {
+            root.join(path)
+        };
         report::write_section(&path, &reports, &unservable, &args)?;
     }
     Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
@@ -243,7 +248,6 @@ fn write_workspace(root: &Path, ws: &Path, specs: &[Spec]) -> anyhow::Result<()>
     std::fs::copy(root.join("Cargo.lock"), ws.join("Cargo.lock")).context("copying Cargo.lock")?;
     Ok(())
 }
-
 
 /// Runs one spec's driver against a fresh Prism: the driver's records, or why Prism could not
 /// serve the spec (it exited, or did not listen, before the first call).

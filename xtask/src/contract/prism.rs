@@ -28,10 +28,16 @@ impl Prism {
         let out = std::fs::File::create(&log).with_context(|| format!("creating {}", log.display()))?;
         let err = out.try_clone()?;
         let mut cmd = Command::new(prism);
-        cmd.args(["mock", "--errors", "-h", "127.0.0.1", "-p"]).arg(port.to_string());
+        cmd.args(["mock", "--errors", "-h", "127.0.0.1", "-p"])
+            .arg(port.to_string());
         match seed {
             // No extra properties: they would only be dropped as unknown fields.
-            Some(seed) => cmd.args(["--dynamic=true", "--json-schema-faker-fillProperties=false", "--seed", seed]),
+            Some(seed) => cmd.args([
+                "--dynamic=true",
+                "--json-schema-faker-fillProperties=false",
+                "--seed",
+                seed,
+            ]),
             None => cmd.arg("--dynamic=false"),
         };
         let child = cmd
@@ -95,4 +101,3 @@ pub fn free_port() -> anyhow::Result<u16> {
     let listener = TcpListener::bind(("127.0.0.1", 0)).context("finding a free loopback port")?;
     Ok(listener.local_addr()?.port())
 }
-

@@ -107,7 +107,13 @@ fn classify(record: &Record, op: Option<&codegen::ir::Operation>) -> (Class, Str
 }
 
 impl SpecReport {
-    pub fn new(name: &str, api: &codegen::ir::Api, records: Vec<Record>, config: &ContractConfig, dynamic: bool) -> Self {
+    pub fn new(
+        name: &str,
+        api: &codegen::ir::Api,
+        records: Vec<Record>,
+        config: &ContractConfig,
+        dynamic: bool,
+    ) -> Self {
         let find_op = |fn_name: &str| {
             api.operations
                 .iter()
@@ -174,7 +180,10 @@ impl SpecReport {
 
     /// Passed with no round-trip mismatch.
     pub fn passed(&self) -> usize {
-        self.ops.iter().filter(|o| o.record.outcome == "pass" && !o.failed()).count()
+        self.ops
+            .iter()
+            .filter(|o| o.record.outcome == "pass" && !o.failed())
+            .count()
     }
 
     pub fn failed(&self, class: Class) -> usize {
@@ -263,17 +272,16 @@ pub fn print_summary(reports: &[SpecReport], unservable: &[Unservable], elapsed:
         reports.len(),
         elapsed.as_secs_f64()
     );
-    println!("contract: {passed} passed, {} failed, {skipped} skipped", called - passed);
+    println!(
+        "contract: {passed} passed, {} failed, {skipped} skipped",
+        called - passed
+    );
     client == 0
 }
 
 /// The first line of an error, shortened.
 pub fn first_line(text: &str) -> String {
-    let line = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or_default();
+    let line = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
     crate::corpus::first_line(line)
 }
 
@@ -290,7 +298,10 @@ pub fn write_section(
         None => old.trim_end(),
     };
     let mode = if args.dynamic {
-        format!("`--dynamic --seed {}` (responses generated from the schemas)", args.seed)
+        format!(
+            "`--dynamic --seed {}` (responses generated from the schemas)",
+            args.seed
+        )
     } else {
         "static examples".to_owned()
     };
