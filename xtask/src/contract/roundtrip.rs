@@ -23,7 +23,6 @@ const UNION_NESTING: usize = 16;
 const UNION_STEPS: usize = 4096;
 
 /// One difference between the served body and the decoded value.
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     /// JSON pointer into the served body (`""` is the root); for a key only the decoded value
@@ -35,7 +34,6 @@ pub struct Finding {
 }
 
 /// Every difference between what the server sent and what the client decoded (serialised back).
-
 pub fn compare(api: &Api, ty: &Ty, served: &Value, decoded: &Value) -> Vec<Finding> {
     let mut walk = Walk { api, out: Vec::new() };
     walk.value(ty, served, decoded, "", 0, None);
