@@ -77,7 +77,9 @@ fn sample(api: &Api, ty: &Ty, examples: bool, depth: usize) -> Value {
         Ty::Bytes => Value::from("Y29udHJhY3Q="),
         Ty::Binary | Ty::File => Value::from(b"contract".to_vec()),
         Ty::Tuple(items) => Value::Array(items.iter().map(|t| sample(api, t, examples, depth + 1)).collect()),
-        Ty::Any => Value::from("contract"),
+        // Schemas without a type that the IR models as any JSON value are most often objects
+        // (`type: object` without properties); `{}` is valid for both.
+        Ty::Any => Value::Object(Map::new()),
         Ty::Unit => Value::Null,
         Ty::Vec(inner) => Value::Array(vec![sample(api, inner, examples, depth + 1)]),
         Ty::Map(inner) => {
