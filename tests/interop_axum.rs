@@ -194,24 +194,30 @@ async fn widget_lifecycle_create_read_patch_delete() {
     assert_eq!(client.get_widget(id).send().await.expect("200"), expected);
 
     // A field left out stays; `Nullable::Absent` sends no `note`.
-    let mut patch = WidgetPatch::default();
-    patch.name = Some("big pen".into());
+    let patch = WidgetPatch {
+        name: Some("big pen".into()),
+        ..WidgetPatch::default()
+    };
     let patched = client.update_widget(id, &patch).send().await.expect("200");
     assert_eq!((patched.name.as_str(), patched.revision), ("big pen", 2));
     assert_eq!(patched.note.as_deref(), Some("fragile"));
     // `Nullable::Null` sends `"note": null`, which clears it.
-    let mut patch = WidgetPatch::default();
-    patch.note = Nullable::Null;
-    patch.label = Some(Label::Integer(-9));
+    let patch = WidgetPatch {
+        note: Nullable::Null,
+        label: Some(Label::Integer(-9)),
+        ..WidgetPatch::default()
+    };
     let patched = client.update_widget(id, &patch).send().await.expect("200");
     assert_eq!(
         (patched.note, patched.label, patched.revision),
         (None, Label::Integer(-9), 3)
     );
     // A value sets it; a new nested size replaces the old one.
-    let mut patch = WidgetPatch::default();
-    patch.note = "mended".into();
-    patch.size = Some(Size::new(1, Unit::Inch, 2));
+    let patch = WidgetPatch {
+        note: "mended".into(),
+        size: Some(Size::new(1, Unit::Inch, 2)),
+        ..WidgetPatch::default()
+    };
     let patched = client.update_widget(id, &patch).send().await.expect("200");
     assert_eq!(patched.note.as_deref(), Some("mended"));
     assert_eq!(patched.size, Size::new(1, Unit::Inch, 2));
