@@ -11,7 +11,7 @@ use interop_axum::operations::{
     BadRequestError, CreateWidgetError, DeleteWidgetError, GetWidgetError, UpdateWidgetError,
 };
 use interop_axum::types::{
-    Color, ErrorBody, Finish, FinishVariant0, FinishVariant1, FinishVariant1Painted, Kind, Label, NewWidget, Shape,
+    Color, ErrorBody, Finish, FinishPainted, FinishPaintedPainted, FinishRaw, Kind, Label, NewWidget, Shape,
     ShapeCircle, ShapeRect, Size, Unit, Widget, WidgetPatch,
 };
 use interop_axum::{Client, Error, Nullable};
@@ -58,7 +58,7 @@ fn size() -> Size {
 
 fn new_widget(name: &str) -> NewWidget {
     NewWidget::new(
-        Finish::FinishVariant0(FinishVariant0::Raw),
+        Finish::Raw(FinishRaw::Raw),
         Label::String("blue".into()),
         name,
         Shape::Circle(ShapeCircle::new(1.5)),
@@ -248,7 +248,7 @@ async fn unions_round_trip_through_serde_shapes() {
     let (client, _) = server().await;
     // Internally tagged (`type`), untagged (string | integer), externally tagged (`"raw"` |
     // `{"painted": {..}}`), a nullable UUID and a nullable string sent as `null`.
-    let painted = Finish::FinishVariant1(FinishVariant1::new(FinishVariant1Painted::new(3, Color::Red)));
+    let painted = Finish::Painted(FinishPainted::new(FinishPaintedPainted::new(3, Color::Red)));
     let mut new = NewWidget::new(
         painted.clone(),
         Label::Integer(i64::MIN),

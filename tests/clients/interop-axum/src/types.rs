@@ -103,8 +103,8 @@ crate::runtime::de::deserialize_struct!(
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum Finish {
-    FinishVariant0(FinishVariant0),
-    FinishVariant1(FinishVariant1),
+    Raw(FinishRaw),
+    Painted(FinishPainted),
 }
 /// What an item is (a path parameter).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -486,12 +486,12 @@ crate::runtime::de::deserialize_struct!(
     "note" option, 3 size "size" option]
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FinishVariant0 {
+pub enum FinishRaw {
     Raw,
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
-impl FinishVariant0 {
+impl FinishRaw {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -500,12 +500,12 @@ impl FinishVariant0 {
         }
     }
 }
-impl ::std::fmt::Display for FinishVariant0 {
+impl ::std::fmt::Display for FinishRaw {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl From<String> for FinishVariant0 {
+impl From<String> for FinishRaw {
     /// The variant of a wire value (`Unknown` for a value this version does not know).
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -514,35 +514,35 @@ impl From<String> for FinishVariant0 {
         }
     }
 }
-crate::runtime::de::string_enum_serialize!(FinishVariant0);
-crate::runtime::de::string_enum_deserialize!(FinishVariant0);
+crate::runtime::de::string_enum_serialize!(FinishRaw);
+crate::runtime::de::string_enum_deserialize!(FinishRaw);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-pub struct FinishVariant1 {
-    pub painted: FinishVariant1Painted,
+pub struct FinishPainted {
+    pub painted: FinishPaintedPainted,
 }
-impl FinishVariant1 {
+impl FinishPainted {
     /// Creates a value from the required fields; the others start absent or at the spec's defaults.
-    pub fn new(painted: FinishVariant1Painted) -> Self {
+    pub fn new(painted: FinishPaintedPainted) -> Self {
         Self { painted }
     }
 }
 crate::runtime::de::deserialize_struct!(
-    FinishVariant1, "FinishVariant1", [0 painted "painted" required]
+    FinishPainted, "FinishPainted", [0 painted "painted" required]
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-pub struct FinishVariant1Painted {
+pub struct FinishPaintedPainted {
     /// Constraints: `value >= 0`.
     pub coats: i32,
     pub color: Color,
 }
-impl FinishVariant1Painted {
+impl FinishPaintedPainted {
     /// Creates a value from the required fields; the others start absent or at the spec's defaults.
     pub fn new(coats: i32, color: Color) -> Self {
         Self { coats, color }
     }
 }
 crate::runtime::de::deserialize_struct!(
-    FinishVariant1Painted, "FinishVariant1Painted", [0 coats "coats" required, 1 color
+    FinishPaintedPainted, "FinishPaintedPainted", [0 coats "coats" required, 1 color
     "color" required]
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
