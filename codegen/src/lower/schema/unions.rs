@@ -64,9 +64,12 @@ impl<'a> Lowerer<'a> {
                 Some(t) => self.tag_values(t, member, &p),
                 None => (Vec::new(), false),
             };
-            // An inline variant of a tagged union is named after its tag value (`Shape` + `circle`).
+            // An inline variant of a tagged union is named after its tag value (`Shape` + `circle`);
+            // of an untagged one after its only property or value (serde's externally tagged
+            // enums: `"raw"` and `{"painted": {..}}` give `Raw` and `Painted`).
             let tag_name = match (member, tag_values.first()) {
                 (ReferenceOr::Item(_), Some(value)) => Some(naming::camel(value)),
+                (ReferenceOr::Item(schema), None) if tagging.is_none() => sole_name(schema),
                 _ => None,
             };
             let hint = match &tag_name {
@@ -248,4 +251,22 @@ impl<'a> Lowerer<'a> {
             Ty::Option(inner) | Ty::Boxed(inner) => self.variant_name(inner),
         }
     }
+}
+
+/// The name an untagged inline variant carries in its shape: the property of an object whose only
+/// property is required, or the value of a one-value string enum.
+fn sole_name(schema: &Schema) -> Option<String> {
+    let name = match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => match (o.properties.len(), o.required.as_slice()) {
+            (1, [required]) if o.properties.contains_key(required) => required.as_str(),
+            _ => return None,
+        },
+        SchemaKind::Type(Type::String(s)) => match s.enumeration.as_slice() {
+            [Some(value)] => value.as_str(),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let name = naming::camel(name);
+    (!name.is_empty()).then_some(name)
 }
