@@ -107,7 +107,11 @@ fn oauth_as_one_word(words: String) -> String {
     while let Some(at) = rest.find("OAuth") {
         let after = &rest[at + 5..];
         out.push_str(&rest[..at]);
-        out.push_str(if after.starts_with(|c: char| c.is_ascii_lowercase()) { "OAuth" } else { "Oauth" });
+        out.push_str(if after.starts_with(|c: char| c.is_ascii_lowercase()) {
+            "OAuth"
+        } else {
+            "Oauth"
+        });
         rest = after;
     }
     out.push_str(rest);

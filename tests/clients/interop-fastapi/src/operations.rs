@@ -22,6 +22,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[allow(clippy::too_many_arguments)]
     pub fn path_params<'a>(
         &'a self,
         i: i64,
