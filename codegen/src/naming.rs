@@ -96,9 +96,31 @@ fn fix_keyword(name: String, allow_raw: bool) -> String {
     }
 }
 
+/// "OAuth" is one word to a reader (`oauth2_password_bearer`, not heck's `o_auth2_...`): spelled
+/// `Oauth` when no lower-case letter follows (so `OAuthority` is left alone).
+fn oauth_as_one_word(words: String) -> String {
+    if !words.contains("OAuth") {
+        return words;
+    }
+    let mut out = String::with_capacity(words.len());
+    let mut rest = words.as_str();
+    while let Some(at) = rest.find("OAuth") {
+        let after = &rest[at + 5..];
+        out.push_str(&rest[..at]);
+        out.push_str(if after.starts_with(|c: char| c.is_ascii_lowercase()) {
+            "OAuth"
+        } else {
+            "Oauth"
+        });
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `snake_case` for fields, functions, modules and parameters.
 pub fn snake(raw: &str) -> String {
-    let mut s = ascii_words(raw).to_snake_case();
+    let mut s = oauth_as_one_word(ascii_words(raw)).to_snake_case();
     if s.is_empty() {
         s = "value".to_owned();
     }
@@ -376,6 +398,12 @@ mod tests {
             ("café", "caf_ue9"),
             ("$ref", "r#ref"),
             ("@id", "id"),
+            // FastAPI's default scheme names.
+            ("OAuth2PasswordBearer", "oauth2_password_bearer"),
+            ("OAuth2AuthorizationCodeBearer", "oauth2_authorization_code_bearer"),
+            ("getOAuthToken", "get_oauth_token"),
+            ("OAUTH_TOKEN", "oauth_token"),
+            ("OAuthority", "o_authority"),
         ];
         for (input, want) in rows {
             assert_eq!(snake(input), *want, "snake({input:?})");

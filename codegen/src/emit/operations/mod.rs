@@ -331,10 +331,17 @@ fn operation(api: &Api, index: usize, gate: &[usize], shared_error: Option<&str>
         "Request builder for [`Client::{plain_fn}`]: set optional parameters, then `.send().await` (or `.await` it).{builder_notes}"
     ));
 
+    // Clippy counts `&self` too: seven required parameters make eight arguments.
+    let allow = if ctor_args.len() >= 7 {
+        quote!(#[allow(clippy::too_many_arguments)])
+    } else {
+        quote!()
+    };
     quote! {
         impl Client {
             #op_doc
             #summary
+            #allow
             pub fn #fn_name<'a>(&'a self, #(#ctor_args),*) -> #builder<'a> {
                 #builder { client: self, #(#ctor_inits,)* options: RequestOptions::default() }
             }
