@@ -170,7 +170,18 @@ pub fn check<T, E, H: std::borrow::Borrow<reqwest::header::HeaderMap>>(
             }
         }
         Err(api::Error::Decode(e)) => {
-            let (_, violations, _) = prism_problem(e.headers(), b"");
+            let (kind, violations, text) = prism_problem(e.headers(), e.body());
+            // The mock server's own problem document at a status the spec documents with another
+            // body: what it says, not the decoding, is the outcome.
+            if let Some(kind) = kind {
+                return Outcome {
+                    status: Some(e.status().as_u16()),
+                    note: format!("{} from the mock server: {kind} {text}", e.status()),
+                    prism_type: Some(kind),
+                    violations,
+                    ..Outcome::fail("prism", String::new())
+                };
+            }
             Outcome {
                 status: Some(e.status().as_u16()),
                 violations,

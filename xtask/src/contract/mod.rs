@@ -266,7 +266,7 @@ fn run_spec(
     let log = dir.join("prism.log");
     let mut server = match Prism::start(prism, &spec.path, port, log.clone(), root, seed) {
         Ok(server) => server,
-        Err(e) => return Ok(Err(report::first_line(&format!("{e:#}")))),
+        Err(e) => return Ok(Err(unservable_reason(&log, &format!("{e:#}")))),
     };
     let results = dir.join("results.jsonl");
     let output = Command::new(driver)
@@ -298,4 +298,18 @@ fn run_spec(
         records.push(serde_json::from_str(line).with_context(|| format!("{}: a malformed record", results.display()))?);
     }
     Ok(Ok(records))
+}
+
+/// Why Prism could not serve a spec: the error its log names, else the first line of `error`.
+fn unservable_reason(log: &Path, error: &str) -> String {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let named = text.lines().map(str::trim).find_map(|l| {
+        l.strip_prefix("Error: ")
+            .or_else(|| l.strip_prefix("message: "))
+            .map(|m| m.trim_matches(|c| c == '\'' || c == ','))
+    });
+    match named {
+        Some(m) => report::first_line(m),
+        None => report::first_line(error),
+    }
 }

@@ -235,7 +235,11 @@ mod tests {
         let config = crate::Config::new("contract.yaml", "contract.yaml", "contract-api");
         let out = crate::generate_from_bytes(&config, spec.as_bytes()).expect("generates");
         let files = super::contract_driver(&out.api, "contract_api").expect("driver formats");
-        files.into_iter().find(|(name, _)| name == "src/main.rs").expect("main.rs").1
+        files
+            .into_iter()
+            .find(|(name, _)| name == "src/main.rs")
+            .expect("main.rs")
+            .1
     }
 
     const SPEC: &str = r#"
