@@ -99,6 +99,22 @@ fn prism_problem(headers: &reqwest::header::HeaderMap, body: &[u8]) -> (Option<S
     (kind, violations, shorten(&text))
 }
 
+/// The mock server answered by itself (its problem document `kind`).
+fn mock_server_problem(
+    status: reqwest::StatusCode,
+    kind: String,
+    text: String,
+    violations: Option<String>,
+) -> Outcome {
+    Outcome {
+        status: Some(status.as_u16()),
+        note: format!("{status} from the mock server: {kind} {text}"),
+        prism_type: Some(kind),
+        violations,
+        ..Outcome::fail("prism", String::new())
+    }
+}
+
 /// Passes when the response decoded into the success type, or was a documented error whose body
 /// decoded; fails on anything the mock server itself answered (it rejected the request).
 /// `documented`: the spec documents at least one response. `roundtrip`: the decoded body serialised
@@ -124,13 +140,7 @@ pub fn check<T, E, H: std::borrow::Borrow<reqwest::header::HeaderMap>>(
             let (kind, violations, text) = prism_problem(e.headers(), e.raw_body());
             let status = Some(e.status().as_u16());
             match kind {
-                Some(kind) => Outcome {
-                    status,
-                    note: format!("{} from the mock server: {kind} {text}", e.status()),
-                    prism_type: Some(kind),
-                    violations,
-                    ..Outcome::fail("prism", String::new())
-                },
+                Some(kind) => mock_server_problem(e.status(), kind, text, violations),
                 None => Outcome {
                     status,
                     violations,
@@ -148,13 +158,7 @@ pub fn check<T, E, H: std::borrow::Borrow<reqwest::header::HeaderMap>>(
                     status,
                     ..Outcome::pass("request accepted; the spec documents no response".to_owned())
                 },
-                Some(kind) => Outcome {
-                    status,
-                    note: format!("{} from the mock server: {kind} {text}", e.status()),
-                    prism_type: Some(kind),
-                    violations,
-                    ..Outcome::fail("prism", String::new())
-                },
+                Some(kind) => mock_server_problem(e.status(), kind, text, violations),
                 None => Outcome {
                     status,
                     violations,
@@ -174,13 +178,7 @@ pub fn check<T, E, H: std::borrow::Borrow<reqwest::header::HeaderMap>>(
             // The mock server's own problem document at a status the spec documents with another
             // body: what it says, not the decoding, is the outcome.
             if let Some(kind) = kind {
-                return Outcome {
-                    status: Some(e.status().as_u16()),
-                    note: format!("{} from the mock server: {kind} {text}", e.status()),
-                    prism_type: Some(kind),
-                    violations,
-                    ..Outcome::fail("prism", String::new())
-                };
+                return mock_server_problem(e.status(), kind, text, violations);
             }
             Outcome {
                 status: Some(e.status().as_u16()),

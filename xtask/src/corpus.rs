@@ -13,17 +13,24 @@ use crate::features;
 use crate::gen::repo_root;
 use crate::paging::{self, Paging};
 
+/// Which specs of a directory: shared by `cargo xtask corpus` and `cargo xtask contract`.
 #[derive(Args)]
-pub struct CorpusArgs {
+pub struct Selection {
     /// Directory of specs (`.yaml`, `.yml`, `.json`).
     #[arg(default_value = "../shared/corpus/specs")]
-    dir: PathBuf,
+    pub dir: PathBuf,
     /// Only these specs (file names with or without extension).
     #[arg(long, num_args = 1..)]
-    only: Vec<String>,
+    pub only: Vec<String>,
     /// Skip these specs (file names with or without extension).
     #[arg(long, num_args = 1..)]
-    exclude: Vec<String>,
+    pub exclude: Vec<String>,
+}
+
+#[derive(Args)]
+pub struct CorpusArgs {
+    #[command(flatten)]
+    selection: Selection,
     /// Generate only; do not compile.
     #[arg(long)]
     no_build: bool,
@@ -82,10 +89,10 @@ pub(crate) fn first_line(s: &str) -> String {
 
 pub fn run(args: CorpusArgs) -> anyhow::Result<ExitCode> {
     let root = repo_root();
-    let dir = if args.dir.is_absolute() {
-        args.dir.clone()
+    let dir = if args.selection.dir.is_absolute() {
+        args.selection.dir.clone()
     } else {
-        root.join(&args.dir)
+        root.join(&args.selection.dir)
     };
     let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
         .with_context(|| format!("reading {}", dir.display()))?
@@ -98,7 +105,7 @@ pub fn run(args: CorpusArgs) -> anyhow::Result<ExitCode> {
                         || p.file_stem().is_some_and(|n| n.to_string_lossy() == *o)
                 })
             };
-            (args.only.is_empty() || named(&args.only)) && !named(&args.exclude)
+            (args.selection.only.is_empty() || named(&args.selection.only)) && !named(&args.selection.exclude)
         })
         .collect();
     specs.sort();
@@ -111,7 +118,7 @@ pub fn run(args: CorpusArgs) -> anyhow::Result<ExitCode> {
         let name = crate_dir_name(spec);
         let display = format!(
             "{}/{}",
-            args.dir.display(),
+            args.selection.dir.display(),
             spec.file_name().unwrap_or_default().to_string_lossy()
         );
         let mut config = codegen::Config::new(spec, display, format!("corpus-{name}"));
@@ -193,7 +200,7 @@ pub fn run(args: CorpusArgs) -> anyhow::Result<ExitCode> {
              \"Pagination\" section), and those that looked paginated but were left out (listed by `cargo xtask gen \
              --report`). Specs with neither are not listed.\n\n{paging_table}",
             args.write.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
-            args.dir.display()
+            args.selection.dir.display()
         );
         // The `## Contract` section is `cargo xtask contract --write`'s: kept as it is.
         let old = std::fs::read_to_string(&path).unwrap_or_default();

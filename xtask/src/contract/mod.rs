@@ -49,15 +49,9 @@ lockfile). Prints one line per operation, `<spec>: N passed, M failed, K skipped
 
 Exit status: 0 when no failure is the client's, 1 otherwise (or when Prism is not installed).")]
 pub struct ContractArgs {
-    /// Directory of corpus specs (`.yaml`, `.yml`, `.json`); `specs/modbox.yaml` is always added.
-    #[arg(default_value = "../shared/corpus/specs")]
-    dir: PathBuf,
-    /// Only these specs (file names with or without extension; `modbox` for specs/modbox.yaml).
-    #[arg(long, num_args = 1..)]
-    only: Vec<String>,
-    /// Skip these specs.
-    #[arg(long, num_args = 1..)]
-    exclude: Vec<String>,
+    /// The corpus specs (`specs/modbox.yaml` is always added; `--only modbox` names it).
+    #[command(flatten)]
+    selection: crate::corpus::Selection,
     /// Only the fixed sample of tests/contract/contract.toml (what `cargo test` runs).
     #[arg(long)]
     sample: bool,
@@ -82,10 +76,10 @@ pub fn prism_bin(root: &Path) -> PathBuf {
 }
 
 fn select(root: &Path, args: &ContractArgs, config: &ContractConfig) -> anyhow::Result<Vec<Spec>> {
-    let dir = if args.dir.is_absolute() {
-        args.dir.clone()
+    let dir = if args.selection.dir.is_absolute() {
+        args.selection.dir.clone()
     } else {
-        root.join(&args.dir)
+        root.join(&args.selection.dir)
     };
     let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
         .with_context(|| format!("reading {}", dir.display()))?
@@ -102,7 +96,7 @@ fn select(root: &Path, args: &ContractArgs, config: &ContractConfig) -> anyhow::
         let file = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
         specs.push(Spec {
             name: crate::corpus::crate_dir_name(&path),
-            display: format!("{}/{file}", args.dir.display()),
+            display: format!("{}/{file}", args.selection.dir.display()),
             path,
         });
     }
@@ -114,8 +108,8 @@ fn select(root: &Path, args: &ContractArgs, config: &ContractConfig) -> anyhow::
         })
     };
     specs.retain(|s| {
-        (args.only.is_empty() || named(&args.only, s))
-            && !named(&args.exclude, s)
+        (args.selection.only.is_empty() || named(&args.selection.only, s))
+            && !named(&args.selection.exclude, s)
             && (!args.sample || config.sample.contains(&s.name))
     });
     if specs.is_empty() {
@@ -306,7 +300,13 @@ fn unservable_reason(log: &Path, error: &str) -> String {
     let named = text.lines().map(str::trim).find_map(|l| {
         l.strip_prefix("Error: ")
             .or_else(|| l.strip_prefix("message: "))
-            .map(|m| m.trim_matches(|c| c == '\'' || c == ','))
+            // Node prints a long message as `'first line \n' +`: its first line.
+            .map(|m| {
+                m.split("\\n")
+                    .next()
+                    .unwrap_or(m)
+                    .trim_matches(|c: char| c == '\'' || c == ',' || c.is_whitespace())
+            })
     });
     match named {
         Some(m) => report::first_line(m),

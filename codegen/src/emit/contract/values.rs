@@ -25,14 +25,14 @@ pub(super) fn param_candidates(api: &Api, p: &Param) -> Vec<String> {
     if let Some(e) = &p.docs.example {
         push(&mut out, e.clone());
     }
-    push(
-        &mut out,
-        constrained(api, &p.ty, p.constraints.as_deref(), true, 0).to_string(),
-    );
-    push(
-        &mut out,
-        constrained(api, &p.ty, p.constraints.as_deref(), false, 0).to_string(),
-    );
+    for examples in [true, false] {
+        let mut value = constrained(api, &p.ty, p.constraints.as_deref(), examples, 0);
+        // One item in a path: a second would put a `,` into the path, which Prism 5.x crashes on.
+        if let (crate::ir::ParamLocation::Path, Value::Array(items)) = (&p.location, &mut value) {
+            items.truncate(1);
+        }
+        push(&mut out, value.to_string());
+    }
     out
 }
 
