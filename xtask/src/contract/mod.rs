@@ -160,7 +160,7 @@ pub fn run(args: ContractArgs) -> anyhow::Result<ExitCode> {
     let mut unservable = Vec::new();
     for (spec, api) in specs.iter().zip(&apis) {
         let driver = target.join("debug").join(format!("contract-{}-driver", spec.name));
-        match run_spec(&root, &ws, &prism, &driver, spec, seed)? {
+        match run_spec(&root, &ws, &prism, &driver, spec, seed, &config)? {
             Ok(records) => {
                 let report = SpecReport::new(&spec.name, api, records, &config, args.dynamic);
                 report.print();
@@ -252,8 +252,8 @@ fn run_spec(
     driver: &Path,
     spec: &Spec,
     seed: Option<&str>,
+    config: &ContractConfig,
 ) -> anyhow::Result<Result<Vec<report::Record>, String>> {
-    let config = ContractConfig::load(&root.join(CONFIG))?;
     println!("\n{} ({})", spec.name, spec.display);
     let port = free_port()?;
     let dir = ws.join(&spec.name);
