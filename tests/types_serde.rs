@@ -190,6 +190,50 @@ fn byte_format_is_base64() {
     assert!(serde_json::from_value::<Blob>(json!({"data": "not base64!"})).is_err());
 }
 
+/// JSON has no raw bytes: `format: binary` inside a JSON value is the bytes as UTF-8 text, as
+/// pydantic writes and reads its `bytes` fields (it was an array of numbers, which no server reads).
+#[test]
+fn binary_format_in_json_is_utf8_text() {
+    let raw = RawText {
+        data: "héllo".as_bytes().to_vec(),
+        maybe: None,
+        lines: Some(vec![b"a".to_vec(), Vec::new()]),
+        nothing: None,
+    };
+    let wire = json!({"data": "héllo", "lines": ["a", ""]});
+    assert_eq!(to_json(&raw), wire);
+    assert_eq!(from_json::<RawText>(wire), raw);
+    // Bytes that are not UTF-8 cannot be sent as JSON text: a serialization error, not a lossy string.
+    let binary = RawText::new(vec![0xff, 0xfe]);
+    let err = serde_json::to_value(&binary).expect_err("not UTF-8");
+    assert!(err.to_string().contains("not UTF-8"), "{err}");
+}
+
+/// `type: null` admits `null` only: `Option<()>`, where `Some(())` is sent as `null` (it was
+/// `Nullable<serde_json::Value>`, which let any value through).
+#[test]
+fn null_only_property_is_unit() {
+    let mut raw = RawText::new(b"x".to_vec());
+    assert_eq!(to_json(&raw), json!({"data": "x"}));
+    raw.nothing = Some(());
+    assert_eq!(to_json(&raw), json!({"data": "x", "nothing": null}));
+    assert!(serde_json::from_value::<RawText>(json!({"data": "x", "nothing": 1})).is_err());
+}
+
+/// `type: object` next to `oneOf` (OpenAI's `grader`, `data_source_config`) is the union, not a
+/// JSON value that lets anything through.
+#[test]
+fn typed_one_of_is_a_union() {
+    let envelope: Envelope = from_json(json!({"typed_union": {"kind": "cat", "lives": 7}}));
+    assert_eq!(envelope.typed_union, Some(EnvelopeTypedUnion::Cat(Cat::new("cat", 7))));
+    let bird: Envelope = from_json(json!({"typed_union": {"wings": 2}}));
+    assert!(matches!(
+        bird.typed_union,
+        Some(EnvelopeTypedUnion::Bird(Bird { wings: Some(2) }))
+    ));
+    assert!(serde_json::from_value::<Envelope>(json!({"typed_union": 5})).is_err());
+}
+
 #[test]
 fn read_only_is_never_sent_and_write_only_never_required() {
     let mut account = Account::new("ada", "secret");

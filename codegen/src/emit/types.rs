@@ -117,14 +117,22 @@ fn default_fn_name(field: &Field) -> proc_macro2::Ident {
     format_ident!("default_{}", field.name.trim_start_matches("r#"))
 }
 
-/// Does the value hold base64 bytes in a shape `crate::runtime::base64` encodes (`Vec<u8>` inside
-/// `Option`, `Vec`, `BTreeMap` or `Box`, through aliases)?
-pub(crate) fn is_base64(api: &Api, ty: &Ty) -> bool {
-    holds(api, ty, &Ty::Bytes)
+/// The `with` module that writes the bytes of a JSON value as a string, if the value holds any:
+/// base64 for `format: byte`, UTF-8 text for `format: binary` (JSON has no raw bytes; pydantic
+/// writes its `bytes` this way).
+/// Both take `Vec<u8>` inside `Option`, `Vec`, `BTreeMap` or `Box`, through aliases.
+pub(crate) fn bytes_with(api: &Api, ty: &Ty) -> Option<&'static str> {
+    if holds(api, ty, &Ty::Bytes) {
+        Some("crate::runtime::base64")
+    } else if holds(api, ty, &Ty::Binary) {
+        Some("crate::runtime::base64::text")
+    } else {
+        None
+    }
 }
 
 /// Does the value hold date-times in a shape `crate::runtime::de::date_time` decodes (nested as
-/// for [`is_base64`])? Such values are decoded leniently (an offset-less date-time is UTC).
+/// for [`bytes_with`])? Such values are decoded leniently (an offset-less date-time is UTC).
 pub(crate) fn is_date_time(api: &Api, ty: &Ty) -> bool {
     holds(api, ty, &Ty::DateTime)
 }
@@ -235,7 +243,7 @@ fn struct_def(
     let mut has_consts = false;
     // Written-out `Deserialize` (see `de_impl`): possible unless a field needs a `with` module or
     // the struct flattens additional properties.
-    let hand_de = s.additional.is_none() && s.fields.iter().all(|f| !is_base64(api, &f.ty));
+    let hand_de = s.additional.is_none() && s.fields.iter().all(|f| bytes_with(api, &f.ty).is_none());
     let mut de_fields = Vec::new();
     for f in &s.fields {
         let fname = ident(&f.name);
@@ -245,12 +253,14 @@ fn struct_def(
         };
         let file = if holds(api, &f.ty, &Ty::File) {
             file_doc(f)
+        } else if f.ty == Ty::Unit {
+            "Only `null` is allowed here (`type: null`): `Some(())` sends `null`.".to_owned()
         } else {
             String::new()
         };
         let fdoc = docs::attrs_with(&f.docs, &[constraints::text(f.constraints.as_deref()), default, file]);
         let ty = field_ty(api, f);
-        let base64 = is_base64(api, &f.ty);
+        let bytes = bytes_with(api, &f.ty);
         let date_time = is_date_time(api, &f.ty);
         let mut serde = Vec::new();
         let wire = f.wire_name.as_str();
@@ -286,8 +296,8 @@ fn struct_def(
             // Set by the server only: decoded from responses, never sent.
             serde.push(quote!(skip_serializing));
         }
-        if base64 {
-            serde.push(quote!(with = "crate::runtime::base64"));
+        if let Some(with) = bytes {
+            serde.push(quote!(with = #with));
         }
         if date_time && !hand_de {
             serde.push(quote!(deserialize_with = "crate::runtime::de::date_time"));

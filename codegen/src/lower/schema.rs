@@ -260,19 +260,31 @@ impl<'a> Lowerer<'a> {
     {
         if let SchemaKind::Any(any) = &schema.schema_kind {
             // A schema that names no type: decide from the keywords it has.
-            let has_object_keywords = !any.properties.is_empty()
-                || any.additional_properties.is_some()
-                || any.typ.as_deref() == Some("object");
+            let has_members = !any.properties.is_empty() || any.additional_properties.is_some();
+            let has_object_keywords = has_members || any.typ.as_deref() == Some("object");
+            let has_union = !any.one_of.is_empty() || !any.any_of.is_empty();
+            // `type: object` next to `oneOf`/`anyOf` says what the variants already say: a union.
+            if has_union && !has_members && any.all_of.is_empty() {
+                let (key, list) = if any.one_of.is_empty() {
+                    ("anyOf", &any.any_of)
+                } else {
+                    ("oneOf", &any.one_of)
+                };
+                let d = schema.schema_data.discriminator.as_ref();
+                return self.lower_union(key, list, d, slot, pointer, docs);
+            }
+            if has_union {
+                let key = if any.one_of.is_empty() { "anyOf" } else { "oneOf" };
+                self.diags.approx(
+                    Approx::Simplified,
+                    join(pointer, key),
+                    format!(
+                        "`{key}` next to `properties` or `allOf` is not modelled: the type has the common \
+                         properties only, and the variants' own properties are not sent or decoded"
+                    ),
+                );
+            }
             if !has_object_keywords && any.all_of.is_empty() {
-                if !any.one_of.is_empty() || !any.any_of.is_empty() {
-                    let (key, list) = if any.one_of.is_empty() {
-                        ("anyOf", &any.any_of)
-                    } else {
-                        ("oneOf", &any.one_of)
-                    };
-                    let d = schema.schema_data.discriminator.as_ref();
-                    return self.lower_union(key, list, d, slot, pointer, docs);
-                }
                 if let Some(prefix) = schema.schema_data.extensions.get("x-prefixItems") {
                     return self.tuple(prefix, allows_items(any.items.as_ref()), &slot, pointer);
                 }
@@ -290,6 +302,10 @@ impl<'a> Lowerer<'a> {
                     .enumerate()
                     .filter_map(|(i, v)| v.as_str().map(|v| (i, v)))
                     .collect();
+                // `type: null` (or `enum: [null]`): the only value is `null`, which `()` is in serde.
+                if any.typ.is_none() && !any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_null()) {
+                    return Ty::Unit;
+                }
                 if any.typ.is_none() && !any.enumeration.is_empty() {
                     let spec = self.spec_variants(schema, any.enumeration.len(), pointer);
                     return self.any_enum(&any.enumeration, &spec, slot, pointer, docs);
@@ -346,6 +362,9 @@ impl<'a> Lowerer<'a> {
         for (wire, (prop, p)) in &parts.properties {
             let ty = self.lower_boxed(prop, Slot::Hint(format!("{struct_name} {wire}")), p);
             let (ty, nullable) = ty.split_option();
+            // A property that can only be `null` is `()` (required) or `Option<()>`: `Nullable<()>`
+            // would spell `null` twice.
+            let nullable = nullable && ty != Ty::Unit;
             let required = parts.required.contains(wire);
             let (docs, read_only, write_only, default, constraints) = match prop {
                 ReferenceOr::Item(s) => (

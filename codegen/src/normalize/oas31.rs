@@ -165,6 +165,10 @@ fn type_arrays(s: &mut Map<String, Value>, pointer: &str, diags: &mut Diagnostic
         s.insert("nullable".into(), Value::Bool(true));
     }
     match rest.len() {
+        // `type: null` alone admits `null` and nothing else: 3.0's `nullable: true, enum: [null]`.
+        0 if nullable && !s.contains_key("enum") => {
+            s.insert("enum".into(), Value::Array(vec![Value::Null]));
+        }
         0 => {}
         1 => {
             s.insert("type".into(), rest.remove(0).into());

@@ -81,7 +81,9 @@ fn sample(api: &Api, ty: &Ty, examples: bool, depth: usize) -> Value {
         Ty::Uuid => Value::from("3fa85f64-5717-4562-b3fc-2c963f66afa6"),
         // `format: byte` is a base64 string on the wire.
         Ty::Bytes => Value::from("Y29udHJhY3Q="),
-        Ty::Binary | Ty::File => Value::from(b"contract".to_vec()),
+        // `format: binary` inside JSON is UTF-8 text; a file part is built from its bytes.
+        Ty::Binary => Value::from("contract"),
+        Ty::File => Value::from(b"contract".to_vec()),
         Ty::Tuple(items) => Value::Array(items.iter().map(|t| sample(api, t, examples, depth + 1)).collect()),
         // Schemas without a type that the IR models as any JSON value are most often objects
         // (`type: object` without properties); `{}` is valid for both.

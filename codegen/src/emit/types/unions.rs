@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::{is_base64, is_date_time, SerdeTraits};
+use super::{bytes_with, is_date_time, SerdeTraits};
 use crate::emit::{ident, ty_tokens};
 use crate::ir::{Api, UnionDef};
 
@@ -18,8 +18,8 @@ fn untagged(api: &Api, name: &Ident, u: &UnionDef, doc: TokenStream, serde: Serd
     let variants = u.variants.iter().map(|v| {
         let vname = ident(&v.name);
         let ty = ty_tokens(api, &v.ty, true);
-        let with = if is_base64(api, &v.ty) {
-            quote!(#[serde(with = "crate::runtime::base64")])
+        let with = if let Some(with) = bytes_with(api, &v.ty) {
+            quote!(#[serde(with = #with)])
         } else if is_date_time(api, &v.ty) {
             quote!(#[serde(deserialize_with = "crate::runtime::de::date_time")])
         } else {

@@ -2,7 +2,9 @@
 //! Data types of the API: one per schema of the spec, plus one per inline schema that needs a name.
 #![allow(deprecated)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
 pub struct Attachment {
+    #[serde(with = "crate::runtime::base64::text")]
     pub data: Vec<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -13,10 +15,6 @@ impl Attachment {
         Self { data, label: None }
     }
 }
-#[cfg(feature = "serde-all")]
-crate::runtime::de::deserialize_struct!(
-    Attachment, "Attachment", [0 data "data" required, 1 label "label" option]
-);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UploadAvatarBody {
     /// File

@@ -137,6 +137,8 @@ pub struct Envelope {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blob: Option<Blob>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_text: Option<RawText>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<Account>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labelled: Option<Labelled>,
@@ -150,14 +152,18 @@ pub struct Envelope {
     pub stamps: Option<Stamps>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stamp_log: Option<StampLog>,
+    /// `type: object` next to `oneOf`: still the union (it was a JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub typed_union: Option<EnvelopeTypedUnion>,
 }
 crate::runtime::de::deserialize_struct!(
     Envelope, "Envelope", [0 note "note" option, 1 pet "pet" option, 2 pet_by_name
     "pet_by_name" option, 3 shape "shape" option, 4 scalar "scalar" option, 5 point
     "point" option, 6 mode "mode" option, 7 pair "pair" option, 8 blob "blob" option, 9
-    account "account" option, 10 labelled "labelled" option, 11 tree "tree" option, 12
-    settings "settings" option, 13 catalog "catalog" option, 14 stamps "stamps" option,
-    15 stamp_log "stamp_log" option]
+    raw_text "raw_text" option, 10 account "account" option, 11 labelled "labelled"
+    option, 12 tree "tree" option, 13 settings "settings" option, 14 catalog "catalog"
+    option, 15 stamps "stamps" option, 16 stamp_log "stamp_log" option, 17 typed_union
+    "typed_union" option]
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct InputMessage {
@@ -543,6 +549,40 @@ impl Point3 {
 crate::runtime::de::deserialize_struct!(
     Point3, "Point3", [0 x "x" required, 1 y "y" required, 2 z "z" required]
 );
+/// pydantic's `bytes` fields, which FastAPI exports as `format: binary`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct RawText {
+    #[serde(with = "crate::runtime::base64::text")]
+    pub data: Vec<u8>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::base64::text"
+    )]
+    pub maybe: Option<Vec<u8>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::base64::text"
+    )]
+    pub lines: Option<Vec<Vec<u8>>>,
+    /// Only `null` (`type: null`).
+    ///
+    /// Only `null` is allowed here (`type: null`): `Some(())` sends `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nothing: Option<()>,
+}
+impl RawText {
+    /// Creates a value from the required fields; the others start absent or at the spec's defaults.
+    pub fn new(data: Vec<u8>) -> Self {
+        Self {
+            data,
+            maybe: None,
+            lines: None,
+            nothing: None,
+        }
+    }
+}
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum Scalar {
@@ -780,6 +820,13 @@ pub enum When {
         #[serde(deserialize_with = "crate::runtime::de::date_time")]
         ::chrono::DateTime<::chrono::Utc>,
     ),
+}
+/// `type: object` next to `oneOf`: still the union (it was a JSON value).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum EnvelopeTypedUnion {
+    Cat(Cat),
+    Bird(Bird),
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MessageType {
