@@ -234,6 +234,25 @@ fn typed_one_of_is_a_union() {
     assert!(serde_json::from_value::<Envelope>(json!({"typed_union": 5})).is_err());
 }
 
+/// `oneOf: [Lion, Tiger]` where both are `allOf: [Feline, ..]` and `Feline` has the discriminator:
+/// the union is tagged by `species`, the tag values being the component names. Untagged, both
+/// variants accept every feline and the first one always won.
+#[test]
+fn discriminator_of_an_all_of_parent_tags_the_union() {
+    let tiger: Envelope = from_json(json!({"big_cat": {"species": "Tiger", "stripes": 80}}));
+    assert_eq!(
+        tiger.big_cat,
+        Some(EnvelopeBigCat::Tiger(Tiger {
+            species: "Tiger".into(),
+            stripes: Some(80)
+        }))
+    );
+    let lion: Envelope = from_json(json!({"big_cat": {"species": "Lion"}}));
+    assert!(matches!(lion.big_cat, Some(EnvelopeBigCat::Lion(_))));
+    let other: Envelope = from_json(json!({"big_cat": {"species": "Lynx"}}));
+    assert!(matches!(other.big_cat, Some(EnvelopeBigCat::Unknown(_))));
+}
+
 #[test]
 fn read_only_is_never_sent_and_write_only_never_required() {
     let mut account = Account::new("ada", "secret");

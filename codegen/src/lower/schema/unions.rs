@@ -1,6 +1,6 @@
 //! `oneOf`/`anyOf` -> IR unions: untagged, or tagged by a `discriminator` or by `const` properties.
 
-use openapiv3::{Discriminator, ReferenceOr, Schema, SchemaKind, Type};
+use openapiv3::{Discriminator, OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
 
 use super::{ObjectParts, Slot};
 use crate::diag::{join, Approx};
@@ -47,8 +47,11 @@ impl<'a> Lowerer<'a> {
         }
         let mut tagging = match discriminator {
             Some(d) => Some(Tagging::Discriminator(d)),
-            None if key == "oneOf" => self.const_tag_property(list, pointer).map(Tagging::Const),
-            None => None,
+            None => match inherited_discriminator(self.spec, list) {
+                Some(d) => Some(Tagging::Discriminator(d)),
+                None if key == "oneOf" => self.const_tag_property(list, pointer).map(Tagging::Const),
+                None => None,
+            },
         };
         let base = self.hint_of(&slot);
         let mut ns = if tagging.is_some() {
@@ -269,4 +272,39 @@ fn sole_name(schema: &Schema) -> Option<String> {
     };
     let name = naming::camel(name);
     (!name.is_empty()).then_some(name)
+}
+
+/// A union without a discriminator of its own whose variants all extend (through `allOf`) the same
+/// component, which has one: the OpenAPI polymorphism pattern (`Pet` with `discriminator`, `Cat` and
+/// `Dog` as `allOf: [Pet, ..]`). The parent's discriminator tags the union; without a mapping the tag
+/// value is the variant's component name.
+fn inherited_discriminator<'s>(spec: &'s OpenAPI, list: &[ReferenceOr<Schema>]) -> Option<&'s Discriminator> {
+    let mut found: Option<(&str, &'s Discriminator)> = None;
+    for member in list {
+        let ReferenceOr::Reference { reference } = member else {
+            return None;
+        };
+        let (_, ReferenceOr::Item(schema)) = component_schema(spec, reference)? else {
+            return None;
+        };
+        let parts = match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } => all_of,
+            SchemaKind::Any(any) => &any.all_of,
+            _ => return None,
+        };
+        let parent = parts.iter().find_map(|part| {
+            let ReferenceOr::Reference { reference } = part else {
+                return None;
+            };
+            match component_schema(spec, reference)? {
+                (_, ReferenceOr::Item(p)) => p.schema_data.discriminator.as_ref().map(|d| (reference.as_str(), d)),
+                _ => None,
+            }
+        })?;
+        match found {
+            Some((seen, _)) if seen != parent.0 => return None,
+            _ => found = Some(parent),
+        }
+    }
+    found.map(|(_, d)| d)
 }

@@ -152,6 +152,9 @@ pub struct Envelope {
     pub stamps: Option<Stamps>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stamp_log: Option<StampLog>,
+    /// Variants that extend (`allOf`) a parent with a discriminator: tagged by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub big_cat: Option<EnvelopeBigCat>,
     /// `type: object` next to `oneOf`: still the union (it was a JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub typed_union: Option<EnvelopeTypedUnion>,
@@ -162,8 +165,21 @@ crate::runtime::de::deserialize_struct!(
     "point" option, 6 mode "mode" option, 7 pair "pair" option, 8 blob "blob" option, 9
     raw_text "raw_text" option, 10 account "account" option, 11 labelled "labelled"
     option, 12 tree "tree" option, 13 settings "settings" option, 14 catalog "catalog"
-    option, 15 stamps "stamps" option, 16 stamp_log "stamp_log" option, 17 typed_union
-    "typed_union" option]
+    option, 15 stamps "stamps" option, 16 stamp_log "stamp_log" option, 17 big_cat
+    "big_cat" option, 18 typed_union "typed_union" option]
+);
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct Feline {
+    pub species: String,
+}
+impl Feline {
+    /// Creates a value from the required fields; the others start absent or at the spec's defaults.
+    pub fn new(species: impl Into<String>) -> Self {
+        Self { species: species.into() }
+    }
+}
+crate::runtime::de::deserialize_struct!(
+    Feline, "Feline", [0 species "species" required]
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct InputMessage {
@@ -291,6 +307,24 @@ impl ::std::fmt::Display for Level {
         ::std::fmt::Display::fmt(&i64::from(*self), f)
     }
 }
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct Lion {
+    pub species: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mane: Option<bool>,
+}
+impl Lion {
+    /// Creates a value from the required fields; the others start absent or at the spec's defaults.
+    pub fn new(species: impl Into<String>) -> Self {
+        Self {
+            species: species.into(),
+            mane: None,
+        }
+    }
+}
+crate::runtime::de::deserialize_struct!(
+    Lion, "Lion", [0 species "species" required, 1 mane "mane" option]
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Listing {
     pub id: i64,
@@ -772,6 +806,24 @@ crate::runtime::de::deserialize_struct!(
     many "many" option date_time, 3 by_key "by_key" option date_time, 4 alias "alias"
     option date_time, 5 when "when" option]
 );
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct Tiger {
+    pub species: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stripes: Option<i64>,
+}
+impl Tiger {
+    /// Creates a value from the required fields; the others start absent or at the spec's defaults.
+    pub fn new(species: impl Into<String>) -> Self {
+        Self {
+            species: species.into(),
+            stripes: None,
+        }
+    }
+}
+crate::runtime::de::deserialize_struct!(
+    Tiger, "Tiger", [0 species "species" required, 1 stripes "stripes" option]
+);
 pub type Timestamp = ::chrono::DateTime<::chrono::Utc>;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ToolCall {
@@ -820,6 +872,42 @@ pub enum When {
         #[serde(deserialize_with = "crate::runtime::de::date_time")]
         ::chrono::DateTime<::chrono::Utc>,
     ),
+}
+/// Variants that extend (`allOf`) a parent with a discriminator: tagged by it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EnvelopeBigCat {
+    /// Selected by `species`: `Lion`.
+    Lion(Lion),
+    /// Selected by `species`: `Tiger`.
+    Tiger(Tiger),
+    /// A tag value this version of the client does not know; the object is kept as sent.
+    Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for EnvelopeBigCat {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match crate::runtime::union::tag(&value, "species") {
+            Some("Lion") => crate::runtime::union::variant(value).map(Self::Lion),
+            Some("Tiger") => crate::runtime::union::variant(value).map(Self::Tiger),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+impl ::serde::Serialize for EnvelopeBigCat {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Lion(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::Tiger(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
+        }
+    }
 }
 /// `type: object` next to `oneOf`: still the union (it was a JSON value).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
