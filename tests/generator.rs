@@ -463,6 +463,27 @@ fn located_warnings(fixture: &str) -> (codegen::Output, Vec<String>) {
     (out, found)
 }
 
+/// A repeated `operationId` (the standard says unique) and `oneOf` next to `properties` (not modelled)
+/// are located warnings; the second operation's method gets a suffix.
+#[test]
+fn duplicate_ids_and_unmodelled_one_of_warn() {
+    let (out, found) = located_warnings("lenient-duplicates-30.yaml");
+    assert_eq!(
+        found,
+        [
+            "/components/schemas/Mixed/oneOf (25)",
+            "/paths/~1b/get/operationId (10)",
+        ]
+    );
+    let names: Vec<&str> = out.api.operations.iter().map(|o| o.fn_name.as_str()).collect();
+    assert_eq!(names, ["list", "list_2"]);
+    assert!(
+        out.warnings[1].message.contains("`list_2`"),
+        "{}",
+        out.warnings[1].message
+    );
+}
+
 /// Specs that other generators accept although the standard says otherwise: each repair is a
 /// warning at the exact place (pointer and line), and the meaning the README documents.
 #[test]

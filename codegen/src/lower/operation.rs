@@ -115,6 +115,8 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
     let mut fn_names = Namespace::with_reserved(CLIENT_METHODS);
     let mut type_names = Namespace::new();
     let mut out = Vec::new();
+    // `operationId`s must be unique (OpenAPI 3.x); a repeated one names the first operation's method.
+    let mut seen_ids: std::collections::BTreeMap<&str, String> = std::collections::BTreeMap::new();
     for (path, item) in &spec.paths.paths {
         let item_pointer = join("/paths", path);
         let ReferenceOr::Item(item) = item else {
@@ -129,6 +131,21 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
                 _ => format!("{method} {path}"),
             };
             let fn_name = fn_names.claim(naming::snake(&raw_name));
+            if let Some(id) = op.operation_id.as_deref().filter(|id| !id.trim().is_empty()) {
+                match seen_ids.get(id) {
+                    Some(first) => l.diags.warn(
+                        join(&pointer, "operationId"),
+                        format!(
+                            "`operationId` `{id}` is also the id of the operation at #{first}; ids must be unique, so this \
+                             operation's method is `{}`",
+                            fn_name.trim_start_matches("r#")
+                        ),
+                    ),
+                    None => {
+                        seen_ids.insert(id, pointer.clone());
+                    }
+                }
+            }
             let stem = fn_name.trim_start_matches("r#").to_owned();
             let builder_name = type_names.claim(naming::type_name(&stem));
             let error_name = type_names.claim(naming::type_name(&format!("{stem} error")));
