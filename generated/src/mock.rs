@@ -4,29 +4,26 @@
 //! and hand `api.client()` to the code under test.
 pub use crate::runtime::mock::{Expectation, JsonRequest, MockApi};
 pub use ::wiremock;
-impl crate::runtime::mock::MockApi {
+#[allow(unused_imports)]
+use crate::operations as op;
+#[allow(unused_imports)]
+use crate::runtime::mock::PathPiece;
+impl MockApi {
     /// Expects `POST /sandbox-images` ([`Client::create_sandbox_image`](crate::Client::create_sandbox_image)).
     pub fn create_sandbox_image(
         &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::CreateSandboxImage<'static>,
-    > {
+    ) -> Expectation<'_, op::CreateSandboxImage<'static>> {
         self.operation(
             "create_sandbox_image",
             "POST",
-            &[crate::runtime::mock::PathPiece::Literal("/sandbox-images")],
+            &[PathPiece::Literal("/sandbox-images")],
         )
     }
 }
-impl crate::runtime::mock::JsonRequest
-for crate::operations::CreateSandboxImage<'static> {
+impl JsonRequest for op::CreateSandboxImage<'static> {
     type Body = crate::types::SandboxImageCreate;
 }
-impl crate::runtime::mock::Expectation<
-    '_,
-    crate::operations::CreateSandboxImage<'static>,
-> {
+impl Expectation<'_, op::CreateSandboxImage<'static>> {
     /// Answers the documented 201 response (Successful Response).
     pub fn respond_201(self, body: &crate::types::SandboxImageDetail) -> Self {
         self.respond_json(201u16, body)

@@ -29,6 +29,12 @@ pub fn head() -> TokenStream {
         //! and hand `api.client()` to the code under test.
         pub use crate::runtime::mock::{Expectation, JsonRequest, MockApi};
         pub use ::wiremock;
+        // The module defines no items of its own, so these short names cannot collide. Unused
+        // when tag features leave no operation compiled.
+        #[allow(unused_imports)]
+        use crate::operations as op;
+        #[allow(unused_imports)]
+        use crate::runtime::mock::PathPiece;
     }
 }
 
@@ -52,13 +58,13 @@ pub fn emit(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
 fn operation(api: &Api, op: &Operation, name: &str) -> TokenStream {
     let method = ident(name);
     let builder = ident(&op.builder_name);
-    let op_ty = quote!(crate::operations::#builder<'static>);
+    let op_ty = quote!(op::#builder<'static>);
     let verb = op.method.to_uppercase();
     let pieces = op.path_parts.iter().filter_map(|p| match p {
-        PathPart::Literal(l) => Some(quote!(crate::runtime::mock::PathPiece::Literal(#l))),
+        PathPart::Literal(l) => Some(quote!(PathPiece::Literal(#l))),
         PathPart::Param(i) => {
             let wire = &op.params.get(*i)?.wire_name;
-            Some(quote!(crate::runtime::mock::PathPiece::Param(#wire)))
+            Some(quote!(PathPiece::Param(#wire)))
         }
     });
     let doc = docs::lines(&format!(
@@ -71,7 +77,7 @@ fn operation(api: &Api, op: &Operation, name: &str) -> TokenStream {
     let json_body = op.body.as_ref().filter(|b| b.kind == BodyKind::Json).map(|b| {
         let ty = ty_tokens(api, &b.ty, false);
         quote! {
-            impl crate::runtime::mock::JsonRequest for #op_ty {
+            impl JsonRequest for #op_ty {
                 type Body = #ty;
             }
         }
@@ -79,15 +85,15 @@ fn operation(api: &Api, op: &Operation, name: &str) -> TokenStream {
     let answers: Vec<TokenStream> = op.responses.iter().filter_map(|r| answer(api, r)).collect();
     let answers = (!answers.is_empty()).then(|| {
         quote! {
-            impl crate::runtime::mock::Expectation<'_, #op_ty> {
+            impl Expectation<'_, #op_ty> {
                 #(#answers)*
             }
         }
     });
     quote! {
-        impl crate::runtime::mock::MockApi {
+        impl MockApi {
             #doc
-            pub fn #method(&self) -> crate::runtime::mock::Expectation<'_, #op_ty> {
+            pub fn #method(&self) -> Expectation<'_, #op_ty> {
                 self.operation(#fn_str, #verb, &[#(#pieces),*])
             }
         }

@@ -4,97 +4,73 @@
 //! and hand `api.client()` to the code under test.
 pub use crate::runtime::mock::{Expectation, JsonRequest, MockApi};
 pub use ::wiremock;
-impl crate::runtime::mock::MockApi {
+#[allow(unused_imports)]
+use crate::operations as op;
+#[allow(unused_imports)]
+use crate::runtime::mock::PathPiece;
+impl MockApi {
     /// Expects `GET /things` ([`Client::list_things`](crate::Client::list_things)).
-    pub fn list_things(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::ListThings<'static>> {
-        self.operation(
-            "list_things",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/things")],
-        )
+    pub fn list_things(&self) -> Expectation<'_, op::ListThings<'static>> {
+        self.operation("list_things", "GET", &[PathPiece::Literal("/things")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::ListThings<'static>> {
+impl Expectation<'_, op::ListThings<'static>> {
     /// Answers the documented 204 response (OK).
     pub fn respond_204(self) -> Self {
         self.respond_status(204u16)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `POST /things` ([`Client::create_thing`](crate::Client::create_thing)).
-    pub fn create_thing(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::CreateThing<'static>> {
-        self.operation(
-            "create_thing",
-            "POST",
-            &[crate::runtime::mock::PathPiece::Literal("/things")],
-        )
+    pub fn create_thing(&self) -> Expectation<'_, op::CreateThing<'static>> {
+        self.operation("create_thing", "POST", &[PathPiece::Literal("/things")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::CreateThing<'static>> {
+impl Expectation<'_, op::CreateThing<'static>> {
     /// Answers the documented 204 response (OK).
     pub fn respond_204(self) -> Self {
         self.respond_status(204u16)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /things/{id}` ([`Client::get_thing`](crate::Client::get_thing)).
-    pub fn get_thing(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::GetThing<'static>> {
+    pub fn get_thing(&self) -> Expectation<'_, op::GetThing<'static>> {
         self.operation(
             "get_thing",
             "GET",
-            &[
-                crate::runtime::mock::PathPiece::Literal("/things/"),
-                crate::runtime::mock::PathPiece::Param("id"),
-            ],
+            &[PathPiece::Literal("/things/"), PathPiece::Param("id")],
         )
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::GetThing<'static>> {
+impl Expectation<'_, op::GetThing<'static>> {
     /// Answers the documented 204 response (OK).
     pub fn respond_204(self) -> Self {
         self.respond_status(204u16)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `DELETE /things/{id}` ([`Client::delete_thing`](crate::Client::delete_thing)).
-    pub fn delete_thing(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::DeleteThing<'static>> {
+    pub fn delete_thing(&self) -> Expectation<'_, op::DeleteThing<'static>> {
         self.operation(
             "delete_thing",
             "DELETE",
-            &[
-                crate::runtime::mock::PathPiece::Literal("/things/"),
-                crate::runtime::mock::PathPiece::Param("id"),
-            ],
+            &[PathPiece::Literal("/things/"), PathPiece::Param("id")],
         )
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::DeleteThing<'static>> {
+impl Expectation<'_, op::DeleteThing<'static>> {
     /// Answers the documented 204 response (OK).
     pub fn respond_204(self) -> Self {
         self.respond_status(204u16)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /health` ([`Client::health`](crate::Client::health)).
-    pub fn health(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::Health<'static>> {
-        self.operation(
-            "health",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/health")],
-        )
+    pub fn health(&self) -> Expectation<'_, op::Health<'static>> {
+        self.operation("health", "GET", &[PathPiece::Literal("/health")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::Health<'static>> {
+impl Expectation<'_, op::Health<'static>> {
     /// Answers the documented 204 response (OK).
     pub fn respond_204(self) -> Self {
         self.respond_status(204u16)

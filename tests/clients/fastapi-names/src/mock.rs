@@ -4,15 +4,17 @@
 //! and hand `api.client()` to the code under test.
 pub use crate::runtime::mock::{Expectation, JsonRequest, MockApi};
 pub use ::wiremock;
-impl crate::runtime::mock::MockApi {
+#[allow(unused_imports)]
+use crate::operations as op;
+#[allow(unused_imports)]
+use crate::runtime::mock::PathPiece;
+impl MockApi {
     /// Expects `GET /` ([`Client::root`](crate::Client::root)).
-    pub fn root(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::Root<'static>> {
-        self.operation("root", "GET", &[crate::runtime::mock::PathPiece::Literal("/")])
+    pub fn root(&self) -> Expectation<'_, op::Root<'static>> {
+        self.operation("root", "GET", &[PathPiece::Literal("/")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::Root<'static>> {
+impl Expectation<'_, op::Root<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(
         self,
@@ -21,22 +23,17 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::Root<'static>> {
         self.respond_json(200u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /items/{item_id}` ([`Client::read_item`](crate::Client::read_item)).
-    pub fn read_item(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::ReadItem<'static>> {
+    pub fn read_item(&self) -> Expectation<'_, op::ReadItem<'static>> {
         self.operation(
             "read_item",
             "GET",
-            &[
-                crate::runtime::mock::PathPiece::Literal("/items/"),
-                crate::runtime::mock::PathPiece::Param("item_id"),
-            ],
+            &[PathPiece::Literal("/items/"), PathPiece::Param("item_id")],
         )
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::ReadItem<'static>> {
+impl Expectation<'_, op::ReadItem<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &crate::types::Item) -> Self {
         self.respond_json(200u16, body)
@@ -46,25 +43,20 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::ReadItem<'static>>
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `PUT /items/{item_id}` ([`Client::update_item`](crate::Client::update_item)).
-    pub fn update_item(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::UpdateItem<'static>> {
+    pub fn update_item(&self) -> Expectation<'_, op::UpdateItem<'static>> {
         self.operation(
             "update_item",
             "PUT",
-            &[
-                crate::runtime::mock::PathPiece::Literal("/items/"),
-                crate::runtime::mock::PathPiece::Param("item_id"),
-            ],
+            &[PathPiece::Literal("/items/"), PathPiece::Param("item_id")],
         )
     }
 }
-impl crate::runtime::mock::JsonRequest for crate::operations::UpdateItem<'static> {
+impl JsonRequest for op::UpdateItem<'static> {
     type Body = crate::types::UpdateItemBody;
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::UpdateItem<'static>> {
+impl Expectation<'_, op::UpdateItem<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &crate::types::Item) -> Self {
         self.respond_json(200u16, body)
@@ -74,25 +66,15 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::UpdateItem<'static
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `POST /token` ([`Client::login_for_access_token`](crate::Client::login_for_access_token)).
     pub fn login_for_access_token(
         &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::LoginForAccessToken<'static>,
-    > {
-        self.operation(
-            "login_for_access_token",
-            "POST",
-            &[crate::runtime::mock::PathPiece::Literal("/token")],
-        )
+    ) -> Expectation<'_, op::LoginForAccessToken<'static>> {
+        self.operation("login_for_access_token", "POST", &[PathPiece::Literal("/token")])
     }
 }
-impl crate::runtime::mock::Expectation<
-    '_,
-    crate::operations::LoginForAccessToken<'static>,
-> {
+impl Expectation<'_, op::LoginForAccessToken<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &crate::types::Token) -> Self {
         self.respond_json(200u16, body)
@@ -102,26 +84,21 @@ impl crate::runtime::mock::Expectation<
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /reports/{report_id}/text` ([`Client::get_report_text`](crate::Client::get_report_text)).
-    pub fn get_report_text(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::GetReportText<'static>,
-    > {
+    pub fn get_report_text(&self) -> Expectation<'_, op::GetReportText<'static>> {
         self.operation(
             "get_report_text",
             "GET",
             &[
-                crate::runtime::mock::PathPiece::Literal("/reports/"),
-                crate::runtime::mock::PathPiece::Param("report_id"),
-                crate::runtime::mock::PathPiece::Literal("/text"),
+                PathPiece::Literal("/reports/"),
+                PathPiece::Param("report_id"),
+                PathPiece::Literal("/text"),
             ],
         )
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::GetReportText<'static>> {
+impl Expectation<'_, op::GetReportText<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &String) -> Self {
         self.respond_json(200u16, body)
@@ -131,19 +108,17 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::GetReportText<'sta
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /health-check/v1.2` ([`Client::health_check`](crate::Client::health_check)).
-    pub fn health_check(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::HealthCheck<'static>> {
+    pub fn health_check(&self) -> Expectation<'_, op::HealthCheck<'static>> {
         self.operation(
             "health_check",
             "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/health-check/v1.2")],
+            &[PathPiece::Literal("/health-check/v1.2")],
         )
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::HealthCheck<'static>> {
+impl Expectation<'_, op::HealthCheck<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(
         self,
@@ -152,22 +127,17 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::HealthCheck<'stati
         self.respond_json(200u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /files/{file_path}` ([`Client::read_file`](crate::Client::read_file)).
-    pub fn read_file(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::ReadFile<'static>> {
+    pub fn read_file(&self) -> Expectation<'_, op::ReadFile<'static>> {
         self.operation(
             "read_file",
             "GET",
-            &[
-                crate::runtime::mock::PathPiece::Literal("/files/"),
-                crate::runtime::mock::PathPiece::Param("file_path"),
-            ],
+            &[PathPiece::Literal("/files/"), PathPiece::Param("file_path")],
         )
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::ReadFile<'static>> {
+impl Expectation<'_, op::ReadFile<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &String) -> Self {
         self.respond_json(200u16, body)
@@ -177,25 +147,16 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::ReadFile<'static>>
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `POST /widgets` ([`Client::create_widget`](crate::Client::create_widget)).
-    pub fn create_widget(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::CreateWidget<'static>,
-    > {
-        self.operation(
-            "create_widget",
-            "POST",
-            &[crate::runtime::mock::PathPiece::Literal("/widgets")],
-        )
+    pub fn create_widget(&self) -> Expectation<'_, op::CreateWidget<'static>> {
+        self.operation("create_widget", "POST", &[PathPiece::Literal("/widgets")])
     }
 }
-impl crate::runtime::mock::JsonRequest for crate::operations::CreateWidget<'static> {
+impl JsonRequest for op::CreateWidget<'static> {
     type Body = crate::types::BodyCreateWidget;
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::CreateWidget<'static>> {
+impl Expectation<'_, op::CreateWidget<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(
         self,
@@ -208,49 +169,37 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::CreateWidget<'stat
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /v1/stats` ([`Client::read_stats_v1_stats_get`](crate::Client::read_stats_v1_stats_get)).
     pub fn read_stats_v1_stats_get(
         &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::ReadStatsV1StatsGet<'static>,
-    > {
+    ) -> Expectation<'_, op::ReadStatsV1StatsGet<'static>> {
         self.operation(
             "read_stats_v1_stats_get",
             "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/v1/stats")],
+            &[PathPiece::Literal("/v1/stats")],
         )
     }
 }
-impl crate::runtime::mock::Expectation<
-    '_,
-    crate::operations::ReadStatsV1StatsGet<'static>,
-> {
+impl Expectation<'_, op::ReadStatsV1StatsGet<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &::std::collections::BTreeMap<String, i64>) -> Self {
         self.respond_json(200u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /v2/stats` ([`Client::read_stats_v2_stats_get`](crate::Client::read_stats_v2_stats_get)).
     pub fn read_stats_v2_stats_get(
         &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::ReadStatsV2StatsGet<'static>,
-    > {
+    ) -> Expectation<'_, op::ReadStatsV2StatsGet<'static>> {
         self.operation(
             "read_stats_v2_stats_get",
             "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/v2/stats")],
+            &[PathPiece::Literal("/v2/stats")],
         )
     }
 }
-impl crate::runtime::mock::Expectation<
-    '_,
-    crate::operations::ReadStatsV2StatsGet<'static>,
-> {
+impl Expectation<'_, op::ReadStatsV2StatsGet<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &::std::collections::BTreeMap<String, i64>) -> Self {
         self.respond_json(200u16, body)

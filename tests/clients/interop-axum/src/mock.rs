@@ -4,24 +4,26 @@
 //! and hand `api.client()` to the code under test.
 pub use crate::runtime::mock::{Expectation, JsonRequest, MockApi};
 pub use ::wiremock;
-impl crate::runtime::mock::MockApi {
+#[allow(unused_imports)]
+use crate::operations as op;
+#[allow(unused_imports)]
+use crate::runtime::mock::PathPiece;
+impl MockApi {
     /// Expects `GET /echo/{item_id}/{kind}` ([`Client::echo_params`](crate::Client::echo_params)).
-    pub fn echo_params(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::EchoParams<'static>> {
+    pub fn echo_params(&self) -> Expectation<'_, op::EchoParams<'static>> {
         self.operation(
             "echo_params",
             "GET",
             &[
-                crate::runtime::mock::PathPiece::Literal("/echo/"),
-                crate::runtime::mock::PathPiece::Param("item_id"),
-                crate::runtime::mock::PathPiece::Literal("/"),
-                crate::runtime::mock::PathPiece::Param("kind"),
+                PathPiece::Literal("/echo/"),
+                PathPiece::Param("item_id"),
+                PathPiece::Literal("/"),
+                PathPiece::Param("kind"),
             ],
         )
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::EchoParams<'static>> {
+impl Expectation<'_, op::EchoParams<'static>> {
     /// Answers the documented 200 response (What the server parsed).
     pub fn respond_200(self, body: &crate::types::ParamsEcho) -> Self {
         self.respond_json(200u16, body)
@@ -31,19 +33,13 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::EchoParams<'static
         self.respond_json(400u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /widgets` ([`Client::list_widgets`](crate::Client::list_widgets)).
-    pub fn list_widgets(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::ListWidgets<'static>> {
-        self.operation(
-            "list_widgets",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/widgets")],
-        )
+    pub fn list_widgets(&self) -> Expectation<'_, op::ListWidgets<'static>> {
+        self.operation("list_widgets", "GET", &[PathPiece::Literal("/widgets")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::ListWidgets<'static>> {
+impl Expectation<'_, op::ListWidgets<'static>> {
     /// Answers the documented 200 response (One page).
     pub fn respond_200(self, body: &crate::types::WidgetPage) -> Self {
         self.respond_json(200u16, body)
@@ -53,25 +49,16 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::ListWidgets<'stati
         self.respond_json(400u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `POST /widgets` ([`Client::create_widget`](crate::Client::create_widget)).
-    pub fn create_widget(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::CreateWidget<'static>,
-    > {
-        self.operation(
-            "create_widget",
-            "POST",
-            &[crate::runtime::mock::PathPiece::Literal("/widgets")],
-        )
+    pub fn create_widget(&self) -> Expectation<'_, op::CreateWidget<'static>> {
+        self.operation("create_widget", "POST", &[PathPiece::Literal("/widgets")])
     }
 }
-impl crate::runtime::mock::JsonRequest for crate::operations::CreateWidget<'static> {
+impl JsonRequest for op::CreateWidget<'static> {
     type Body = crate::types::NewWidget;
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::CreateWidget<'static>> {
+impl Expectation<'_, op::CreateWidget<'static>> {
     /// Answers the documented 201 response (Created).
     pub fn respond_201(self, body: &crate::types::Widget) -> Self {
         self.respond_json(201u16, body)
@@ -93,22 +80,17 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::CreateWidget<'stat
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /widgets/{widget_id}` ([`Client::get_widget`](crate::Client::get_widget)).
-    pub fn get_widget(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::GetWidget<'static>> {
+    pub fn get_widget(&self) -> Expectation<'_, op::GetWidget<'static>> {
         self.operation(
             "get_widget",
             "GET",
-            &[
-                crate::runtime::mock::PathPiece::Literal("/widgets/"),
-                crate::runtime::mock::PathPiece::Param("widget_id"),
-            ],
+            &[PathPiece::Literal("/widgets/"), PathPiece::Param("widget_id")],
         )
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::GetWidget<'static>> {
+impl Expectation<'_, op::GetWidget<'static>> {
     /// Answers the documented 200 response (The widget).
     pub fn respond_200(self, body: &crate::types::Widget) -> Self {
         self.respond_json(200u16, body)
@@ -122,25 +104,17 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::GetWidget<'static>
         self.respond_json(404u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `DELETE /widgets/{widget_id}` ([`Client::delete_widget`](crate::Client::delete_widget)).
-    pub fn delete_widget(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::DeleteWidget<'static>,
-    > {
+    pub fn delete_widget(&self) -> Expectation<'_, op::DeleteWidget<'static>> {
         self.operation(
             "delete_widget",
             "DELETE",
-            &[
-                crate::runtime::mock::PathPiece::Literal("/widgets/"),
-                crate::runtime::mock::PathPiece::Param("widget_id"),
-            ],
+            &[PathPiece::Literal("/widgets/"), PathPiece::Param("widget_id")],
         )
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::DeleteWidget<'static>> {
+impl Expectation<'_, op::DeleteWidget<'static>> {
     /// Answers the documented 204 response (Deleted).
     pub fn respond_204(self) -> Self {
         self.respond_status(204u16)
@@ -154,28 +128,20 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::DeleteWidget<'stat
         self.respond_json(404u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `PATCH /widgets/{widget_id}` ([`Client::update_widget`](crate::Client::update_widget)).
-    pub fn update_widget(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::UpdateWidget<'static>,
-    > {
+    pub fn update_widget(&self) -> Expectation<'_, op::UpdateWidget<'static>> {
         self.operation(
             "update_widget",
             "PATCH",
-            &[
-                crate::runtime::mock::PathPiece::Literal("/widgets/"),
-                crate::runtime::mock::PathPiece::Param("widget_id"),
-            ],
+            &[PathPiece::Literal("/widgets/"), PathPiece::Param("widget_id")],
         )
     }
 }
-impl crate::runtime::mock::JsonRequest for crate::operations::UpdateWidget<'static> {
+impl JsonRequest for op::UpdateWidget<'static> {
     type Body = crate::types::WidgetPatch;
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::UpdateWidget<'static>> {
+impl Expectation<'_, op::UpdateWidget<'static>> {
     /// Answers the documented 200 response (The widget after the change).
     pub fn respond_200(self, body: &crate::types::Widget) -> Self {
         self.respond_json(200u16, body)

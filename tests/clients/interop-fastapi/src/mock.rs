@@ -4,36 +4,38 @@
 //! and hand `api.client()` to the code under test.
 pub use crate::runtime::mock::{Expectation, JsonRequest, MockApi};
 pub use ::wiremock;
-impl crate::runtime::mock::MockApi {
+#[allow(unused_imports)]
+use crate::operations as op;
+#[allow(unused_imports)]
+use crate::runtime::mock::PathPiece;
+impl MockApi {
     /// Expects `GET /params/path/{i}/{f}/{b}/{s}/{color}/{d}/{dt}/{u}` ([`Client::path_params`](crate::Client::path_params)).
-    pub fn path_params(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::PathParams<'static>> {
+    pub fn path_params(&self) -> Expectation<'_, op::PathParams<'static>> {
         self.operation(
             "path_params",
             "GET",
             &[
-                crate::runtime::mock::PathPiece::Literal("/params/path/"),
-                crate::runtime::mock::PathPiece::Param("i"),
-                crate::runtime::mock::PathPiece::Literal("/"),
-                crate::runtime::mock::PathPiece::Param("f"),
-                crate::runtime::mock::PathPiece::Literal("/"),
-                crate::runtime::mock::PathPiece::Param("b"),
-                crate::runtime::mock::PathPiece::Literal("/"),
-                crate::runtime::mock::PathPiece::Param("s"),
-                crate::runtime::mock::PathPiece::Literal("/"),
-                crate::runtime::mock::PathPiece::Param("color"),
-                crate::runtime::mock::PathPiece::Literal("/"),
-                crate::runtime::mock::PathPiece::Param("d"),
-                crate::runtime::mock::PathPiece::Literal("/"),
-                crate::runtime::mock::PathPiece::Param("dt"),
-                crate::runtime::mock::PathPiece::Literal("/"),
-                crate::runtime::mock::PathPiece::Param("u"),
+                PathPiece::Literal("/params/path/"),
+                PathPiece::Param("i"),
+                PathPiece::Literal("/"),
+                PathPiece::Param("f"),
+                PathPiece::Literal("/"),
+                PathPiece::Param("b"),
+                PathPiece::Literal("/"),
+                PathPiece::Param("s"),
+                PathPiece::Literal("/"),
+                PathPiece::Param("color"),
+                PathPiece::Literal("/"),
+                PathPiece::Param("d"),
+                PathPiece::Literal("/"),
+                PathPiece::Param("dt"),
+                PathPiece::Literal("/"),
+                PathPiece::Param("u"),
             ],
         )
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::PathParams<'static>> {
+impl Expectation<'_, op::PathParams<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &crate::types::PathEcho) -> Self {
         self.respond_json(200u16, body)
@@ -43,19 +45,13 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::PathParams<'static
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /params/query` ([`Client::query_params`](crate::Client::query_params)).
-    pub fn query_params(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::QueryParams<'static>> {
-        self.operation(
-            "query_params",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/params/query")],
-        )
+    pub fn query_params(&self) -> Expectation<'_, op::QueryParams<'static>> {
+        self.operation("query_params", "GET", &[PathPiece::Literal("/params/query")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::QueryParams<'static>> {
+impl Expectation<'_, op::QueryParams<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &crate::types::QueryEcho) -> Self {
         self.respond_json(200u16, body)
@@ -65,22 +61,13 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::QueryParams<'stati
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /params/header` ([`Client::header_params`](crate::Client::header_params)).
-    pub fn header_params(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::HeaderParams<'static>,
-    > {
-        self.operation(
-            "header_params",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/params/header")],
-        )
+    pub fn header_params(&self) -> Expectation<'_, op::HeaderParams<'static>> {
+        self.operation("header_params", "GET", &[PathPiece::Literal("/params/header")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::HeaderParams<'static>> {
+impl Expectation<'_, op::HeaderParams<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &crate::types::HeaderEcho) -> Self {
         self.respond_json(200u16, body)
@@ -90,22 +77,13 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::HeaderParams<'stat
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /params/cookie` ([`Client::cookie_params`](crate::Client::cookie_params)).
-    pub fn cookie_params(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::CookieParams<'static>,
-    > {
-        self.operation(
-            "cookie_params",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/params/cookie")],
-        )
+    pub fn cookie_params(&self) -> Expectation<'_, op::CookieParams<'static>> {
+        self.operation("cookie_params", "GET", &[PathPiece::Literal("/params/cookie")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::CookieParams<'static>> {
+impl Expectation<'_, op::CookieParams<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &crate::types::CookieEcho) -> Self {
         self.respond_json(200u16, body)
@@ -115,19 +93,17 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::CookieParams<'stat
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /params/query-model` ([`Client::query_model`](crate::Client::query_model)).
-    pub fn query_model(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::QueryModel<'static>> {
+    pub fn query_model(&self) -> Expectation<'_, op::QueryModel<'static>> {
         self.operation(
             "query_model",
             "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/params/query-model")],
+            &[PathPiece::Literal("/params/query-model")],
         )
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::QueryModel<'static>> {
+impl Expectation<'_, op::QueryModel<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &crate::types::FilterEcho) -> Self {
         self.respond_json(200u16, body)
@@ -137,19 +113,13 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::QueryModel<'static
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `POST /forms/model` ([`Client::form_model`](crate::Client::form_model)).
-    pub fn form_model(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::FormModel<'static>> {
-        self.operation(
-            "form_model",
-            "POST",
-            &[crate::runtime::mock::PathPiece::Literal("/forms/model")],
-        )
+    pub fn form_model(&self) -> Expectation<'_, op::FormModel<'static>> {
+        self.operation("form_model", "POST", &[PathPiece::Literal("/forms/model")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::FormModel<'static>> {
+impl Expectation<'_, op::FormModel<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &crate::types::Signup) -> Self {
         self.respond_json(200u16, body)
@@ -159,22 +129,17 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::FormModel<'static>
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `POST /forms/urlencoded` ([`Client::urlencoded_form`](crate::Client::urlencoded_form)).
-    pub fn urlencoded_form(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::UrlencodedForm<'static>,
-    > {
+    pub fn urlencoded_form(&self) -> Expectation<'_, op::UrlencodedForm<'static>> {
         self.operation(
             "urlencoded_form",
             "POST",
-            &[crate::runtime::mock::PathPiece::Literal("/forms/urlencoded")],
+            &[PathPiece::Literal("/forms/urlencoded")],
         )
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::UrlencodedForm<'static>> {
+impl Expectation<'_, op::UrlencodedForm<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &crate::types::FormEcho) -> Self {
         self.respond_json(200u16, body)
@@ -184,19 +149,13 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::UrlencodedForm<'st
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `POST /files/upload` ([`Client::upload_files`](crate::Client::upload_files)).
-    pub fn upload_files(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::UploadFiles<'static>> {
-        self.operation(
-            "upload_files",
-            "POST",
-            &[crate::runtime::mock::PathPiece::Literal("/files/upload")],
-        )
+    pub fn upload_files(&self) -> Expectation<'_, op::UploadFiles<'static>> {
+        self.operation("upload_files", "POST", &[PathPiece::Literal("/files/upload")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::UploadFiles<'static>> {
+impl Expectation<'_, op::UploadFiles<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &crate::types::UploadEcho) -> Self {
         self.respond_json(200u16, body)
@@ -206,19 +165,13 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::UploadFiles<'stati
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /models/pets` ([`Client::list_pets`](crate::Client::list_pets)).
-    pub fn list_pets(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::ListPets<'static>> {
-        self.operation(
-            "list_pets",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/models/pets")],
-        )
+    pub fn list_pets(&self) -> Expectation<'_, op::ListPets<'static>> {
+        self.operation("list_pets", "GET", &[PathPiece::Literal("/models/pets")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::ListPets<'static>> {
+impl Expectation<'_, op::ListPets<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &Vec<crate::types::OwnerInputPet>) -> Self {
         self.respond_json(200u16, body)
@@ -228,22 +181,16 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::ListPets<'static>>
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `POST /models/items` ([`Client::create_item`](crate::Client::create_item)).
-    pub fn create_item(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::CreateItem<'static>> {
-        self.operation(
-            "create_item",
-            "POST",
-            &[crate::runtime::mock::PathPiece::Literal("/models/items")],
-        )
+    pub fn create_item(&self) -> Expectation<'_, op::CreateItem<'static>> {
+        self.operation("create_item", "POST", &[PathPiece::Literal("/models/items")])
     }
 }
-impl crate::runtime::mock::JsonRequest for crate::operations::CreateItem<'static> {
+impl JsonRequest for op::CreateItem<'static> {
     type Body = crate::types::Item;
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::CreateItem<'static>> {
+impl Expectation<'_, op::CreateItem<'static>> {
     /// Answers the documented 201 response (Successful Response).
     pub fn respond_201(self, body: &crate::types::Item) -> Self {
         self.respond_json(201u16, body)
@@ -253,22 +200,16 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::CreateItem<'static
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `POST /models/owners` ([`Client::create_owner`](crate::Client::create_owner)).
-    pub fn create_owner(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::CreateOwner<'static>> {
-        self.operation(
-            "create_owner",
-            "POST",
-            &[crate::runtime::mock::PathPiece::Literal("/models/owners")],
-        )
+    pub fn create_owner(&self) -> Expectation<'_, op::CreateOwner<'static>> {
+        self.operation("create_owner", "POST", &[PathPiece::Literal("/models/owners")])
     }
 }
-impl crate::runtime::mock::JsonRequest for crate::operations::CreateOwner<'static> {
+impl JsonRequest for op::CreateOwner<'static> {
     type Body = crate::types::OwnerInput;
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::CreateOwner<'static>> {
+impl Expectation<'_, op::CreateOwner<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &crate::types::OwnerOutput) -> Self {
         self.respond_json(200u16, body)
@@ -278,25 +219,16 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::CreateOwner<'stati
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `POST /models/counts` ([`Client::double_counts`](crate::Client::double_counts)).
-    pub fn double_counts(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::DoubleCounts<'static>,
-    > {
-        self.operation(
-            "double_counts",
-            "POST",
-            &[crate::runtime::mock::PathPiece::Literal("/models/counts")],
-        )
+    pub fn double_counts(&self) -> Expectation<'_, op::DoubleCounts<'static>> {
+        self.operation("double_counts", "POST", &[PathPiece::Literal("/models/counts")])
     }
 }
-impl crate::runtime::mock::JsonRequest for crate::operations::DoubleCounts<'static> {
+impl JsonRequest for op::DoubleCounts<'static> {
     type Body = ::std::collections::BTreeMap<String, i64>;
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::DoubleCounts<'static>> {
+impl Expectation<'_, op::DoubleCounts<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &::std::collections::BTreeMap<String, i64>) -> Self {
         self.respond_json(200u16, body)
@@ -306,25 +238,20 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::DoubleCounts<'stat
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `PUT /models/optional-body` ([`Client::optional_body`](crate::Client::optional_body)).
-    pub fn optional_body(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::OptionalBody<'static>,
-    > {
+    pub fn optional_body(&self) -> Expectation<'_, op::OptionalBody<'static>> {
         self.operation(
             "optional_body",
             "PUT",
-            &[crate::runtime::mock::PathPiece::Literal("/models/optional-body")],
+            &[PathPiece::Literal("/models/optional-body")],
         )
     }
 }
-impl crate::runtime::mock::JsonRequest for crate::operations::OptionalBody<'static> {
+impl JsonRequest for op::OptionalBody<'static> {
     type Body = Option<crate::types::Item>;
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::OptionalBody<'static>> {
+impl Expectation<'_, op::OptionalBody<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &crate::types::OptionalBodyEcho) -> Self {
         self.respond_json(200u16, body)
@@ -334,25 +261,16 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::OptionalBody<'stat
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `POST /models/tree` ([`Client::summarize_tree`](crate::Client::summarize_tree)).
-    pub fn summarize_tree(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::SummarizeTree<'static>,
-    > {
-        self.operation(
-            "summarize_tree",
-            "POST",
-            &[crate::runtime::mock::PathPiece::Literal("/models/tree")],
-        )
+    pub fn summarize_tree(&self) -> Expectation<'_, op::SummarizeTree<'static>> {
+        self.operation("summarize_tree", "POST", &[PathPiece::Literal("/models/tree")])
     }
 }
-impl crate::runtime::mock::JsonRequest for crate::operations::SummarizeTree<'static> {
+impl JsonRequest for op::SummarizeTree<'static> {
     type Body = crate::types::TreeNode;
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::SummarizeTree<'static>> {
+impl Expectation<'_, op::SummarizeTree<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &crate::types::TreeSummary) -> Self {
         self.respond_json(200u16, body)
@@ -362,22 +280,17 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::SummarizeTree<'sta
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /items/{item_id}` ([`Client::get_item`](crate::Client::get_item)).
-    pub fn get_item(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::GetItem<'static>> {
+    pub fn get_item(&self) -> Expectation<'_, op::GetItem<'static>> {
         self.operation(
             "get_item",
             "GET",
-            &[
-                crate::runtime::mock::PathPiece::Literal("/items/"),
-                crate::runtime::mock::PathPiece::Param("item_id"),
-            ],
+            &[PathPiece::Literal("/items/"), PathPiece::Param("item_id")],
         )
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::GetItem<'static>> {
+impl Expectation<'_, op::GetItem<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &crate::types::Item) -> Self {
         self.respond_json(200u16, body)
@@ -391,22 +304,17 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::GetItem<'static>> 
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `DELETE /items/{item_id}` ([`Client::delete_item`](crate::Client::delete_item)).
-    pub fn delete_item(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::DeleteItem<'static>> {
+    pub fn delete_item(&self) -> Expectation<'_, op::DeleteItem<'static>> {
         self.operation(
             "delete_item",
             "DELETE",
-            &[
-                crate::runtime::mock::PathPiece::Literal("/items/"),
-                crate::runtime::mock::PathPiece::Param("item_id"),
-            ],
+            &[PathPiece::Literal("/items/"), PathPiece::Param("item_id")],
         )
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::DeleteItem<'static>> {
+impl Expectation<'_, op::DeleteItem<'static>> {
     /// Answers the documented 204 response (Successful Response).
     pub fn respond_204(self) -> Self {
         self.respond_status(204u16)
@@ -420,25 +328,20 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::DeleteItem<'static
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `PATCH /items/{item_id}` ([`Client::patch_item`](crate::Client::patch_item)).
-    pub fn patch_item(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::PatchItem<'static>> {
+    pub fn patch_item(&self) -> Expectation<'_, op::PatchItem<'static>> {
         self.operation(
             "patch_item",
             "PATCH",
-            &[
-                crate::runtime::mock::PathPiece::Literal("/items/"),
-                crate::runtime::mock::PathPiece::Param("item_id"),
-            ],
+            &[PathPiece::Literal("/items/"), PathPiece::Param("item_id")],
         )
     }
 }
-impl crate::runtime::mock::JsonRequest for crate::operations::PatchItem<'static> {
+impl JsonRequest for op::PatchItem<'static> {
     type Body = crate::types::ItemPatch;
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::PatchItem<'static>> {
+impl Expectation<'_, op::PatchItem<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &crate::types::PatchEcho) -> Self {
         self.respond_json(200u16, body)
@@ -448,19 +351,13 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::PatchItem<'static>
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /errors/http` ([`Client::http_error`](crate::Client::http_error)).
-    pub fn http_error(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::HttpError<'static>> {
-        self.operation(
-            "http_error",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/errors/http")],
-        )
+    pub fn http_error(&self) -> Expectation<'_, op::HttpError<'static>> {
+        self.operation("http_error", "GET", &[PathPiece::Literal("/errors/http")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::HttpError<'static>> {
+impl Expectation<'_, op::HttpError<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &crate::types::Item) -> Self {
         self.respond_json(200u16, body)
@@ -470,19 +367,13 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::HttpError<'static>
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /media/text` ([`Client::text_body`](crate::Client::text_body)).
-    pub fn text_body(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::TextBody<'static>> {
-        self.operation(
-            "text_body",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/media/text")],
-        )
+    pub fn text_body(&self) -> Expectation<'_, op::TextBody<'static>> {
+        self.operation("text_body", "GET", &[PathPiece::Literal("/media/text")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::TextBody<'static>> {
+impl Expectation<'_, op::TextBody<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &str) -> Self {
         self.respond_with(
@@ -494,19 +385,13 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::TextBody<'static>>
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /media/binary` ([`Client::binary_body`](crate::Client::binary_body)).
-    pub fn binary_body(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::BinaryBody<'static>> {
-        self.operation(
-            "binary_body",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/media/binary")],
-        )
+    pub fn binary_body(&self) -> Expectation<'_, op::BinaryBody<'static>> {
+        self.operation("binary_body", "GET", &[PathPiece::Literal("/media/binary")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::BinaryBody<'static>> {
+impl Expectation<'_, op::BinaryBody<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &[u8]) -> Self {
         self.respond_with(
@@ -519,22 +404,13 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::BinaryBody<'static
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /media/stream` ([`Client::streamed_body`](crate::Client::streamed_body)).
-    pub fn streamed_body(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::StreamedBody<'static>,
-    > {
-        self.operation(
-            "streamed_body",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/media/stream")],
-        )
+    pub fn streamed_body(&self) -> Expectation<'_, op::StreamedBody<'static>> {
+        self.operation("streamed_body", "GET", &[PathPiece::Literal("/media/stream")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::StreamedBody<'static>> {
+impl Expectation<'_, op::StreamedBody<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &[u8]) -> Self {
         self.respond_with(
@@ -547,19 +423,13 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::StreamedBody<'stat
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /media/sse` ([`Client::ticks`](crate::Client::ticks)).
-    pub fn ticks(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::Ticks<'static>> {
-        self.operation(
-            "ticks",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/media/sse")],
-        )
+    pub fn ticks(&self) -> Expectation<'_, op::Ticks<'static>> {
+        self.operation("ticks", "GET", &[PathPiece::Literal("/media/sse")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::Ticks<'static>> {
+impl Expectation<'_, op::Ticks<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &str) -> Self {
         self.respond_with(
@@ -572,136 +442,93 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::Ticks<'static>> {
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /media/jsonl` ([`Client::item_lines`](crate::Client::item_lines)).
-    pub fn item_lines(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::ItemLines<'static>> {
-        self.operation(
-            "item_lines",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/media/jsonl")],
-        )
+    pub fn item_lines(&self) -> Expectation<'_, op::ItemLines<'static>> {
+        self.operation("item_lines", "GET", &[PathPiece::Literal("/media/jsonl")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::ItemLines<'static>> {
+impl Expectation<'_, op::ItemLines<'static>> {
     /// Answers the documented 422 response (Validation Error).
     pub fn respond_422(self, body: &crate::types::HttpValidationError) -> Self {
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /auth/bearer` ([`Client::auth_bearer`](crate::Client::auth_bearer)).
-    pub fn auth_bearer(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::AuthBearer<'static>> {
-        self.operation(
-            "auth_bearer",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/auth/bearer")],
-        )
+    pub fn auth_bearer(&self) -> Expectation<'_, op::AuthBearer<'static>> {
+        self.operation("auth_bearer", "GET", &[PathPiece::Literal("/auth/bearer")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::AuthBearer<'static>> {
+impl Expectation<'_, op::AuthBearer<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &crate::types::Principal) -> Self {
         self.respond_json(200u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /auth/basic` ([`Client::auth_basic`](crate::Client::auth_basic)).
-    pub fn auth_basic(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::AuthBasic<'static>> {
-        self.operation(
-            "auth_basic",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/auth/basic")],
-        )
+    pub fn auth_basic(&self) -> Expectation<'_, op::AuthBasic<'static>> {
+        self.operation("auth_basic", "GET", &[PathPiece::Literal("/auth/basic")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::AuthBasic<'static>> {
+impl Expectation<'_, op::AuthBasic<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &crate::types::Principal) -> Self {
         self.respond_json(200u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /auth/key-header` ([`Client::auth_key_header`](crate::Client::auth_key_header)).
-    pub fn auth_key_header(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::AuthKeyHeader<'static>,
-    > {
+    pub fn auth_key_header(&self) -> Expectation<'_, op::AuthKeyHeader<'static>> {
         self.operation(
             "auth_key_header",
             "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/auth/key-header")],
+            &[PathPiece::Literal("/auth/key-header")],
         )
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::AuthKeyHeader<'static>> {
+impl Expectation<'_, op::AuthKeyHeader<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &crate::types::Principal) -> Self {
         self.respond_json(200u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /auth/key-query` ([`Client::auth_key_query`](crate::Client::auth_key_query)).
-    pub fn auth_key_query(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::AuthKeyQuery<'static>,
-    > {
-        self.operation(
-            "auth_key_query",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/auth/key-query")],
-        )
+    pub fn auth_key_query(&self) -> Expectation<'_, op::AuthKeyQuery<'static>> {
+        self.operation("auth_key_query", "GET", &[PathPiece::Literal("/auth/key-query")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::AuthKeyQuery<'static>> {
+impl Expectation<'_, op::AuthKeyQuery<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &crate::types::Principal) -> Self {
         self.respond_json(200u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /auth/key-cookie` ([`Client::auth_key_cookie`](crate::Client::auth_key_cookie)).
-    pub fn auth_key_cookie(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::AuthKeyCookie<'static>,
-    > {
+    pub fn auth_key_cookie(&self) -> Expectation<'_, op::AuthKeyCookie<'static>> {
         self.operation(
             "auth_key_cookie",
             "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/auth/key-cookie")],
+            &[PathPiece::Literal("/auth/key-cookie")],
         )
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::AuthKeyCookie<'static>> {
+impl Expectation<'_, op::AuthKeyCookie<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &crate::types::Principal) -> Self {
         self.respond_json(200u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `POST /auth/token` ([`Client::login`](crate::Client::login)).
-    pub fn login(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::Login<'static>> {
-        self.operation(
-            "login",
-            "POST",
-            &[crate::runtime::mock::PathPiece::Literal("/auth/token")],
-        )
+    pub fn login(&self) -> Expectation<'_, op::Login<'static>> {
+        self.operation("login", "POST", &[PathPiece::Literal("/auth/token")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::Login<'static>> {
+impl Expectation<'_, op::Login<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &crate::types::Token) -> Self {
         self.respond_json(200u16, body)
@@ -711,37 +538,25 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::Login<'static>> {
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /auth/oauth2` ([`Client::auth_oauth2`](crate::Client::auth_oauth2)).
-    pub fn auth_oauth2(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::AuthOauth2<'static>> {
-        self.operation(
-            "auth_oauth2",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/auth/oauth2")],
-        )
+    pub fn auth_oauth2(&self) -> Expectation<'_, op::AuthOauth2<'static>> {
+        self.operation("auth_oauth2", "GET", &[PathPiece::Literal("/auth/oauth2")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::AuthOauth2<'static>> {
+impl Expectation<'_, op::AuthOauth2<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &crate::types::Principal) -> Self {
         self.respond_json(200u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /auth/both` ([`Client::auth_both`](crate::Client::auth_both)).
-    pub fn auth_both(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::AuthBoth<'static>> {
-        self.operation(
-            "auth_both",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/auth/both")],
-        )
+    pub fn auth_both(&self) -> Expectation<'_, op::AuthBoth<'static>> {
+        self.operation("auth_both", "GET", &[PathPiece::Literal("/auth/both")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::AuthBoth<'static>> {
+impl Expectation<'_, op::AuthBoth<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &crate::types::Principal) -> Self {
         self.respond_json(200u16, body)

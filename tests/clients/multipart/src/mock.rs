@@ -4,110 +4,74 @@
 //! and hand `api.client()` to the code under test.
 pub use crate::runtime::mock::{Expectation, JsonRequest, MockApi};
 pub use ::wiremock;
-impl crate::runtime::mock::MockApi {
+#[allow(unused_imports)]
+use crate::operations as op;
+#[allow(unused_imports)]
+use crate::runtime::mock::PathPiece;
+impl MockApi {
     /// Expects `POST /avatar` ([`Client::upload_avatar`](crate::Client::upload_avatar)).
-    pub fn upload_avatar(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::UploadAvatar<'static>,
-    > {
-        self.operation(
-            "upload_avatar",
-            "POST",
-            &[crate::runtime::mock::PathPiece::Literal("/avatar")],
-        )
+    pub fn upload_avatar(&self) -> Expectation<'_, op::UploadAvatar<'static>> {
+        self.operation("upload_avatar", "POST", &[PathPiece::Literal("/avatar")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::UploadAvatar<'static>> {
+impl Expectation<'_, op::UploadAvatar<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &::serde_json::Value) -> Self {
         self.respond_json(200u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `POST /documents` ([`Client::upload_documents`](crate::Client::upload_documents)).
-    pub fn upload_documents(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::UploadDocuments<'static>,
-    > {
-        self.operation(
-            "upload_documents",
-            "POST",
-            &[crate::runtime::mock::PathPiece::Literal("/documents")],
-        )
+    pub fn upload_documents(&self) -> Expectation<'_, op::UploadDocuments<'static>> {
+        self.operation("upload_documents", "POST", &[PathPiece::Literal("/documents")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::UploadDocuments<'static>> {
+impl Expectation<'_, op::UploadDocuments<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &::serde_json::Value) -> Self {
         self.respond_json(200u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `PUT /report` ([`Client::put_report`](crate::Client::put_report)).
-    pub fn put_report(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::PutReport<'static>> {
-        self.operation(
-            "put_report",
-            "PUT",
-            &[crate::runtime::mock::PathPiece::Literal("/report")],
-        )
+    pub fn put_report(&self) -> Expectation<'_, op::PutReport<'static>> {
+        self.operation("put_report", "PUT", &[PathPiece::Literal("/report")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::PutReport<'static>> {
+impl Expectation<'_, op::PutReport<'static>> {
     /// Answers the documented 204 response (Stored).
     pub fn respond_204(self) -> Self {
         self.respond_status(204u16)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `PUT /attachments` ([`Client::put_attachment_json`](crate::Client::put_attachment_json)).
     pub fn put_attachment_json(
         &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::PutAttachmentJson<'static>,
-    > {
+    ) -> Expectation<'_, op::PutAttachmentJson<'static>> {
         self.operation(
             "put_attachment_json",
             "PUT",
-            &[crate::runtime::mock::PathPiece::Literal("/attachments")],
+            &[PathPiece::Literal("/attachments")],
         )
     }
 }
-impl crate::runtime::mock::JsonRequest
-for crate::operations::PutAttachmentJson<'static> {
+impl JsonRequest for op::PutAttachmentJson<'static> {
     type Body = crate::types::Attachment;
 }
-impl crate::runtime::mock::Expectation<
-    '_,
-    crate::operations::PutAttachmentJson<'static>,
-> {
+impl Expectation<'_, op::PutAttachmentJson<'static>> {
     /// Answers the documented 204 response (Stored).
     pub fn respond_204(self) -> Self {
         self.respond_status(204u16)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `POST /attachments` ([`Client::add_attachment`](crate::Client::add_attachment)).
-    pub fn add_attachment(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::AddAttachment<'static>,
-    > {
-        self.operation(
-            "add_attachment",
-            "POST",
-            &[crate::runtime::mock::PathPiece::Literal("/attachments")],
-        )
+    pub fn add_attachment(&self) -> Expectation<'_, op::AddAttachment<'static>> {
+        self.operation("add_attachment", "POST", &[PathPiece::Literal("/attachments")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::AddAttachment<'static>> {
+impl Expectation<'_, op::AddAttachment<'static>> {
     /// Answers the documented 204 response (Stored).
     pub fn respond_204(self) -> Self {
         self.respond_status(204u16)

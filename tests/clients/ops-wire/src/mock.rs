@@ -4,328 +4,226 @@
 //! and hand `api.client()` to the code under test.
 pub use crate::runtime::mock::{Expectation, JsonRequest, MockApi};
 pub use ::wiremock;
-impl crate::runtime::mock::MockApi {
+#[allow(unused_imports)]
+use crate::operations as op;
+#[allow(unused_imports)]
+use crate::runtime::mock::PathPiece;
+impl MockApi {
     /// Expects `GET /query` ([`Client::query_styles`](crate::Client::query_styles)).
-    pub fn query_styles(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::QueryStyles<'static>> {
-        self.operation(
-            "query_styles",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/query")],
-        )
+    pub fn query_styles(&self) -> Expectation<'_, op::QueryStyles<'static>> {
+        self.operation("query_styles", "GET", &[PathPiece::Literal("/query")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::QueryStyles<'static>> {
+impl Expectation<'_, op::QueryStyles<'static>> {
     /// Answers the documented 204 response (OK).
     pub fn respond_204(self) -> Self {
         self.respond_status(204u16)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /items/{id}` ([`Client::get_item`](crate::Client::get_item)).
-    pub fn get_item(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::GetItem<'static>> {
+    pub fn get_item(&self) -> Expectation<'_, op::GetItem<'static>> {
         self.operation(
             "get_item",
             "GET",
-            &[
-                crate::runtime::mock::PathPiece::Literal("/items/"),
-                crate::runtime::mock::PathPiece::Param("id"),
-            ],
+            &[PathPiece::Literal("/items/"), PathPiece::Param("id")],
         )
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::GetItem<'static>> {
+impl Expectation<'_, op::GetItem<'static>> {
     /// Answers the documented 204 response (OK).
     pub fn respond_204(self) -> Self {
         self.respond_status(204u16)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /headers` ([`Client::header_params`](crate::Client::header_params)).
-    pub fn header_params(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::HeaderParams<'static>,
-    > {
-        self.operation(
-            "header_params",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/headers")],
-        )
+    pub fn header_params(&self) -> Expectation<'_, op::HeaderParams<'static>> {
+        self.operation("header_params", "GET", &[PathPiece::Literal("/headers")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::HeaderParams<'static>> {
+impl Expectation<'_, op::HeaderParams<'static>> {
     /// Answers the documented 204 response (OK).
     pub fn respond_204(self) -> Self {
         self.respond_status(204u16)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `POST /upload` ([`Client::upload`](crate::Client::upload)).
-    pub fn upload(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::Upload<'static>> {
-        self.operation(
-            "upload",
-            "POST",
-            &[crate::runtime::mock::PathPiece::Literal("/upload")],
-        )
+    pub fn upload(&self) -> Expectation<'_, op::Upload<'static>> {
+        self.operation("upload", "POST", &[PathPiece::Literal("/upload")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::Upload<'static>> {
+impl Expectation<'_, op::Upload<'static>> {
     /// Answers the documented 204 response (OK).
     pub fn respond_204(self) -> Self {
         self.respond_status(204u16)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `POST /form` ([`Client::post_form`](crate::Client::post_form)).
-    pub fn post_form(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::PostForm<'static>> {
-        self.operation(
-            "post_form",
-            "POST",
-            &[crate::runtime::mock::PathPiece::Literal("/form")],
-        )
+    pub fn post_form(&self) -> Expectation<'_, op::PostForm<'static>> {
+        self.operation("post_form", "POST", &[PathPiece::Literal("/form")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::PostForm<'static>> {
+impl Expectation<'_, op::PostForm<'static>> {
     /// Answers the documented 204 response (OK).
     pub fn respond_204(self) -> Self {
         self.respond_status(204u16)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `PUT /octet` ([`Client::put_octet`](crate::Client::put_octet)).
-    pub fn put_octet(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::PutOctet<'static>> {
-        self.operation(
-            "put_octet",
-            "PUT",
-            &[crate::runtime::mock::PathPiece::Literal("/octet")],
-        )
+    pub fn put_octet(&self) -> Expectation<'_, op::PutOctet<'static>> {
+        self.operation("put_octet", "PUT", &[PathPiece::Literal("/octet")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::PutOctet<'static>> {
+impl Expectation<'_, op::PutOctet<'static>> {
     /// Answers the documented 204 response (OK).
     pub fn respond_204(self) -> Self {
         self.respond_status(204u16)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `PUT /text` ([`Client::put_text`](crate::Client::put_text)).
-    pub fn put_text(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::PutText<'static>> {
-        self.operation(
-            "put_text",
-            "PUT",
-            &[crate::runtime::mock::PathPiece::Literal("/text")],
-        )
+    pub fn put_text(&self) -> Expectation<'_, op::PutText<'static>> {
+        self.operation("put_text", "PUT", &[PathPiece::Literal("/text")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::PutText<'static>> {
+impl Expectation<'_, op::PutText<'static>> {
     /// Answers the documented 204 response (OK).
     pub fn respond_204(self) -> Self {
         self.respond_status(204u16)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `POST /patch` ([`Client::optional_body`](crate::Client::optional_body)).
-    pub fn optional_body(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::OptionalBody<'static>,
-    > {
-        self.operation(
-            "optional_body",
-            "POST",
-            &[crate::runtime::mock::PathPiece::Literal("/patch")],
-        )
+    pub fn optional_body(&self) -> Expectation<'_, op::OptionalBody<'static>> {
+        self.operation("optional_body", "POST", &[PathPiece::Literal("/patch")])
     }
 }
-impl crate::runtime::mock::JsonRequest for crate::operations::OptionalBody<'static> {
+impl JsonRequest for op::OptionalBody<'static> {
     type Body = crate::types::Patch;
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::OptionalBody<'static>> {
+impl Expectation<'_, op::OptionalBody<'static>> {
     /// Answers the documented 204 response (OK).
     pub fn respond_204(self) -> Self {
         self.respond_status(204u16)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `PATCH /patch` ([`Client::merge_patch`](crate::Client::merge_patch)).
-    pub fn merge_patch(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::MergePatch<'static>> {
-        self.operation(
-            "merge_patch",
-            "PATCH",
-            &[crate::runtime::mock::PathPiece::Literal("/patch")],
-        )
+    pub fn merge_patch(&self) -> Expectation<'_, op::MergePatch<'static>> {
+        self.operation("merge_patch", "PATCH", &[PathPiece::Literal("/patch")])
     }
 }
-impl crate::runtime::mock::JsonRequest for crate::operations::MergePatch<'static> {
+impl JsonRequest for op::MergePatch<'static> {
     type Body = crate::types::Patch;
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::MergePatch<'static>> {
+impl Expectation<'_, op::MergePatch<'static>> {
     /// Answers the documented 204 response (OK).
     pub fn respond_204(self) -> Self {
         self.respond_status(204u16)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `POST /several` ([`Client::several`](crate::Client::several)).
-    pub fn several(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::Several<'static>> {
-        self.operation(
-            "several",
-            "POST",
-            &[crate::runtime::mock::PathPiece::Literal("/several")],
-        )
+    pub fn several(&self) -> Expectation<'_, op::Several<'static>> {
+        self.operation("several", "POST", &[PathPiece::Literal("/several")])
     }
 }
-impl crate::runtime::mock::JsonRequest for crate::operations::Several<'static> {
+impl JsonRequest for op::Several<'static> {
     type Body = crate::types::Pet;
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::Several<'static>> {
+impl Expectation<'_, op::Several<'static>> {
     /// Answers the documented 204 response (OK).
     pub fn respond_204(self) -> Self {
         self.respond_status(204u16)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /auth/global` ([`Client::auth_global`](crate::Client::auth_global)).
-    pub fn auth_global(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::AuthGlobal<'static>> {
-        self.operation(
-            "auth_global",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/auth/global")],
-        )
+    pub fn auth_global(&self) -> Expectation<'_, op::AuthGlobal<'static>> {
+        self.operation("auth_global", "GET", &[PathPiece::Literal("/auth/global")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::AuthGlobal<'static>> {
+impl Expectation<'_, op::AuthGlobal<'static>> {
     /// Answers the documented 204 response (OK).
     pub fn respond_204(self) -> Self {
         self.respond_status(204u16)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /auth/public` ([`Client::auth_public`](crate::Client::auth_public)).
-    pub fn auth_public(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::AuthPublic<'static>> {
-        self.operation(
-            "auth_public",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/auth/public")],
-        )
+    pub fn auth_public(&self) -> Expectation<'_, op::AuthPublic<'static>> {
+        self.operation("auth_public", "GET", &[PathPiece::Literal("/auth/public")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::AuthPublic<'static>> {
+impl Expectation<'_, op::AuthPublic<'static>> {
     /// Answers the documented 204 response (OK).
     pub fn respond_204(self) -> Self {
         self.respond_status(204u16)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /auth/basic` ([`Client::auth_basic`](crate::Client::auth_basic)).
-    pub fn auth_basic(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::AuthBasic<'static>> {
-        self.operation(
-            "auth_basic",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/auth/basic")],
-        )
+    pub fn auth_basic(&self) -> Expectation<'_, op::AuthBasic<'static>> {
+        self.operation("auth_basic", "GET", &[PathPiece::Literal("/auth/basic")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::AuthBasic<'static>> {
+impl Expectation<'_, op::AuthBasic<'static>> {
     /// Answers the documented 204 response (OK).
     pub fn respond_204(self) -> Self {
         self.respond_status(204u16)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /auth/keys` ([`Client::auth_keys`](crate::Client::auth_keys)).
-    pub fn auth_keys(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::AuthKeys<'static>> {
-        self.operation(
-            "auth_keys",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/auth/keys")],
-        )
+    pub fn auth_keys(&self) -> Expectation<'_, op::AuthKeys<'static>> {
+        self.operation("auth_keys", "GET", &[PathPiece::Literal("/auth/keys")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::AuthKeys<'static>> {
+impl Expectation<'_, op::AuthKeys<'static>> {
     /// Answers the documented 204 response (OK).
     pub fn respond_204(self) -> Self {
         self.respond_status(204u16)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /auth/oauth` ([`Client::auth_oauth`](crate::Client::auth_oauth)).
-    pub fn auth_oauth(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::AuthOauth<'static>> {
-        self.operation(
-            "auth_oauth",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/auth/oauth")],
-        )
+    pub fn auth_oauth(&self) -> Expectation<'_, op::AuthOauth<'static>> {
+        self.operation("auth_oauth", "GET", &[PathPiece::Literal("/auth/oauth")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::AuthOauth<'static>> {
+impl Expectation<'_, op::AuthOauth<'static>> {
     /// Answers the documented 204 response (OK).
     pub fn respond_204(self) -> Self {
         self.respond_status(204u16)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /auth/either` ([`Client::auth_either`](crate::Client::auth_either)).
-    pub fn auth_either(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::AuthEither<'static>> {
-        self.operation(
-            "auth_either",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/auth/either")],
-        )
+    pub fn auth_either(&self) -> Expectation<'_, op::AuthEither<'static>> {
+        self.operation("auth_either", "GET", &[PathPiece::Literal("/auth/either")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::AuthEither<'static>> {
+impl Expectation<'_, op::AuthEither<'static>> {
     /// Answers the documented 204 response (OK).
     pub fn respond_204(self) -> Self {
         self.respond_status(204u16)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /things/{id}` ([`Client::get_thing`](crate::Client::get_thing)).
-    pub fn get_thing(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::GetThing<'static>> {
+    pub fn get_thing(&self) -> Expectation<'_, op::GetThing<'static>> {
         self.operation(
             "get_thing",
             "GET",
-            &[
-                crate::runtime::mock::PathPiece::Literal("/things/"),
-                crate::runtime::mock::PathPiece::Param("id"),
-            ],
+            &[PathPiece::Literal("/things/"), PathPiece::Param("id")],
         )
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::GetThing<'static>> {
+impl Expectation<'_, op::GetThing<'static>> {
     /// Answers the documented 200 response (The thing).
     pub fn respond_200(self, body: &crate::types::Thing) -> Self {
         self.respond_json(200u16, body)
@@ -353,58 +251,41 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::GetThing<'static>>
         self.respond_json(status, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `DELETE /things/{id}` ([`Client::delete_thing`](crate::Client::delete_thing)).
-    pub fn delete_thing(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::DeleteThing<'static>> {
+    pub fn delete_thing(&self) -> Expectation<'_, op::DeleteThing<'static>> {
         self.operation(
             "delete_thing",
             "DELETE",
-            &[
-                crate::runtime::mock::PathPiece::Literal("/things/"),
-                crate::runtime::mock::PathPiece::Param("id"),
-            ],
+            &[PathPiece::Literal("/things/"), PathPiece::Param("id")],
         )
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::DeleteThing<'static>> {
+impl Expectation<'_, op::DeleteThing<'static>> {
     /// Answers the documented 204 response (Deleted).
     pub fn respond_204(self) -> Self {
         self.respond_status(204u16)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /range` ([`Client::get_range`](crate::Client::get_range)).
-    pub fn get_range(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::GetRange<'static>> {
-        self.operation(
-            "get_range",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/range")],
-        )
+    pub fn get_range(&self) -> Expectation<'_, op::GetRange<'static>> {
+        self.operation("get_range", "GET", &[PathPiece::Literal("/range")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::GetRange<'static>> {
+impl Expectation<'_, op::GetRange<'static>> {
     /// Answers the documented 2XX response (Any success).
     pub fn respond_2xx(self, status: u16, body: &crate::types::Thing) -> Self {
         self.respond_json(status, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /download` ([`Client::download`](crate::Client::download)).
-    pub fn download(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::Download<'static>> {
-        self.operation(
-            "download",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/download")],
-        )
+    pub fn download(&self) -> Expectation<'_, op::Download<'static>> {
+        self.operation("download", "GET", &[PathPiece::Literal("/download")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::Download<'static>> {
+impl Expectation<'_, op::Download<'static>> {
     /// Answers the documented 200 response (The file).
     pub fn respond_200(self, body: &[u8]) -> Self {
         self.respond_with(
@@ -417,19 +298,13 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::Download<'static>>
         self.respond_json(404u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /events` ([`Client::events`](crate::Client::events)).
-    pub fn events(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::Events<'static>> {
-        self.operation(
-            "events",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/events")],
-        )
+    pub fn events(&self) -> Expectation<'_, op::Events<'static>> {
+        self.operation("events", "GET", &[PathPiece::Literal("/events")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::Events<'static>> {
+impl Expectation<'_, op::Events<'static>> {
     /// Answers the documented 200 response (Progress events).
     pub fn respond_200(self, body: &str) -> Self {
         self.respond_with(
@@ -438,37 +313,25 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::Events<'static>> {
         )
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /status` ([`Client::get_status`](crate::Client::get_status)).
-    pub fn get_status(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::GetStatus<'static>> {
-        self.operation(
-            "get_status",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/status")],
-        )
+    pub fn get_status(&self) -> Expectation<'_, op::GetStatus<'static>> {
+        self.operation("get_status", "GET", &[PathPiece::Literal("/status")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::GetStatus<'static>> {
+impl Expectation<'_, op::GetStatus<'static>> {
     /// Answers the documented 200 response (A status that newer servers extend).
     pub fn respond_200(self, body: &crate::types::GetStatusResponse) -> Self {
         self.respond_json(200u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /readme` ([`Client::readme`](crate::Client::readme)).
-    pub fn readme(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::Readme<'static>> {
-        self.operation(
-            "readme",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/readme")],
-        )
+    pub fn readme(&self) -> Expectation<'_, op::Readme<'static>> {
+        self.operation("readme", "GET", &[PathPiece::Literal("/readme")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::Readme<'static>> {
+impl Expectation<'_, op::Readme<'static>> {
     /// Answers the documented 200 response (The text).
     pub fn respond_200(self, body: &str) -> Self {
         self.respond_with(
@@ -476,40 +339,28 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::Readme<'static>> {
         )
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /tickets` ([`Client::list_tickets`](crate::Client::list_tickets)).
-    pub fn list_tickets(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::ListTickets<'static>> {
-        self.operation(
-            "list_tickets",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/tickets")],
-        )
+    pub fn list_tickets(&self) -> Expectation<'_, op::ListTickets<'static>> {
+        self.operation("list_tickets", "GET", &[PathPiece::Literal("/tickets")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::ListTickets<'static>> {
+impl Expectation<'_, op::ListTickets<'static>> {
     /// Answers the documented 200 response (The tickets).
     pub fn respond_200(self, body: &Vec<crate::types::Ticket>) -> Self {
         self.respond_json(200u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `POST /trees` ([`Client::plant_tree`](crate::Client::plant_tree)).
-    pub fn plant_tree(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::PlantTree<'static>> {
-        self.operation(
-            "plant_tree",
-            "POST",
-            &[crate::runtime::mock::PathPiece::Literal("/trees")],
-        )
+    pub fn plant_tree(&self) -> Expectation<'_, op::PlantTree<'static>> {
+        self.operation("plant_tree", "POST", &[PathPiece::Literal("/trees")])
     }
 }
-impl crate::runtime::mock::JsonRequest for crate::operations::PlantTree<'static> {
+impl JsonRequest for op::PlantTree<'static> {
     type Body = crate::types::Tree;
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::PlantTree<'static>> {
+impl Expectation<'_, op::PlantTree<'static>> {
     /// Answers the documented 200 response (The tree as stored).
     pub fn respond_200(self, body: &crate::types::Tree) -> Self {
         self.respond_json(200u16, body)

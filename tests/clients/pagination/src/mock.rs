@@ -4,19 +4,17 @@
 //! and hand `api.client()` to the code under test.
 pub use crate::runtime::mock::{Expectation, JsonRequest, MockApi};
 pub use ::wiremock;
-impl crate::runtime::mock::MockApi {
+#[allow(unused_imports)]
+use crate::operations as op;
+#[allow(unused_imports)]
+use crate::runtime::mock::PathPiece;
+impl MockApi {
     /// Expects `GET /things` ([`Client::list_things`](crate::Client::list_things)).
-    pub fn list_things(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::ListThings<'static>> {
-        self.operation(
-            "list_things",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/things")],
-        )
+    pub fn list_things(&self) -> Expectation<'_, op::ListThings<'static>> {
+        self.operation("list_things", "GET", &[PathPiece::Literal("/things")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::ListThings<'static>> {
+impl Expectation<'_, op::ListThings<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &crate::types::ThingPage) -> Self {
         self.respond_json(200u16, body)
@@ -26,292 +24,193 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::ListThings<'static
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /offset-things` ([`Client::list_offset_things`](crate::Client::list_offset_things)).
-    pub fn list_offset_things(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::ListOffsetThings<'static>,
-    > {
+    pub fn list_offset_things(&self) -> Expectation<'_, op::ListOffsetThings<'static>> {
         self.operation(
             "list_offset_things",
             "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/offset-things")],
+            &[PathPiece::Literal("/offset-things")],
         )
     }
 }
-impl crate::runtime::mock::Expectation<
-    '_,
-    crate::operations::ListOffsetThings<'static>,
-> {
+impl Expectation<'_, op::ListOffsetThings<'static>> {
     /// Answers the documented 200 response (A page of things.).
     pub fn respond_200(self, body: &Vec<crate::types::Thing>) -> Self {
         self.respond_json(200u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /paged-things` ([`Client::list_paged_things`](crate::Client::list_paged_things)).
-    pub fn list_paged_things(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::ListPagedThings<'static>,
-    > {
+    pub fn list_paged_things(&self) -> Expectation<'_, op::ListPagedThings<'static>> {
         self.operation(
             "list_paged_things",
             "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/paged-things")],
+            &[PathPiece::Literal("/paged-things")],
         )
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::ListPagedThings<'static>> {
+impl Expectation<'_, op::ListPagedThings<'static>> {
     /// Answers the documented 200 response (A page of things.).
     pub fn respond_200(self, body: &crate::types::ListPagedThingsResponse) -> Self {
         self.respond_json(200u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /linked-things` ([`Client::list_linked_things`](crate::Client::list_linked_things)).
-    pub fn list_linked_things(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::ListLinkedThings<'static>,
-    > {
+    pub fn list_linked_things(&self) -> Expectation<'_, op::ListLinkedThings<'static>> {
         self.operation(
             "list_linked_things",
             "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/linked-things")],
+            &[PathPiece::Literal("/linked-things")],
         )
     }
 }
-impl crate::runtime::mock::Expectation<
-    '_,
-    crate::operations::ListLinkedThings<'static>,
-> {
+impl Expectation<'_, op::ListLinkedThings<'static>> {
     /// Answers the documented 200 response (A page of things.).
     pub fn respond_200(self, body: &Vec<crate::types::Thing>) -> Self {
         self.respond_json(200u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /nested-things` ([`Client::list_nested_things`](crate::Client::list_nested_things)).
-    pub fn list_nested_things(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::ListNestedThings<'static>,
-    > {
+    pub fn list_nested_things(&self) -> Expectation<'_, op::ListNestedThings<'static>> {
         self.operation(
             "list_nested_things",
             "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/nested-things")],
+            &[PathPiece::Literal("/nested-things")],
         )
     }
 }
-impl crate::runtime::mock::Expectation<
-    '_,
-    crate::operations::ListNestedThings<'static>,
-> {
+impl Expectation<'_, op::ListNestedThings<'static>> {
     /// Answers the documented 200 response (A page of things.).
     pub fn respond_200(self, body: &crate::types::ListNestedThingsResponse) -> Self {
         self.respond_json(200u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /custom-things` ([`Client::list_custom_things`](crate::Client::list_custom_things)).
-    pub fn list_custom_things(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::ListCustomThings<'static>,
-    > {
+    pub fn list_custom_things(&self) -> Expectation<'_, op::ListCustomThings<'static>> {
         self.operation(
             "list_custom_things",
             "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/custom-things")],
+            &[PathPiece::Literal("/custom-things")],
         )
     }
 }
-impl crate::runtime::mock::Expectation<
-    '_,
-    crate::operations::ListCustomThings<'static>,
-> {
+impl Expectation<'_, op::ListCustomThings<'static>> {
     /// Answers the documented 200 response (A page of things.).
     pub fn respond_200(self, body: &crate::types::ListCustomThingsResponse) -> Self {
         self.respond_json(200u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /fern-things` ([`Client::list_fern_things`](crate::Client::list_fern_things)).
-    pub fn list_fern_things(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::ListFernThings<'static>,
-    > {
-        self.operation(
-            "list_fern_things",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/fern-things")],
-        )
+    pub fn list_fern_things(&self) -> Expectation<'_, op::ListFernThings<'static>> {
+        self.operation("list_fern_things", "GET", &[PathPiece::Literal("/fern-things")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::ListFernThings<'static>> {
+impl Expectation<'_, op::ListFernThings<'static>> {
     /// Answers the documented 200 response (A page of things.).
     pub fn respond_200(self, body: &crate::types::ListFernThingsResponse) -> Self {
         self.respond_json(200u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /speakeasy-things` ([`Client::list_speakeasy_things`](crate::Client::list_speakeasy_things)).
     pub fn list_speakeasy_things(
         &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::ListSpeakeasyThings<'static>,
-    > {
+    ) -> Expectation<'_, op::ListSpeakeasyThings<'static>> {
         self.operation(
             "list_speakeasy_things",
             "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/speakeasy-things")],
+            &[PathPiece::Literal("/speakeasy-things")],
         )
     }
 }
-impl crate::runtime::mock::Expectation<
-    '_,
-    crate::operations::ListSpeakeasyThings<'static>,
-> {
+impl Expectation<'_, op::ListSpeakeasyThings<'static>> {
     /// Answers the documented 200 response (A page of things.).
     pub fn respond_200(self, body: &crate::types::ListSpeakeasyThingsResponse) -> Self {
         self.respond_json(200u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /speakeasy-urls` ([`Client::list_speakeasy_urls`](crate::Client::list_speakeasy_urls)).
     pub fn list_speakeasy_urls(
         &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::ListSpeakeasyUrls<'static>,
-    > {
+    ) -> Expectation<'_, op::ListSpeakeasyUrls<'static>> {
         self.operation(
             "list_speakeasy_urls",
             "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/speakeasy-urls")],
+            &[PathPiece::Literal("/speakeasy-urls")],
         )
     }
 }
-impl crate::runtime::mock::Expectation<
-    '_,
-    crate::operations::ListSpeakeasyUrls<'static>,
-> {
+impl Expectation<'_, op::ListSpeakeasyUrls<'static>> {
     /// Answers the documented 200 response (A page of things.).
     pub fn respond_200(self, body: &crate::types::ListSpeakeasyUrlsResponse) -> Self {
         self.respond_json(200u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /stripe-things` ([`Client::list_stripe_things`](crate::Client::list_stripe_things)).
-    pub fn list_stripe_things(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::ListStripeThings<'static>,
-    > {
+    pub fn list_stripe_things(&self) -> Expectation<'_, op::ListStripeThings<'static>> {
         self.operation(
             "list_stripe_things",
             "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/stripe-things")],
+            &[PathPiece::Literal("/stripe-things")],
         )
     }
 }
-impl crate::runtime::mock::Expectation<
-    '_,
-    crate::operations::ListStripeThings<'static>,
-> {
+impl Expectation<'_, op::ListStripeThings<'static>> {
     /// Answers the documented 200 response (A page of things.).
     pub fn respond_200(self, body: &crate::types::ListStripeThingsResponse) -> Self {
         self.respond_json(200u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /url-things` ([`Client::list_url_things`](crate::Client::list_url_things)).
-    pub fn list_url_things(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::ListUrlThings<'static>,
-    > {
-        self.operation(
-            "list_url_things",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/url-things")],
-        )
+    pub fn list_url_things(&self) -> Expectation<'_, op::ListUrlThings<'static>> {
+        self.operation("list_url_things", "GET", &[PathPiece::Literal("/url-things")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::ListUrlThings<'static>> {
+impl Expectation<'_, op::ListUrlThings<'static>> {
     /// Answers the documented 200 response (A page of things.).
     pub fn respond_200(self, body: &crate::types::ListUrlThingsResponse) -> Self {
         self.respond_json(200u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /no-next` ([`Client::list_no_next`](crate::Client::list_no_next)).
-    pub fn list_no_next(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::ListNoNext<'static>> {
-        self.operation(
-            "list_no_next",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/no-next")],
-        )
+    pub fn list_no_next(&self) -> Expectation<'_, op::ListNoNext<'static>> {
+        self.operation("list_no_next", "GET", &[PathPiece::Literal("/no-next")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::ListNoNext<'static>> {
+impl Expectation<'_, op::ListNoNext<'static>> {
     /// Answers the documented 200 response (Things.).
     pub fn respond_200(self, body: &crate::types::ListNoNextResponse) -> Self {
         self.respond_json(200u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /two-arrays` ([`Client::list_two_arrays`](crate::Client::list_two_arrays)).
-    pub fn list_two_arrays(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::ListTwoArrays<'static>,
-    > {
-        self.operation(
-            "list_two_arrays",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/two-arrays")],
-        )
+    pub fn list_two_arrays(&self) -> Expectation<'_, op::ListTwoArrays<'static>> {
+        self.operation("list_two_arrays", "GET", &[PathPiece::Literal("/two-arrays")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::ListTwoArrays<'static>> {
+impl Expectation<'_, op::ListTwoArrays<'static>> {
     /// Answers the documented 200 response (Things.).
     pub fn respond_200(self, body: &crate::types::ListTwoArraysResponse) -> Self {
         self.respond_json(200u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `POST /two-arrays` ([`Client::search_things`](crate::Client::search_things)).
-    pub fn search_things(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::SearchThings<'static>,
-    > {
-        self.operation(
-            "search_things",
-            "POST",
-            &[crate::runtime::mock::PathPiece::Literal("/two-arrays")],
-        )
+    pub fn search_things(&self) -> Expectation<'_, op::SearchThings<'static>> {
+        self.operation("search_things", "POST", &[PathPiece::Literal("/two-arrays")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::SearchThings<'static>> {
+impl Expectation<'_, op::SearchThings<'static>> {
     /// Answers the documented 200 response (Things.).
     pub fn respond_200(self, body: &crate::types::ThingPage) -> Self {
         self.respond_json(200u16, body)

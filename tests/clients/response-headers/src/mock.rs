@@ -4,25 +4,20 @@
 //! and hand `api.client()` to the code under test.
 pub use crate::runtime::mock::{Expectation, JsonRequest, MockApi};
 pub use ::wiremock;
-impl crate::runtime::mock::MockApi {
+#[allow(unused_imports)]
+use crate::operations as op;
+#[allow(unused_imports)]
+use crate::runtime::mock::PathPiece;
+impl MockApi {
     /// Expects `POST /widgets` ([`Client::create_widget`](crate::Client::create_widget)).
-    pub fn create_widget(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::CreateWidget<'static>,
-    > {
-        self.operation(
-            "create_widget",
-            "POST",
-            &[crate::runtime::mock::PathPiece::Literal("/widgets")],
-        )
+    pub fn create_widget(&self) -> Expectation<'_, op::CreateWidget<'static>> {
+        self.operation("create_widget", "POST", &[PathPiece::Literal("/widgets")])
     }
 }
-impl crate::runtime::mock::JsonRequest for crate::operations::CreateWidget<'static> {
+impl JsonRequest for op::CreateWidget<'static> {
     type Body = crate::types::Widget;
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::CreateWidget<'static>> {
+impl Expectation<'_, op::CreateWidget<'static>> {
     /// Answers the documented 201 response (Created.).
     pub fn respond_201(self, body: &crate::types::Widget) -> Self {
         self.respond_json(201u16, body)
@@ -40,22 +35,17 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::CreateWidget<'stat
         self.respond_json(404u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /widgets/{id}` ([`Client::get_widget`](crate::Client::get_widget)).
-    pub fn get_widget(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::GetWidget<'static>> {
+    pub fn get_widget(&self) -> Expectation<'_, op::GetWidget<'static>> {
         self.operation(
             "get_widget",
             "GET",
-            &[
-                crate::runtime::mock::PathPiece::Literal("/widgets/"),
-                crate::runtime::mock::PathPiece::Param("id"),
-            ],
+            &[PathPiece::Literal("/widgets/"), PathPiece::Param("id")],
         )
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::GetWidget<'static>> {
+impl Expectation<'_, op::GetWidget<'static>> {
     /// Answers the documented 200 response (The widget.).
     pub fn respond_200(self, body: &crate::types::Widget) -> Self {
         self.respond_json(200u16, body)
@@ -65,25 +55,17 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::GetWidget<'static>
         self.respond_status(429u16)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `DELETE /widgets/{id}` ([`Client::delete_widget`](crate::Client::delete_widget)).
-    pub fn delete_widget(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::DeleteWidget<'static>,
-    > {
+    pub fn delete_widget(&self) -> Expectation<'_, op::DeleteWidget<'static>> {
         self.operation(
             "delete_widget",
             "DELETE",
-            &[
-                crate::runtime::mock::PathPiece::Literal("/widgets/"),
-                crate::runtime::mock::PathPiece::Param("id"),
-            ],
+            &[PathPiece::Literal("/widgets/"), PathPiece::Param("id")],
         )
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::DeleteWidget<'static>> {
+impl Expectation<'_, op::DeleteWidget<'static>> {
     /// Answers the documented 204 response (Deleted.).
     pub fn respond_204(self) -> Self {
         self.respond_status(204u16)

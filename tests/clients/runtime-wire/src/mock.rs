@@ -4,29 +4,26 @@
 //! and hand `api.client()` to the code under test.
 pub use crate::runtime::mock::{Expectation, JsonRequest, MockApi};
 pub use ::wiremock;
-impl crate::runtime::mock::MockApi {
+#[allow(unused_imports)]
+use crate::operations as op;
+#[allow(unused_imports)]
+use crate::runtime::mock::PathPiece;
+impl MockApi {
     /// Expects `POST /sandbox-images` ([`Client::create_sandbox_image`](crate::Client::create_sandbox_image)).
     pub fn create_sandbox_image(
         &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::CreateSandboxImage<'static>,
-    > {
+    ) -> Expectation<'_, op::CreateSandboxImage<'static>> {
         self.operation(
             "create_sandbox_image",
             "POST",
-            &[crate::runtime::mock::PathPiece::Literal("/sandbox-images")],
+            &[PathPiece::Literal("/sandbox-images")],
         )
     }
 }
-impl crate::runtime::mock::JsonRequest
-for crate::operations::CreateSandboxImage<'static> {
+impl JsonRequest for op::CreateSandboxImage<'static> {
     type Body = crate::types::SandboxImageCreate;
 }
-impl crate::runtime::mock::Expectation<
-    '_,
-    crate::operations::CreateSandboxImage<'static>,
-> {
+impl Expectation<'_, op::CreateSandboxImage<'static>> {
     /// Answers the documented 201 response (Created).
     pub fn respond_201(self, body: &crate::types::SandboxImageDetail) -> Self {
         self.respond_json(201u16, body)
@@ -36,25 +33,17 @@ impl crate::runtime::mock::Expectation<
         self.respond_json(422u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /sandbox-images/{id}` ([`Client::get_sandbox_image`](crate::Client::get_sandbox_image)).
-    pub fn get_sandbox_image(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::GetSandboxImage<'static>,
-    > {
+    pub fn get_sandbox_image(&self) -> Expectation<'_, op::GetSandboxImage<'static>> {
         self.operation(
             "get_sandbox_image",
             "GET",
-            &[
-                crate::runtime::mock::PathPiece::Literal("/sandbox-images/"),
-                crate::runtime::mock::PathPiece::Param("id"),
-            ],
+            &[PathPiece::Literal("/sandbox-images/"), PathPiece::Param("id")],
         )
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::GetSandboxImage<'static>> {
+impl Expectation<'_, op::GetSandboxImage<'static>> {
     /// Answers the documented 200 response (OK).
     pub fn respond_200(self, body: &crate::types::SandboxImageDetail) -> Self {
         self.respond_json(200u16, body)
@@ -64,70 +53,46 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::GetSandboxImage<'s
         self.respond_status(404u16)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `DELETE /sandbox-images/{id}` ([`Client::delete_sandbox_image`](crate::Client::delete_sandbox_image)).
     pub fn delete_sandbox_image(
         &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::DeleteSandboxImage<'static>,
-    > {
+    ) -> Expectation<'_, op::DeleteSandboxImage<'static>> {
         self.operation(
             "delete_sandbox_image",
             "DELETE",
-            &[
-                crate::runtime::mock::PathPiece::Literal("/sandbox-images/"),
-                crate::runtime::mock::PathPiece::Param("id"),
-            ],
+            &[PathPiece::Literal("/sandbox-images/"), PathPiece::Param("id")],
         )
     }
 }
-impl crate::runtime::mock::Expectation<
-    '_,
-    crate::operations::DeleteSandboxImage<'static>,
-> {
+impl Expectation<'_, op::DeleteSandboxImage<'static>> {
     /// Answers the documented 204 response (Deleted).
     pub fn respond_204(self) -> Self {
         self.respond_status(204u16)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `POST /sandboxes` ([`Client::create_sandbox`](crate::Client::create_sandbox)).
-    pub fn create_sandbox(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::CreateSandbox<'static>,
-    > {
-        self.operation(
-            "create_sandbox",
-            "POST",
-            &[crate::runtime::mock::PathPiece::Literal("/sandboxes")],
-        )
+    pub fn create_sandbox(&self) -> Expectation<'_, op::CreateSandbox<'static>> {
+        self.operation("create_sandbox", "POST", &[PathPiece::Literal("/sandboxes")])
     }
 }
-impl crate::runtime::mock::JsonRequest for crate::operations::CreateSandbox<'static> {
+impl JsonRequest for op::CreateSandbox<'static> {
     type Body = crate::types::SandboxImageCreate;
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::CreateSandbox<'static>> {
+impl Expectation<'_, op::CreateSandbox<'static>> {
     /// Answers the documented 201 response (Created).
     pub fn respond_201(self, body: &crate::types::SandboxImageDetail) -> Self {
         self.respond_json(201u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `POST /token` ([`Client::issue_token`](crate::Client::issue_token)).
-    pub fn issue_token(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::IssueToken<'static>> {
-        self.operation(
-            "issue_token",
-            "POST",
-            &[crate::runtime::mock::PathPiece::Literal("/token")],
-        )
+    pub fn issue_token(&self) -> Expectation<'_, op::IssueToken<'static>> {
+        self.operation("issue_token", "POST", &[PathPiece::Literal("/token")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::IssueToken<'static>> {
+impl Expectation<'_, op::IssueToken<'static>> {
     /// Answers the documented 200 response (The token).
     pub fn respond_200(self, body: &str) -> Self {
         self.respond_with(
@@ -135,26 +100,21 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::IssueToken<'static
         )
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /sandbox-images/{id}/archive` ([`Client::download_archive`](crate::Client::download_archive)).
-    pub fn download_archive(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::DownloadArchive<'static>,
-    > {
+    pub fn download_archive(&self) -> Expectation<'_, op::DownloadArchive<'static>> {
         self.operation(
             "download_archive",
             "GET",
             &[
-                crate::runtime::mock::PathPiece::Literal("/sandbox-images/"),
-                crate::runtime::mock::PathPiece::Param("id"),
-                crate::runtime::mock::PathPiece::Literal("/archive"),
+                PathPiece::Literal("/sandbox-images/"),
+                PathPiece::Param("id"),
+                PathPiece::Literal("/archive"),
             ],
         )
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::DownloadArchive<'static>> {
+impl Expectation<'_, op::DownloadArchive<'static>> {
     /// Answers the documented 200 response (The archive).
     pub fn respond_200(self, body: &[u8]) -> Self {
         self.respond_with(
@@ -167,26 +127,21 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::DownloadArchive<'s
         self.respond_status(404u16)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `PUT /sandbox-images/{id}/archive` ([`Client::upload_archive`](crate::Client::upload_archive)).
-    pub fn upload_archive(
-        &self,
-    ) -> crate::runtime::mock::Expectation<
-        '_,
-        crate::operations::UploadArchive<'static>,
-    > {
+    pub fn upload_archive(&self) -> Expectation<'_, op::UploadArchive<'static>> {
         self.operation(
             "upload_archive",
             "PUT",
             &[
-                crate::runtime::mock::PathPiece::Literal("/sandbox-images/"),
-                crate::runtime::mock::PathPiece::Param("id"),
-                crate::runtime::mock::PathPiece::Literal("/archive"),
+                PathPiece::Literal("/sandbox-images/"),
+                PathPiece::Param("id"),
+                PathPiece::Literal("/archive"),
             ],
         )
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::UploadArchive<'static>> {
+impl Expectation<'_, op::UploadArchive<'static>> {
     /// Answers the documented 200 response (Checksum).
     pub fn respond_200(self, body: &[u8]) -> Self {
         self.respond_with(
@@ -195,23 +150,21 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::UploadArchive<'sta
         )
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `PUT /sandbox-images/{id}/logs` ([`Client::put_logs`](crate::Client::put_logs)).
-    pub fn put_logs(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::PutLogs<'static>> {
+    pub fn put_logs(&self) -> Expectation<'_, op::PutLogs<'static>> {
         self.operation(
             "put_logs",
             "PUT",
             &[
-                crate::runtime::mock::PathPiece::Literal("/sandbox-images/"),
-                crate::runtime::mock::PathPiece::Param("id"),
-                crate::runtime::mock::PathPiece::Literal("/logs"),
+                PathPiece::Literal("/sandbox-images/"),
+                PathPiece::Param("id"),
+                PathPiece::Literal("/logs"),
             ],
         )
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::PutLogs<'static>> {
+impl Expectation<'_, op::PutLogs<'static>> {
     /// Answers the documented 204 response (Stored).
     pub fn respond_204(self) -> Self {
         self.respond_status(204u16)

@@ -4,19 +4,17 @@
 //! and hand `api.client()` to the code under test.
 pub use crate::runtime::mock::{Expectation, JsonRequest, MockApi};
 pub use ::wiremock;
-impl crate::runtime::mock::MockApi {
+#[allow(unused_imports)]
+use crate::operations as op;
+#[allow(unused_imports)]
+use crate::runtime::mock::PathPiece;
+impl MockApi {
     /// Expects `GET /items/events` ([`Client::sse_items`](crate::Client::sse_items)).
-    pub fn sse_items(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::SseItems<'static>> {
-        self.operation(
-            "sse_items",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/items/events")],
-        )
+    pub fn sse_items(&self) -> Expectation<'_, op::SseItems<'static>> {
+        self.operation("sse_items", "GET", &[PathPiece::Literal("/items/events")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::SseItems<'static>> {
+impl Expectation<'_, op::SseItems<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &str) -> Self {
         self.respond_with(
@@ -25,19 +23,13 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::SseItems<'static>>
         )
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /ticks` ([`Client::ticks`](crate::Client::ticks)).
-    pub fn ticks(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::Ticks<'static>> {
-        self.operation(
-            "ticks",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/ticks")],
-        )
+    pub fn ticks(&self) -> Expectation<'_, op::Ticks<'static>> {
+        self.operation("ticks", "GET", &[PathPiece::Literal("/ticks")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::Ticks<'static>> {
+impl Expectation<'_, op::Ticks<'static>> {
     /// Answers the documented 200 response (One event per tick).
     pub fn respond_200(self, body: &str) -> Self {
         self.respond_with(
@@ -46,19 +38,13 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::Ticks<'static>> {
         )
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /logs` ([`Client::sse_logs`](crate::Client::sse_logs)).
-    pub fn sse_logs(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::SseLogs<'static>> {
-        self.operation(
-            "sse_logs",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/logs")],
-        )
+    pub fn sse_logs(&self) -> Expectation<'_, op::SseLogs<'static>> {
+        self.operation("sse_logs", "GET", &[PathPiece::Literal("/logs")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::SseLogs<'static>> {
+impl Expectation<'_, op::SseLogs<'static>> {
     /// Answers the documented 200 response (Successful Response).
     pub fn respond_200(self, body: &str) -> Self {
         self.respond_with(
@@ -67,57 +53,33 @@ impl crate::runtime::mock::Expectation<'_, crate::operations::SseLogs<'static>> 
         )
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /items/lines` ([`Client::stream_items`](crate::Client::stream_items)).
-    pub fn stream_items(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::StreamItems<'static>> {
-        self.operation(
-            "stream_items",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/items/lines")],
-        )
+    pub fn stream_items(&self) -> Expectation<'_, op::StreamItems<'static>> {
+        self.operation("stream_items", "GET", &[PathPiece::Literal("/items/lines")])
     }
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::StreamItems<'static>> {
+impl Expectation<'_, op::StreamItems<'static>> {
     /// Answers the documented 404 response (No items).
     pub fn respond_404(self, body: &crate::types::Problem) -> Self {
         self.respond_json(404u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /items/ndjson` ([`Client::items_ndjson`](crate::Client::items_ndjson)).
-    pub fn items_ndjson(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::ItemsNdjson<'static>> {
-        self.operation(
-            "items_ndjson",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/items/ndjson")],
-        )
+    pub fn items_ndjson(&self) -> Expectation<'_, op::ItemsNdjson<'static>> {
+        self.operation("items_ndjson", "GET", &[PathPiece::Literal("/items/ndjson")])
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /items/seq` ([`Client::items_seq`](crate::Client::items_seq)).
-    pub fn items_seq(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::ItemsSeq<'static>> {
-        self.operation(
-            "items_seq",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/items/seq")],
-        )
+    pub fn items_seq(&self) -> Expectation<'_, op::ItemsSeq<'static>> {
+        self.operation("items_seq", "GET", &[PathPiece::Literal("/items/seq")])
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `GET /ticks/legacy` ([`Client::legacy_ticks`](crate::Client::legacy_ticks)).
-    pub fn legacy_ticks(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::LegacyTicks<'static>> {
-        self.operation(
-            "legacy_ticks",
-            "GET",
-            &[crate::runtime::mock::PathPiece::Literal("/ticks/legacy")],
-        )
+    pub fn legacy_ticks(&self) -> Expectation<'_, op::LegacyTicks<'static>> {
+        self.operation("legacy_ticks", "GET", &[PathPiece::Literal("/ticks/legacy")])
     }
 }

@@ -4,43 +4,35 @@
 //! and hand `api.client()` to the code under test.
 pub use crate::runtime::mock::{Expectation, JsonRequest, MockApi};
 pub use ::wiremock;
-impl crate::runtime::mock::MockApi {
+#[allow(unused_imports)]
+use crate::operations as op;
+#[allow(unused_imports)]
+use crate::runtime::mock::PathPiece;
+impl MockApi {
     /// Expects `POST /echo` ([`Client::echo`](crate::Client::echo)).
-    pub fn echo(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::Echo<'static>> {
-        self.operation(
-            "echo",
-            "POST",
-            &[crate::runtime::mock::PathPiece::Literal("/echo")],
-        )
+    pub fn echo(&self) -> Expectation<'_, op::Echo<'static>> {
+        self.operation("echo", "POST", &[PathPiece::Literal("/echo")])
     }
 }
-impl crate::runtime::mock::JsonRequest for crate::operations::Echo<'static> {
+impl JsonRequest for op::Echo<'static> {
     type Body = crate::types::Envelope;
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::Echo<'static>> {
+impl Expectation<'_, op::Echo<'static>> {
     /// Answers the documented 200 response (ok).
     pub fn respond_200(self, body: &crate::types::Envelope) -> Self {
         self.respond_json(200u16, body)
     }
 }
-impl crate::runtime::mock::MockApi {
+impl MockApi {
     /// Expects `PATCH /patch` ([`Client::patch`](crate::Client::patch)).
-    pub fn patch(
-        &self,
-    ) -> crate::runtime::mock::Expectation<'_, crate::operations::Patch<'static>> {
-        self.operation(
-            "patch",
-            "PATCH",
-            &[crate::runtime::mock::PathPiece::Literal("/patch")],
-        )
+    pub fn patch(&self) -> Expectation<'_, op::Patch<'static>> {
+        self.operation("patch", "PATCH", &[PathPiece::Literal("/patch")])
     }
 }
-impl crate::runtime::mock::JsonRequest for crate::operations::Patch<'static> {
+impl JsonRequest for op::Patch<'static> {
     type Body = crate::types::Patch;
 }
-impl crate::runtime::mock::Expectation<'_, crate::operations::Patch<'static>> {
+impl Expectation<'_, op::Patch<'static>> {
     /// Answers the documented 204 response (ok).
     pub fn respond_204(self) -> Self {
         self.respond_status(204u16)
