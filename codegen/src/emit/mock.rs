@@ -27,6 +27,7 @@ pub fn head() -> TokenStream {
         //! Typed test doubles of the API (feature `mock`): start a [`MockApi`], mount one
         //! expectation per operation (`api.create_item().respond_201(&item).expect(1).mount().await`)
         //! and hand `api.client()` to the code under test.
+        #![allow(deprecated)]
         pub use crate::runtime::mock::{Expectation, JsonRequest, MockApi};
         pub use ::wiremock;
         // The module defines no items of its own, so these short names cannot collide. Unused

@@ -2,6 +2,7 @@
 //! Typed test doubles of the API (feature `mock`): start a [`MockApi`], mount one
 //! expectation per operation (`api.create_item().respond_201(&item).expect(1).mount().await`)
 //! and hand `api.client()` to the code under test.
+#![allow(deprecated)]
 pub use crate::runtime::mock::{Expectation, JsonRequest, MockApi};
 pub use ::wiremock;
 #[allow(unused_imports)]
