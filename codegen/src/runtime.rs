@@ -15,6 +15,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("error.rs", include_str!("../runtime/error.rs")),
     ("file.rs", include_str!("../runtime/file.rs")),
     ("headers.rs", include_str!("../runtime/headers.rs")),
+    ("mock.rs", include_str!("../runtime/mock.rs")),
     ("mod.rs", include_str!("../runtime/mod.rs")),
     ("nullable.rs", include_str!("../runtime/nullable.rs")),
     ("operation.rs", include_str!("../runtime/operation.rs")),

@@ -69,6 +69,10 @@ pub fn manifest(api: &Api, config: &Config) -> String {
     out.push_str("# `Serialize` and `Deserialize` on every type. Without it, types that are only sent implement\n");
     out.push_str("# `Serialize` and types that are only received `Deserialize` (less code to compile).\n");
     out.push_str("serde-all = []\n");
+    out.push_str(
+        "# `mock::MockApi`: typed test doubles of the API on a local wiremock server (implies `serde-all`).\n",
+    );
+    out.push_str("mock = [\"serde-all\", \"dep:wiremock\"]\n");
     out.push_str("# TLS through rustls with the ring provider: pure Rust plus a C compiler, no system OpenSSL.\n");
     out.push_str("rustls = [\"reqwest/rustls-tls\"]\n");
     out.push_str("# The platform's TLS library instead (OpenSSL on Linux).\n");
@@ -112,5 +116,6 @@ pub fn manifest(api: &Api, config: &Config) -> String {
     if uuid {
         out.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
     }
+    out.push_str("wiremock = { version = \"0.6.5\", optional = true }\n");
     out
 }

@@ -11,6 +11,7 @@ mod constraints;
 pub mod contract;
 mod docs;
 mod manifest;
+mod mock;
 mod operations;
 mod pagination;
 mod types;
@@ -56,6 +57,12 @@ pub enum Part {
     SharedErrors,
     /// The `ClientBuilder` setters of the security schemes (`src/auth.rs`).
     Auth,
+    /// The head of `src/mock.rs` (feature `mock`) and its per-operation expectations.
+    MockHead,
+    Mock {
+        start: usize,
+        end: usize,
+    },
 }
 
 /// The Rust files of the crate and their parts, `per_part` items (types or operations) per part
@@ -94,6 +101,14 @@ pub fn plan(api: &Api, per_part: Option<usize>) -> Vec<RustFile> {
                 .chain((!api.shared_errors.is_empty()).then_some(Part::SharedErrors))
                 .collect(),
         },
+        RustFile {
+            path: "src/mock.rs",
+            parts: std::iter::once(Part::MockHead)
+                .chain(split(api.operations.len(), OPERATIONS_PER_PART, |start, end| {
+                    Part::Mock { start, end }
+                }))
+                .collect(),
+        },
     ];
     files.extend(auth);
     files
@@ -110,6 +125,8 @@ pub fn emit_part(api: &Api, config: &Config, part: Part) -> TokenStream {
         Part::Operations { start, end } => operations::emit(api, start..end, &config.crate_name.replace('-', "_")),
         Part::SharedErrors => operations::shared_errors(api, &config.crate_name.replace('-', "_")),
         Part::Auth => auth::emit(api, &config.crate_name.replace('-', "_")).unwrap_or_default(),
+        Part::MockHead => mock::head(),
+        Part::Mock { start, end } => mock::emit(api, start..end),
     }
 }
 
@@ -343,6 +360,8 @@ fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         pub use runtime::{EventStream, EventStreamError, ServerEvent};
         pub mod operations;
         pub mod types;
+        #[cfg(feature = "mock")]
+        pub mod mock;
         #base_doc
         pub const DEFAULT_BASE_URL: Option<&str> = #base;
     }

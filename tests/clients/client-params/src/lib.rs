@@ -248,6 +248,8 @@ pub use runtime::{
 pub use runtime::{EventStream, EventStreamError, ServerEvent};
 pub mod operations;
 pub mod types;
+#[cfg(feature = "mock")]
+pub mod mock;
 /// The base URL used when none is configured: the spec's first server, `https://params.example.com`.
 pub const DEFAULT_BASE_URL: Option<&str> = Some("https://params.example.com");
 impl ClientBuilder {

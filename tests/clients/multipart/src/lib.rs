@@ -246,5 +246,7 @@ pub use runtime::{
 pub use runtime::{EventStream, EventStreamError, ServerEvent};
 pub mod operations;
 pub mod types;
+#[cfg(feature = "mock")]
+pub mod mock;
 /// The spec names no absolute server URL, so `ClientBuilder::base_url` must be called.
 pub const DEFAULT_BASE_URL: Option<&str> = None;

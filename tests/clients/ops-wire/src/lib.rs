@@ -257,5 +257,7 @@ pub use runtime::{
 pub use runtime::{EventStream, EventStreamError, ServerEvent};
 pub mod operations;
 pub mod types;
+#[cfg(feature = "mock")]
+pub mod mock;
 /// The base URL used when none is configured: the spec's first server, `https://ops.example.com`.
 pub const DEFAULT_BASE_URL: Option<&str> = Some("https://ops.example.com");

@@ -248,5 +248,7 @@ pub use runtime::{
 pub use runtime::{EventStream, EventStreamError, ServerEvent};
 pub mod operations;
 pub mod types;
+#[cfg(feature = "mock")]
+pub mod mock;
 /// The base URL used when none is configured: the spec's first server, `https://api.example.com`.
 pub const DEFAULT_BASE_URL: Option<&str> = Some("https://api.example.com");

@@ -34,6 +34,8 @@ mod encoding;
 mod error;
 mod file;
 mod headers;
+#[cfg(feature = "mock")]
+pub(crate) mod mock;
 mod nullable;
 mod operation;
 mod paginate;
