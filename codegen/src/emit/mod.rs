@@ -13,6 +13,7 @@ mod docs;
 mod manifest;
 mod operations;
 mod pagination;
+pub mod surface;
 mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};
