@@ -100,6 +100,8 @@ pub struct StageTimes {
     pub lower: std::time::Duration,
     pub emit: std::time::Duration,
     pub format: std::time::Duration,
+    /// Of `emit`: computing and rendering `API.md`.
+    pub surface: std::time::Duration,
 }
 
 /// Generates the crate from spec bytes. Never panics on any input; errors name the file and a JSON pointer.
@@ -183,6 +185,12 @@ fn generate_inner(config: &Config, bytes: &[u8], split: Split) -> Result<(Output
         let source = runtime::for_crate(source, &crate_ident);
         files.insert(format!("src/runtime/{name}"), format!("{}{source}", header("//")));
     }
+    let t = Instant::now();
+    let surface = emit::surface::render(&config.crate_name, &emit::surface::entries(&api, &manifest));
+    times.surface = t.elapsed();
+    times.emit += times.surface;
+    let md_header = header("<!--");
+    files.insert("API.md".into(), format!("{} -->\n{surface}", md_header.trim_end()));
     files.insert("Cargo.toml".into(), format!("{}{manifest}", header("#")));
     let (warnings, notes) = diags.into_parts();
     if config.deny_warnings && !warnings.is_empty() {

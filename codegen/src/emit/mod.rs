@@ -14,6 +14,7 @@ mod manifest;
 mod mock;
 mod operations;
 mod pagination;
+pub mod surface;
 mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};
