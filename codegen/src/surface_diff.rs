@@ -134,7 +134,12 @@ pub fn diff(old: &[OldEntry], new: &[Entry]) -> Vec<Change> {
     // The new struct line of a member's parent (for `sent`).
     let sent = |key: &str| {
         parent_of(key)
-            .and_then(|p| new_map.get(p).map(|e| e.line.clone()).or_else(|| old_map.get(p).map(|l| l.to_string())))
+            .and_then(|p| {
+                new_map
+                    .get(p)
+                    .map(|e| e.line.clone())
+                    .or_else(|| old_map.get(p).map(|l| l.to_string()))
+            })
             .is_some_and(|l| l.split_whitespace().any(|w| w == "sent"))
     };
     let mut out = Vec::new();
@@ -163,7 +168,8 @@ pub fn diff(old: &[OldEntry], new: &[Entry]) -> Vec<Change> {
                     "opt" => Some(key.replacen("/opt ", "/arg ", 1)),
                     _ => None,
                 };
-                if let Some(other) = swapped.filter(|k| old_map.contains_key(k.as_str()) && !new_map.contains_key(k.as_str()))
+                if let Some(other) =
+                    swapped.filter(|k| old_map.contains_key(k.as_str()) && !new_map.contains_key(k.as_str()))
                 {
                     let what = if kind == "arg" {
                         "optional -> required"
@@ -177,7 +183,9 @@ pub fn diff(old: &[OldEntry], new: &[Entry]) -> Vec<Change> {
                 let breaking = match kind {
                     "arg" | "ok" => true,
                     "field" => sent(key) && is_required(field_parts(&e.line).1),
-                    "variant" => !parent_of(key).and_then(|p| new_map.get(p)).is_some_and(|p| p.line.ends_with(" open")),
+                    "variant" => !parent_of(key)
+                        .and_then(|p| new_map.get(p))
+                        .is_some_and(|p| p.line.ends_with(" open")),
                     _ => false,
                 };
                 out.push(change(breaking, "added", None));
@@ -285,7 +293,11 @@ pub fn render(out_display: &str, spec: &str, changes: &[Change], version: &str) 
             (None, Some(n)) => format!(" [{}]", n.trim()),
             (None, None) => String::new(),
         };
-        s.push_str(&format!("  {class:<9}{}: {}{lines}{at}\n", key.trim_end_matches('.'), c.what));
+        s.push_str(&format!(
+            "  {class:<9}{}: {}{lines}{at}\n",
+            key.trim_end_matches('.'),
+            c.what
+        ));
     }
     s
 }
