@@ -208,3 +208,56 @@ fn change_report_classifies_each_kind_of_change() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// `cargo xtask gen --spec` against the committed `generated/API.md`: a field of `SandboxImageCreate`
+/// made required and a new operation read as one breaking and one additive change, with pointers;
+/// `--deny-breaking` refuses to write.
+#[test]
+fn gen_reports_changes_against_committed_api_md() {
+    let dir = root().join("target").join("surface-tests").join("modbox");
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = dir.join("crate");
+    std::fs::create_dir_all(&out).expect("temp dir");
+    for f in ["API.md", "Cargo.toml"] {
+        std::fs::copy(root().join("generated").join(f), out.join(f)).expect("copy");
+    }
+    let spec = std::fs::read_to_string(root().join("specs/modbox.yaml")).expect("spec");
+    let edited = spec
+        .replacen(
+            "        - image\n        - name\n",
+            "        - image\n        - name\n        - tag\n",
+            1,
+        )
+        .replacen("paths:\n", PING, 1);
+    assert_ne!(edited, spec);
+    let spec_path = dir.join("modbox.yaml");
+    std::fs::write(&spec_path, &edited).expect("write spec");
+    let (spec_s, out_s) = (spec_path.to_str().expect("utf-8"), out.to_str().expect("utf-8"));
+    let args = ["gen", "--spec", spec_s, "--out", out_s, "--crate-name", "modbox"];
+
+    let denied = xtask(&[&args[..], &["--deny-breaking"]].concat());
+    let stdout = String::from_utf8_lossy(&denied.stdout);
+    assert_eq!(denied.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("1 breaking, 1 additive; suggested bump: minor (0.x)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "breaking field SandboxImageCreate.tag: defaulted -> required [field tag: String  defaulted => field tag: String  required] ({spec_s}#/components/schemas/SandboxImageCreate/properties/tag)"
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("additive op ping: added [op ping  GET /ping] ("),
+        "{stdout}"
+    );
+    assert!(!out.join("src").exists(), "--deny-breaking writes nothing");
+
+    let allowed = xtask(&[&args[..], &["--deny-breaking", "--allow-breaking"]].concat());
+    assert!(allowed.status.success(), "{}", String::from_utf8_lossy(&allowed.stderr));
+    assert!(out.join("src").exists(), "--allow-breaking writes");
+    let again = xtask(&args);
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert!(!stdout.contains("API changes"), "no change after writing: {stdout}");
+}
