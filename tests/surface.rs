@@ -157,12 +157,22 @@ fn changes(name: &str, old: &str, new: &str) -> (Vec<(String, bool, String)>, St
     (list, bumps.0, bumps.1)
 }
 
+/// Name, old spec, new spec, expected (key, breaking, what), bump for 0.x, bump for 1.x.
+type Row = (
+    &'static str,
+    String,
+    String,
+    Vec<(&'static str, bool, &'static str)>,
+    &'static str,
+    &'static str,
+);
+
 #[test]
 fn change_report_classifies_each_kind_of_change() {
     let renamed = BASE.replace("Kind", "Species");
     let aliased = format!("{renamed}    Kind:\n      $ref: \"#/components/schemas/Species\"\n");
     #[rustfmt::skip]
-    let rows: Vec<(&str, String, String, Vec<(&str, bool, &str)>, &str, &str)> = vec![
+    let rows: Vec<Row> = vec![
         ("unchanged", BASE.into(), BASE.into(), vec![], "none", "none"),
         ("removed operation", BASE.replacen("paths:\n", PING, 1), BASE.into(),
             vec![("op ping", true, "removed")], "minor (0.x)", "major"),
