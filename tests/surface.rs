@@ -271,3 +271,14 @@ fn gen_reports_changes_against_committed_api_md() {
     let stdout = String::from_utf8_lossy(&again.stdout);
     assert!(!stdout.contains("API changes"), "no change after writing: {stdout}");
 }
+
+#[test]
+fn clients_toml_reads_allow_breaking() {
+    let dir = root().join("target").join("surface-tests").join("clients-toml");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let toml = "[[client]]\nspec = \"a.yaml\"\nout = \"a\"\ncrate = \"a\"\nallow-breaking = true\n\n[[client]]\nspec = \"b.yaml\"\nout = \"b\"\ncrate = \"b\"\n";
+    std::fs::write(dir.join("clients.toml"), toml).expect("write");
+    let clients = codegen::project::load(&dir).expect("loads");
+    let flags: Vec<bool> = clients.iter().map(|c| c.allow_breaking).collect();
+    assert_eq!(flags, [true, false]);
+}

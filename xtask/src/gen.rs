@@ -78,7 +78,8 @@ pub struct GenArgs {
     /// Breaking changes of the API (against the committed API.md) are an error: exit 1, nothing written.
     #[arg(long)]
     deny_breaking: bool,
-    /// With --deny-breaking: let breaking changes through.
+    /// With --deny-breaking: let breaking changes through (`allow-breaking = true` in clients.toml does
+    /// the same for one client).
     #[arg(long)]
     allow_breaking: bool,
 }
@@ -129,6 +130,7 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
                 out: out.clone(),
                 out_display: out.to_string_lossy().into_owned(),
                 test: false,
+                allow_breaking: false,
             }]
         }
         _ => codegen::project::load(&repo_root())?,
@@ -199,7 +201,8 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
             "{}",
             codegen::surface_diff::render(&job.out_display, &job.config.spec_display, &changes, &version)
         );
-        denied |= args.deny_breaking && !args.allow_breaking && changes.iter().any(|c| c.breaking);
+        denied |=
+            args.deny_breaking && !args.allow_breaking && !job.allow_breaking && changes.iter().any(|c| c.breaking);
     }
     if denied {
         eprintln!("error: breaking API changes (--deny-breaking); no file was written");
