@@ -156,7 +156,7 @@ pub fn diff(old: &[OldEntry], new: &[Entry]) -> Vec<Change> {
         };
         match old_map.get(key) {
             Some(&o) if o == e.line => {}
-            Some(&o) => out.push(changed(key, o, &e.line, sent(key), &change)),
+            Some(&o) => out.push(changed(o, &e.line, sent(key), &change)),
             None if subsumed(key) => {}
             None => {
                 let member = parent_of(key).map(|p| key[p.len() + 1..].to_owned());
@@ -211,7 +211,7 @@ pub fn diff(old: &[OldEntry], new: &[Entry]) -> Vec<Change> {
 }
 
 /// A line present on both sides with a different text.
-fn changed(key: &str, old: &str, new: &str, sent: bool, change: &dyn Fn(bool, &str, Option<&str>) -> Change) -> Change {
+fn changed(old: &str, new: &str, sent: bool, change: &dyn Fn(bool, &str, Option<&str>) -> Change) -> Change {
     let kind = word(old);
     let is_member = old.starts_with(' ');
     if !is_member {
@@ -237,7 +237,6 @@ fn changed(key: &str, old: &str, new: &str, sent: bool, change: &dyn Fn(bool, &s
         let breaking = sent && is_required(op) != is_required(np);
         return change(breaking, &what, Some(old));
     }
-    let _ = key;
     let what = if detail(old) != detail(new) && kind != "err" {
         "type changed"
     } else {
