@@ -84,3 +84,201 @@ fn check_flags_a_stale_api_md() {
     assert!(xtask(&["gen", "--spec", spec_s, "--out", out_s]).status.success());
     assert_eq!(std::fs::read_to_string(&path).expect("read"), fresh);
 }
+
+// --- The change report (`codegen::surface_diff`) ---
+
+const BASE: &str = r##"openapi: 3.1.0
+info: {title: t, version: "1"}
+paths:
+  /pets:
+    post:
+      operationId: create_pet
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/NewPet"}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Pet"}
+components:
+  schemas:
+    NewPet:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        tag: {type: string}
+    Pet:
+      type: object
+      required: [id]
+      properties:
+        id: {type: integer}
+        kind: {$ref: "#/components/schemas/Kind"}
+    Kind:
+      type: string
+      enum: [cat, dog]
+"##;
+
+const PING: &str =
+    "paths:\n  /ping:\n    get:\n      operationId: ping\n      responses:\n        \"204\": {description: ok}\n";
+
+/// Generates `yaml` (written under target/) and returns its output.
+fn gen_yaml(name: &str, yaml: &str) -> codegen::Output {
+    let dir = root().join("target").join("surface-tests").join("diff");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(format!("{name}.yaml"));
+    std::fs::write(&path, yaml).expect("write spec");
+    let config = codegen::Config::new(&path, format!("{name}.yaml"), "pets");
+    codegen::generate(&config).expect("the spec generates")
+}
+
+/// The changes from `old` to `new`, as (key, breaking, what), and both bump suggestions (0.x, 1.x).
+fn changes(name: &str, old: &str, new: &str) -> (Vec<(String, bool, String)>, String, String) {
+    let old = gen_yaml(&format!("{name}-old"), old);
+    let new = gen_yaml(&format!("{name}-new"), new);
+    let committed = codegen::surface_diff::parse(old.files.get("API.md").expect("API.md"));
+    let entries = codegen::emit::surface::entries(&new.api, new.files.get("Cargo.toml").expect("manifest"));
+    let cs = codegen::surface_diff::diff(&committed, &entries);
+    for c in &cs {
+        let is_removal = c.new.is_none();
+        if !is_removal {
+            assert!(c.pointer.as_deref().is_some_and(|p| p.starts_with("/")), "{c:?}");
+        }
+    }
+    let bumps = (
+        codegen::surface_diff::suggested_bump(&cs, "0.3.1").to_owned(),
+        codegen::surface_diff::suggested_bump(&cs, "1.2.0").to_owned(),
+    );
+    let list = cs.into_iter().map(|c| (c.key, c.breaking, c.what)).collect();
+    (list, bumps.0, bumps.1)
+}
+
+/// Name, old spec, new spec, expected (key, breaking, what), bump for 0.x, bump for 1.x.
+type Row = (
+    &'static str,
+    String,
+    String,
+    Vec<(&'static str, bool, &'static str)>,
+    &'static str,
+    &'static str,
+);
+
+#[test]
+fn change_report_classifies_each_kind_of_change() {
+    let renamed = BASE.replace("Kind", "Species");
+    let aliased = format!("{renamed}    Kind:\n      $ref: \"#/components/schemas/Species\"\n");
+    #[rustfmt::skip]
+    let rows: Vec<Row> = vec![
+        ("unchanged", BASE.into(), BASE.into(), vec![], "none", "none"),
+        ("removed operation", BASE.replacen("paths:\n", PING, 1), BASE.into(),
+            vec![("op ping", true, "removed")], "minor (0.x)", "major"),
+        ("new operation", BASE.into(), BASE.replacen("paths:\n", PING, 1),
+            vec![("op ping", false, "added")], "patch (0.x)", "minor"),
+        ("new optional field", BASE.into(), BASE.replace("        tag: {type: string}\n", "        tag: {type: string}\n        color: {type: string}\n"),
+            vec![("type NewPet/field color", false, "added")], "patch (0.x)", "minor"),
+        ("new required field of a sent struct", BASE.into(), BASE.replace("required: [name]", "required: [name, color]").replace("        tag: {type: string}\n", "        tag: {type: string}\n        color: {type: string}\n"),
+            vec![("type NewPet/field color", true, "added")], "minor (0.x)", "major"),
+        ("optional -> required", BASE.into(), BASE.replace("required: [name]", "required: [name, tag]"),
+            vec![("type NewPet/field tag", true, "type changed")], "minor (0.x)", "major"),
+        ("defaulted -> required", BASE.replace("tag: {type: string}", "tag: {type: string, default: x}"), BASE.replace("required: [name]", "required: [name, tag]"),
+            vec![("type NewPet/field tag", true, "defaulted -> required")], "minor (0.x)", "major"),
+        ("type change", BASE.into(), BASE.replace("id: {type: integer}", "id: {type: string}"),
+            vec![("type Pet/field id", true, "type changed")], "minor (0.x)", "major"),
+        ("enum variant added", BASE.into(), BASE.replace("[cat, dog]", "[cat, dog, bird]"),
+            vec![("type Kind/variant Bird", false, "added")], "patch (0.x)", "minor"),
+        ("enum variant removed", BASE.into(), BASE.replace("[cat, dog]", "[cat]"),
+            vec![("type Kind/variant Dog", true, "removed")], "minor (0.x)", "major"),
+        ("renamed schema", BASE.into(), renamed,
+            vec![("type Pet/field kind", true, "type changed"), ("type Species", false, "added"), ("type Kind", true, "removed")],
+            "minor (0.x)", "major"),
+        ("renamed schema with alias", BASE.into(), aliased,
+            vec![("type Kind", false, "now an alias"), ("type Pet/field kind", true, "type changed"), ("type Species", false, "added")],
+            "minor (0.x)", "major"),
+    ];
+    let mut failures = Vec::new();
+    for (name, old, new, want, bump0, bump1) in rows {
+        let slug = name.replace([' ', '>'], "-");
+        let (got, b0, b1) = changes(&slug, &old, &new);
+        let mut got_sorted: Vec<(String, bool, String)> = got.clone();
+        got_sorted.sort();
+        let mut want: Vec<(String, bool, String)> = want
+            .into_iter()
+            .map(|(k, b, w)| (k.to_owned(), b, w.to_owned()))
+            .collect();
+        want.sort();
+        if got_sorted != want || b0 != bump0 || b1 != bump1 {
+            failures.push(format!(
+                "{name}: got {got:?} bumps {b0} / {b1}; want {want:?} bumps {bump0} / {bump1}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `cargo xtask gen --spec` against the committed `generated/API.md`: a field of `SandboxImageCreate`
+/// made required and a new operation read as one breaking and one additive change, with pointers;
+/// `--deny-breaking` refuses to write.
+#[test]
+fn gen_reports_changes_against_committed_api_md() {
+    let dir = root().join("target").join("surface-tests").join("modbox");
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = dir.join("crate");
+    std::fs::create_dir_all(&out).expect("temp dir");
+    for f in ["API.md", "Cargo.toml"] {
+        std::fs::copy(root().join("generated").join(f), out.join(f)).expect("copy");
+    }
+    let spec = std::fs::read_to_string(root().join("specs/modbox.yaml")).expect("spec");
+    let edited = spec
+        .replacen(
+            "        - image\n        - name\n",
+            "        - image\n        - name\n        - tag\n",
+            1,
+        )
+        .replacen("paths:\n", PING, 1);
+    assert_ne!(edited, spec);
+    let spec_path = dir.join("modbox.yaml");
+    std::fs::write(&spec_path, &edited).expect("write spec");
+    let (spec_s, out_s) = (spec_path.to_str().expect("utf-8"), out.to_str().expect("utf-8"));
+    let args = ["gen", "--spec", spec_s, "--out", out_s, "--crate-name", "modbox"];
+
+    let denied = xtask(&[&args[..], &["--deny-breaking"]].concat());
+    let stdout = String::from_utf8_lossy(&denied.stdout);
+    assert_eq!(denied.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("1 breaking, 1 additive; suggested bump: minor (0.x)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "breaking field SandboxImageCreate.tag: defaulted -> required [field tag: String  defaulted => field tag: String  required] ({spec_s}#/components/schemas/SandboxImageCreate/properties/tag)"
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("additive op ping: added [op ping  GET /ping] ("),
+        "{stdout}"
+    );
+    assert!(!out.join("src").exists(), "--deny-breaking writes nothing");
+
+    let allowed = xtask(&[&args[..], &["--deny-breaking", "--allow-breaking"]].concat());
+    assert!(allowed.status.success(), "{}", String::from_utf8_lossy(&allowed.stderr));
+    assert!(out.join("src").exists(), "--allow-breaking writes");
+    let again = xtask(&args);
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert!(!stdout.contains("API changes"), "no change after writing: {stdout}");
+}
+
+#[test]
+fn clients_toml_reads_allow_breaking() {
+    let dir = root().join("target").join("surface-tests").join("clients-toml");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let toml = "[[client]]\nspec = \"a.yaml\"\nout = \"a\"\ncrate = \"a\"\nallow-breaking = true\n\n[[client]]\nspec = \"b.yaml\"\nout = \"b\"\ncrate = \"b\"\n";
+    std::fs::write(dir.join("clients.toml"), toml).expect("write");
+    let clients = codegen::project::load(&dir).expect("loads");
+    let flags: Vec<bool> = clients.iter().map(|c| c.allow_breaking).collect();
+    assert_eq!(flags, [true, false]);
+}

@@ -17,6 +17,7 @@ pub mod normalize;
 mod parallel;
 pub mod project;
 pub mod runtime;
+pub mod surface_diff;
 pub mod write;
 
 use std::collections::BTreeMap;

@@ -33,6 +33,9 @@ struct ClientEntry {
     /// Shorten framework-generated operation and schema names (default: on).
     #[serde(rename = "clean-names", default = "yes")]
     clean_names: bool,
+    /// Breaking API changes pass `cargo xtask gen --deny-breaking` (default: no).
+    #[serde(rename = "allow-breaking", default)]
+    allow_breaking: bool,
 }
 
 fn yes() -> bool {
@@ -48,6 +51,8 @@ pub struct Client {
     pub out_display: String,
     /// Used by the repository's own tests (`test = true`): its warnings are deliberate.
     pub test: bool,
+    /// `allow-breaking = true`: breaking API changes pass `--deny-breaking`.
+    pub allow_breaking: bool,
 }
 
 /// Reads `clients.toml` below `root`. Spec and output paths are relative to `root`.
@@ -74,6 +79,7 @@ pub fn load(root: &Path) -> Result<Vec<Client>, Error> {
                 out: root.join(&c.out),
                 out_display: c.out,
                 test: c.test,
+                allow_breaking: c.allow_breaking,
             }
         })
         .collect())

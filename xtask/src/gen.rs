@@ -23,13 +23,18 @@ Files are only written after the whole crate was generated in memory, each atomi
 carry the generated-file header but are no longer produced are removed; other files are left alone.
 
 Every error and warning names the spec file, a JSON pointer into it and the line and column, and
-shows the lines of the spec it is about. --report adds the \"lost in translation\" report: every
+shows the lines of the spec it is about.
+
+Before writing (and with --check), each crate whose directory has an API.md gets a change report:
+the new API surface against the committed one, every change breaking or additive with its JSON
+pointer, and a suggested semver bump. --deny-breaking turns breaking changes into an error. --report adds the \"lost in translation\" report: every
 place, by JSON pointer, where the generated code means less than the spec (ignored `not`,
 constraints the types do not enforce, `serde_json::Value` fallbacks, callbacks without a method).
 
 Exit status:
   0  success (or no drift with --check)
-  1  the spec could not be read or generated, or --deny-warnings saw a warning; nothing was written
+  1  the spec could not be read or generated, --deny-warnings saw a warning, or --deny-breaking saw
+     a breaking API change (without --allow-breaking); nothing was written
   2  drift found by --check
   3  the files could not be written (I/O error) or the generator failed internally; files already
      on disk are left as they were";
@@ -70,6 +75,13 @@ pub struct GenArgs {
     /// Also print the "lost in translation" report: every approximation, by JSON pointer.
     #[arg(long)]
     report: bool,
+    /// Breaking changes of the API (against the committed API.md) are an error: exit 1, nothing written.
+    #[arg(long)]
+    deny_breaking: bool,
+    /// With --deny-breaking: let breaking changes through (`allow-breaking = true` in clients.toml does
+    /// the same for one client).
+    #[arg(long)]
+    allow_breaking: bool,
 }
 
 /// Exit status for a write or internal failure (see the long help).
@@ -118,6 +130,7 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
                 out: out.clone(),
                 out_display: out.to_string_lossy().into_owned(),
                 test: false,
+                allow_breaking: false,
             }]
         }
         _ => codegen::project::load(&repo_root())?,
@@ -167,6 +180,33 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
     if failed {
         eprintln!("error: generation failed; no file was written");
         return Ok(ExitCode::from(if internal { EXIT_WRITE_FAILED } else { 1 }));
+    }
+    // The change report against each committed API.md, before anything is written.
+    let mut denied = false;
+    for (job, out) in &outputs {
+        let Ok(committed) = std::fs::read_to_string(job.out.join("API.md")) else {
+            continue;
+        };
+        let manifest = out.files.get("Cargo.toml").map(String::as_str).unwrap_or_default();
+        let new = codegen::emit::surface::entries(&out.api, manifest);
+        let changes = codegen::surface_diff::diff(&codegen::surface_diff::parse(&committed), &new);
+        if changes.is_empty() {
+            continue;
+        }
+        let on_disk = std::fs::read_to_string(job.out.join("Cargo.toml")).unwrap_or_default();
+        let version = codegen::surface_diff::package_version(&on_disk)
+            .or_else(|| codegen::surface_diff::package_version(manifest))
+            .unwrap_or_default();
+        print!(
+            "{}",
+            codegen::surface_diff::render(&job.out_display, &job.config.spec_display, &changes, &version)
+        );
+        denied |=
+            args.deny_breaking && !args.allow_breaking && !job.allow_breaking && changes.iter().any(|c| c.breaking);
+    }
+    if denied {
+        eprintln!("error: breaking API changes (--deny-breaking); no file was written");
+        return Ok(ExitCode::from(1));
     }
     let mut drift = false;
     let mut quiet_test_clients = Vec::new();
