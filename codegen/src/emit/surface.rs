@@ -8,6 +8,7 @@
 //! entry by entry; the pointers are kept in memory only, so that the file changes only when the
 //! API does.
 
+use super::operations::body_is_required;
 use crate::ir::{Api, EnumRepr, FloatTy, IntTy, Operation, Presence, Ty, TypeKind};
 
 /// One line of the surface.
@@ -199,22 +200,6 @@ fn operation(api: &Api, op: &Operation, out: &mut Vec<Entry>) {
     if op.pagination.is_some() {
         push(out, format!("{key}/pages"), "  pages".to_owned(), &op.origin);
     }
-}
-
-/// As `emit::operations` decides it: the body is a `send` argument when the spec requires it or
-/// its struct has required fields; otherwise it has a setter.
-fn body_is_required(api: &Api, body: &crate::ir::RequestBody) -> bool {
-    body.required
-        || match crate::lower::resolve_alias(api, &body.ty) {
-            Ty::Named(id) => match &api.types[id.0].kind {
-                TypeKind::Struct(s) => s
-                    .fields
-                    .iter()
-                    .any(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable)),
-                _ => false,
-            },
-            _ => false,
-        }
 }
 
 fn body_ty(api: &Api, b: &crate::ir::RequestBody) -> String {

@@ -11,9 +11,10 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::operations::body_is_required;
 use super::{docs, ident, ty_tokens};
 use crate::diag::Error;
-use crate::ir::{Api, BodyKind, Operation, Param, Presence, RequestBody, Ty, TypeKind};
+use crate::ir::{Api, BodyKind, Operation, Param, Ty};
 
 mod values;
 
@@ -210,23 +211,6 @@ fn location(p: &Param) -> &'static str {
         ParamLocation::Header => "header",
         ParamLocation::Cookie => "cookie",
     }
-}
-
-/// Mirrors the rule in `operations`: the body is a method argument when the spec requires it or
-/// its schema has required properties; otherwise it is set with `.body(..)`. A mismatch would not
-/// compile, so the driver build catches drift.
-fn body_is_required(api: &Api, body: &RequestBody) -> bool {
-    body.required
-        || match crate::lower::resolve_alias(api, &body.ty) {
-            Ty::Named(id) => match &api.types[id.0].kind {
-                TypeKind::Struct(s) => s
-                    .fields
-                    .iter()
-                    .any(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable)),
-                _ => false,
-            },
-            _ => false,
-        }
 }
 
 #[cfg(test)]

@@ -449,7 +449,8 @@ fn method_sections(op: &Operation) -> String {
 
 /// A body is an argument when the spec requires it, or when its schema requires properties (no
 /// request without it could be valid); otherwise it is set with the builder's `body` method.
-fn body_is_required(api: &Api, body: &crate::ir::RequestBody) -> bool {
+/// The contract driver and the API surface follow the same rule through this function.
+pub(crate) fn body_is_required(api: &Api, body: &crate::ir::RequestBody) -> bool {
     body.required
         || match crate::lower::resolve_alias(api, &body.ty) {
             Ty::Named(id) => match &api.types[id.0].kind {
