@@ -77,41 +77,41 @@ impl<'de> Visitor<'de> for Field {
 macro_rules! deserialize_struct {
     ($name:ident, $expecting:literal, []) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                struct Visitor;
-                impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                struct __Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
                     type Value = $name;
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str(concat!("struct ", $expecting))
                     }
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                         self,
-                        mut map: A,
-                    ) -> ::std::result::Result<$name, A::Error> {
+                        mut map: __A,
+                    ) -> ::std::result::Result<$name, __A::Error> {
                         while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                         Ok($name {})
                     }
                 }
-                deserializer.deserialize_struct($expecting, &[], Visitor)
+                deserializer.deserialize_struct($expecting, &[], __Visitor)
             }
         }
     };
     ($name:ident, $expecting:literal, [$($index:literal $field:ident $wire:literal $kind:ident $(($default:path))? $($date_time:ident)?),+ $(,)?]) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
                 const FIELDS: &[&str] = &[$($wire),+];
-                struct Visitor;
-                impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                struct __Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
                     type Value = $name;
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str(concat!("struct ", $expecting))
                     }
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                         self,
-                        mut map: A,
-                    ) -> ::std::result::Result<$name, A::Error> {
+                        mut map: __A,
+                    ) -> ::std::result::Result<$name, __A::Error> {
                         $(let mut $field = None;)+
                         while let Some(key) = map.next_key_seed($crate::runtime::de::Field(FIELDS))? {
                             match key {
@@ -122,11 +122,11 @@ macro_rules! deserialize_struct {
                             }
                         }
                         Ok($name {
-                            $($field: $crate::runtime::de::finish!($kind $(($default))? $field $wire A),)+
+                            $($field: $crate::runtime::de::finish!($kind $(($default))? $field $wire __A),)+
                         })
                     }
                 }
-                deserializer.deserialize_struct($expecting, FIELDS, Visitor)
+                deserializer.deserialize_struct($expecting, FIELDS, __Visitor)
             }
         }
     };
@@ -183,7 +183,7 @@ pub(crate) use string_enum_serialize;
 macro_rules! string_enum_deserialize {
     ($name:ident) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
                 <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
             }
         }
