@@ -91,12 +91,67 @@ pub struct SharedError {
 }
 
 /// Documentation carried from the spec; emitted only as `#[doc = "..."]` string literals.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
 pub struct Docs {
     pub title: Option<String>,
     pub description: Option<String>,
     pub example: Option<String>,
+    /// Where `example` is written (JSON pointer), for messages about it.
+    #[serde(skip)]
+    pub example_at: Option<String>,
     pub deprecated: bool,
+}
+
+/// `example_at` only where there is an example: IR snapshots stay about what the spec says.
+impl std::fmt::Debug for Docs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("Docs");
+        d.field("title", &self.title)
+            .field("description", &self.description)
+            .field("example", &self.example);
+        if let Some(at) = &self.example_at {
+            d.field("example_at", at);
+        }
+        d.field("deprecated", &self.deprecated).finish()
+    }
+}
+
+/// A value the spec gives as an example of a parameter or body, with where it is written.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Example {
+    pub pointer: String,
+    pub value: serde_json::Value,
+}
+
+/// A spec example decoded against its generated type (`lower::examples`): the value as the
+/// generated crate holds it, with unions and enums resolved to their variants. Emitted as the Rust
+/// expression of an operation's doc example; the type it belongs to is walked alongside.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Literal {
+    /// `null` where the type allows it (`None`, `Nullable::Null`), or `()`.
+    Null,
+    Bool(bool),
+    /// A JSON number that fits the integer or float type, as written.
+    Number(String),
+    /// A string; for dates, date-times and UUIDs the text the type parses.
+    Str(String),
+    /// Any JSON (`serde_json::Value`).
+    Json(serde_json::Value),
+    /// A variant (Rust name) of a generated enum.
+    Variant(String),
+    /// A union's variant (Rust name) and its value.
+    Union(String, Box<Literal>),
+    /// A struct's fields that the example sets (index into its fields) and properties it does
+    /// not name (into its additional-properties map).
+    Struct {
+        fields: Vec<(usize, Literal)>,
+        extra: Vec<(String, Literal)>,
+    },
+    /// A list or tuple.
+    List(Vec<Literal>),
+    Map(Vec<(String, Literal)>),
+    /// A value that fits but has no Rust literal here (bytes, files).
+    Unwritten,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -531,6 +586,12 @@ pub struct Param {
     /// Index into `Api::client_params` when the client may hold a default for it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_param: Option<usize>,
+    /// The spec's examples of the parameter (`example`, `examples`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<Example>,
+    /// The first of `examples` (or of its type's) that decodes: the value of the doc example.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub example: Option<Literal>,
 }
 
 /// OpenAPI parameter serialization styles.
@@ -572,6 +633,12 @@ pub struct RequestBody {
     pub alternatives: Vec<String>,
     /// Multipart only: the binary properties, sent as file parts.
     pub files: Vec<FileField>,
+    /// The spec's examples of the body (the media type's `example` and `examples`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<Example>,
+    /// The first of `examples` (or of its type's) that decodes: the value of the doc example.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub example: Option<Literal>,
 }
 
 /// A binary property of a multipart body, sent as file part(s).
@@ -697,6 +764,9 @@ pub struct ResponseBody {
     pub kind: BodyKind,
     pub content_type: String,
     pub ty: Ty,
+    /// The spec's examples of the body, checked against `ty` (`lower::examples`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<Example>,
 }
 
 #[derive(Debug, Clone, Serialize)]

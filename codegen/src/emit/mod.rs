@@ -10,6 +10,7 @@ mod client_params;
 mod constraints;
 pub mod contract;
 mod docs;
+mod examples;
 mod manifest;
 mod mock;
 mod operations;

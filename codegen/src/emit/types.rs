@@ -488,6 +488,14 @@ fn de_impl(t: &TypeDef, fields: &[DeField], gate: TokenStream) -> TokenStream {
 }
 
 /// `Enum::Variant` when a required field's type is an enum with exactly one known value.
+/// Whether the struct's `new` takes the field as an argument (they come in field order).
+pub(crate) fn is_ctor_arg(api: &Api, f: &Field) -> bool {
+    !f.read_only
+        && (f.write_only && f.presence == Presence::Required
+            || single_variant(api, f).is_none()
+                && matches!(f.presence, Presence::Required | Presence::RequiredNullable))
+}
+
 fn single_variant(api: &Api, f: &Field) -> Option<TokenStream> {
     if f.presence != Presence::Required {
         return None;

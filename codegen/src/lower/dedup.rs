@@ -364,6 +364,7 @@ fn agree<'d>(mut docs: impl Iterator<Item = &'d Docs>) -> Docs {
         }
         if out.example != d.example {
             out.example = None;
+            out.example_at = None;
         }
         out.deprecated &= d.deprecated;
     }

@@ -103,6 +103,7 @@ pub(super) fn of_response<'a>(l: &mut Lowerer<'a>, resp: &'a OaResponse, hint: &
                 title: None,
                 description: header.description.clone().filter(|d| !d.trim().is_empty()),
                 example: header.example.as_ref().map(|e| e.to_string()),
+                example_at: None,
                 deprecated: header.deprecated.unwrap_or(false),
             },
         });

@@ -3,6 +3,7 @@
 mod client_params;
 mod constraints;
 mod dedup;
+pub mod examples;
 mod features;
 mod files;
 pub mod framework_names;
@@ -21,6 +22,7 @@ use openapiv3::{OpenAPI, ReferenceOr, Schema};
 use crate::diag::{escape, Diagnostics, Error};
 use crate::ir::{Api, Docs, Ty, TypeDef, TypeId, TypeKind};
 use crate::naming::{self, Namespace};
+pub use examples::EXAMPLE_FROM_LIST;
 pub use schema::Slot;
 pub use streams::sequential;
 
@@ -154,7 +156,7 @@ pub fn lower(spec: &OpenAPI, diags: &mut Diagnostics, options: Options) -> Resul
         let ty = l.lower_schema(schema, Slot::Reserved(id), &pointer);
         if l.types[id.0].is_none() {
             let docs = match schema {
-                ReferenceOr::Item(s) => l.docs_of(s),
+                ReferenceOr::Item(s) => l.docs_of(s, &pointer),
                 ReferenceOr::Reference { .. } => Docs::default(),
             };
             let (inner, _) = ty.split_option();

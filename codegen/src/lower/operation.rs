@@ -163,6 +163,7 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
                     title: op.summary.clone(),
                     description: op.description.clone(),
                     example: None,
+                    example_at: None,
                     deprecated: op.deprecated,
                 },
                 params: Vec::new(),
@@ -286,11 +287,14 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
                         title: None,
                         description: data.description.clone(),
                         example: data.example.as_ref().map(|e| e.to_string()),
+                        example_at: None,
                         deprecated: data.deprecated.unwrap_or(false),
                     },
                     constraints,
                     default,
                     client_param: None,
+                    examples: super::examples::collect(l.spec, data.example.as_ref(), &data.examples, ptr),
+                    example: None,
                 });
             }
             op_ir.path_parts = path_parts(path, &mut op_ir.params, &mut member_names, l.diags, &pointer);
@@ -377,6 +381,7 @@ pub fn operations(l: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operat
                         kind,
                         content_type: media.clone(),
                         ty,
+                        examples: super::examples::collect(l.spec, mt.example.as_ref(), &mt.examples, &mptr),
                     });
                 }
                 if status.is_success() {
@@ -447,6 +452,13 @@ fn request_body<'a>(l: &mut Lowerer<'a>, b: &'a RequestBody, builder: &str, poin
         },
         alternatives: b.content.keys().filter(|k| *k != media).cloned().collect(),
         files,
+        examples: super::examples::collect(
+            l.spec,
+            mt.example.as_ref(),
+            &mt.examples,
+            &join(&join(pointer, "content"), media),
+        ),
+        example: None,
     })
 }
 
@@ -592,6 +604,8 @@ fn path_parts(
                     constraints: None,
                     default: None,
                     client_param: None,
+                    examples: Vec::new(),
+                    example: None,
                 });
                 params.len() - 1
             }

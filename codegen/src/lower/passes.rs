@@ -24,6 +24,7 @@ pub fn run(api: &mut Api, components: &[(String, TypeId)], diags: &mut Diagnosti
     share_errors(api);
     super::client_params::find(api);
     super::features::assign(api, &split_aliases);
+    super::examples::run(api, diags);
     check(api)
 }
 

@@ -45,12 +45,17 @@ impl<'a> Lowerer<'a> {
         enums::SpecVariants::read(&schema.schema_data.extensions, len, pointer, Some(self.diags))
     }
 
-    pub(super) fn docs_of(&self, s: &Schema) -> Docs {
+    /// The schema's docs; `pointer` is the schema's, for messages about its example.
+    pub(super) fn docs_of(&self, s: &Schema, pointer: &str) -> Docs {
         let d = &s.schema_data;
         Docs {
             title: d.title.clone(),
             description: d.description.clone(),
             example: d.example.as_ref().map(|e| e.to_string()),
+            example_at: d
+                .example
+                .as_ref()
+                .map(|_| super::examples::schema_example_at(s, pointer)),
             deprecated: d.deprecated,
         }
     }
@@ -134,7 +139,7 @@ impl<'a> Lowerer<'a> {
     where
         'a: 's,
     {
-        let docs = self.docs_of(schema);
+        let docs = self.docs_of(schema, pointer);
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(st)) => {
                 let values: Vec<(usize, &str)> = st
@@ -368,7 +373,7 @@ impl<'a> Lowerer<'a> {
             let required = parts.required.contains(wire);
             let (docs, read_only, write_only, default, constraints) = match prop {
                 ReferenceOr::Item(s) => (
-                    self.docs_of(s),
+                    self.docs_of(s, p),
                     s.schema_data.read_only,
                     s.schema_data.write_only,
                     s.schema_data.default.clone(),

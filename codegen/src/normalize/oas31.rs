@@ -77,6 +77,8 @@ fn rewrite_schema(s: &mut Map<String, Value>, pointer: &str, diags: &mut Diagnos
         if !s.contains_key("example") {
             if let Some(first) = examples.first().cloned() {
                 s.insert("example".into(), first);
+                // Messages about the example then point at where it is written.
+                s.insert(crate::lower::EXAMPLE_FROM_LIST.into(), true.into());
             }
         }
     }

@@ -7,7 +7,7 @@ mod request;
 mod responses;
 mod streams;
 
-pub(crate) use request::style;
+pub(crate) use request::{body_ty, style};
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -109,42 +109,13 @@ fn param_ty(api: &Api, p: &Param) -> (TokenStream, Accepts) {
     (ty_tokens(api, &p.ty, false), Accepts::of(api, &p.ty, false))
 }
 
-/// The parameters of a usage example's function and the call that starts the request: the
-/// inputs are (hidden) parameters of the example function, so it needs no made-up values.
-fn example_parts(api: &Api, op: &Operation, body_required: bool, crate_ident: &str) -> (String, String) {
-    let type_text = |t: TokenStream| {
-        t.to_string()
-            .replace(" :: ", "::")
-            .replace(":: ", "::")
-            .replace(" < ", "<")
-            .replace(" >", ">")
-            .replace("& ", "&")
-            .replace("crate::", &format!("{crate_ident}::"))
-    };
-    let mut inputs = vec![format!("client: &{crate_ident}::Client")];
-    let mut args = Vec::new();
-    for p in op.params.iter().filter(|p| p.required) {
-        let name = p.name.clone();
-        let ty = if p.ty == Ty::String {
-            "&str".to_owned()
-        } else {
-            type_text(ty_tokens(api, &p.ty, false))
-        };
-        inputs.push(format!("{name}: {ty}"));
-        args.push(name);
-    }
-    if let (Some(body), true) = (&op.body, body_required) {
-        inputs.push(format!("body: &{}", type_text(request::body_ty(api, body))));
-        args.push("body".to_owned());
-    }
-    (inputs.join(", "), format!("client.{}({})", op.fn_name, args.join(", ")))
-}
-
-/// A compile-checked usage example of `send()` (and of the paginator, where there is one).
-fn example(op: &Operation, inputs: &str, call: &str) -> String {
+/// A compile-checked usage example of `send()`, with the spec's example values where they fit
+/// (and of the paginator, where there is one, with `plain`'s parameters).
+fn example(op: &Operation, with_values: &super::examples::Parts, plain: &super::examples::Parts) -> String {
+    let super::examples::Parts { inputs, setup, call } = with_values;
     format!(
-        "# Example\n\n```no_run\n# async fn example({inputs}) -> Result<(), Box<dyn std::error::Error>> {{\nlet response = {call}.send().await?;\n# let _ = response;\n# Ok(())\n# }}\n```{}",
-        super::pagination::doc_section(op, inputs, call)
+        "# Example\n\n```no_run\n# async fn example({inputs}) -> Result<(), Box<dyn std::error::Error>> {{\n{setup}let response = {call}.send().await?;\n# let _ = response;\n# Ok(())\n# }}\n```{}",
+        super::pagination::doc_section(op, &plain.inputs, &plain.call)
     )
 }
 
@@ -272,13 +243,14 @@ fn operation(api: &Api, index: usize, gate: &[usize], shared_error: Option<&str>
         quote!()
     };
 
-    let (example_inputs, example_call) = example_parts(api, op, body_required, crate_ident);
+    let plain = super::examples::parts(api, op, body_required, crate_ident, false);
+    let with_values = super::examples::parts(api, op, body_required, crate_ident, true);
     let send_items = streams::methods(
         api,
         op,
         &success.patterns,
         &error,
-        (&example_call, &example_inputs),
+        (&plain.call, &plain.inputs),
         (&headers_ty, &typed),
     );
 
@@ -325,7 +297,7 @@ fn operation(api: &Api, index: usize, gate: &[usize], shared_error: Option<&str>
         feature_note(api, gate),
         method_sections(op),
         streams::send_note(op),
-        example(op, &example_inputs, &example_call)
+        example(op, &with_values, &plain)
     ));
     let builder_doc = docs::lines(&format!(
         "Request builder for [`Client::{plain_fn}`]: set optional parameters, then `.send().await` (or `.await` it).{builder_notes}"

@@ -14,8 +14,78 @@ impl Client {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: &types_fixture::Client, body: &types_fixture::types::Envelope) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.echo(body).send().await?;
+    /// # async fn example(client: &types_fixture::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use types_fixture::types::{
+    ///     Account, AnyPoint, Cat, Catalog, Envelope, EnvelopeBigCat, Labelled, Level, Lion,
+    ///     Listing, Mode, Owner, Pet, Point, Point3, Scalar, Settings, Shape, ShapeSquare,
+    ///     StampLog, Stamps, Tree, When,
+    /// };
+    /// let body = Envelope {
+    ///     note: Some("a \"quoted\" note".to_owned()),
+    ///     pet: Some(Pet::Cat(Cat::new("kitten".to_owned(), 9))),
+    ///     shape: Some(Shape::Square(ShapeSquare::new(2.0))),
+    ///     scalar: Some(Scalar::Number(1.5)),
+    ///     point: Some(AnyPoint::Point3(Point3::new(1.0, 2.0, 3.0))),
+    ///     mode: Some(Mode::V2),
+    ///     pair: Some(("a".to_owned(), 1)),
+    ///     account: Some(Account::new("ann".to_owned(), "secret".to_owned())),
+    ///     labelled: Some(Labelled {
+    ///         additional_properties: std::collections::BTreeMap::from([
+    ///             ("width".to_owned(), 3),
+    ///         ]),
+    ///         ..Labelled::new("l1".to_owned())
+    ///     }),
+    ///     tree: Some(Tree {
+    ///         left: Some(Box::new(Tree::new(2))),
+    ///         children: Some(Vec::from([Tree::new(3)])),
+    ///         ..Tree::new(1)
+    ///     }),
+    ///     settings: Some(Settings {
+    ///         retries: 5,
+    ///         level: Level::V10,
+    ///         ..Default::default()
+    ///     }),
+    ///     catalog: Some(Catalog {
+    ///         by_name: Some(
+    ///             std::collections::BTreeMap::from([
+    ///                 ("first".to_owned(), Listing::new(3, Owner::new(4))),
+    ///             ]),
+    ///         ),
+    ///         points: Some(Vec::from([AnyPoint::Point(Point::new(0.0, 0.0))])),
+    ///         ..Catalog::new(
+    ///             Vec::from([
+    ///                 Listing::new(
+    ///                     1,
+    ///                     Owner {
+    ///                         name: Some("bo".to_owned()),
+    ///                         ..Owner::new(2)
+    ///                     },
+    ///                 ),
+    ///             ]),
+    ///         )
+    ///     }),
+    ///     stamps: Some(Stamps {
+    ///         maybe: Some("2024-01-02T03:04:05Z".parse()?),
+    ///         alias: Some("2024-01-02T03:04:05+02:00".parse()?),
+    ///         when: Some(When::Integer(7)),
+    ///         ..Stamps::new("2024-01-02T03:04:05Z".parse()?)
+    ///     }),
+    ///     stamp_log: Some(StampLog {
+    ///         source: Some("s".to_owned()),
+    ///         additional_properties: std::collections::BTreeMap::from([
+    ///             ("first".to_owned(), "2024-01-02T03:04:05Z".parse()?),
+    ///         ]),
+    ///         ..Default::default()
+    ///     }),
+    ///     big_cat: Some(
+    ///         EnvelopeBigCat::Lion(Lion {
+    ///             mane: Some(true),
+    ///             ..Lion::new("Lion".to_owned())
+    ///         }),
+    ///     ),
+    ///     ..Default::default()
+    /// };
+    /// let response = client.echo(&body).send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
@@ -68,8 +138,16 @@ impl Client {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: &types_fixture::Client, body: &types_fixture::types::Patch) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.patch(body).send().await?;
+    /// # async fn example(client: &types_fixture::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use types_fixture::types::Patch;
+    /// use types_fixture::Nullable;
+    /// let body = Patch {
+    ///     label: Nullable::Null,
+    ///     size: Nullable::Value(3),
+    ///     until: Nullable::Value("2024-01-02T03:04:05Z".parse()?),
+    ///     ..Default::default()
+    /// };
+    /// let response = client.patch(&body).send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
