@@ -142,6 +142,7 @@ pub fn diff(old: &[OldEntry], new: &[Entry]) -> Vec<Change> {
             })
             .is_some_and(|l| l.split_whitespace().any(|w| w == "sent"))
     };
+    let aliases = aliases(new);
     let mut out = Vec::new();
     let mut paired = BTreeSet::new();
     for e in new {
@@ -156,7 +157,18 @@ pub fn diff(old: &[OldEntry], new: &[Entry]) -> Vec<Change> {
         };
         match old_map.get(key) {
             Some(&o) if o == e.line => {}
-            Some(&o) => out.push(changed(o, &e.line, sent(key), &change)),
+            Some(&o) if renamed(o, &aliases) == e.line => {
+                out.push(change(false, "type renamed, the old name kept as an alias", Some(o)));
+            }
+            Some(&o) => {
+                // What an item that became an alias now stands for: a struct for a struct is
+                // the same API, a struct for a union is not.
+                let target = e.line.strip_prefix("alias ").and_then(|rest| rest.split_once(" = "));
+                let target_kind = target
+                    .and_then(|(_, t)| new_map.get(format!("type {}", t.trim()).as_str()))
+                    .map(|t| word(&t.line));
+                out.push(changed(o, &e.line, sent(key), target_kind, &change));
+            }
             None if subsumed(key) => {}
             None => {
                 let member = parent_of(key).map(|p| key[p.len() + 1..].to_owned());
@@ -210,8 +222,61 @@ pub fn diff(old: &[OldEntry], new: &[Entry]) -> Vec<Change> {
     out
 }
 
+/// The new surface's aliases (`alias Kind = Species`): name -> what it stands for.
+fn aliases(new: &[Entry]) -> BTreeMap<String, String> {
+    new.iter()
+        .filter_map(|e| {
+            let rest = e.line.strip_prefix("alias ")?;
+            let (name, target) = rest.split_once(" = ")?;
+            Some((name.trim().to_owned(), target.trim().to_owned()))
+        })
+        .collect()
+}
+
+/// `line` with every type name that is now an alias replaced by what it stands for: a member
+/// whose type was renamed, the old name kept as an alias, reads the same as before.
+fn renamed(line: &str, aliases: &BTreeMap<String, String>) -> String {
+    if aliases.is_empty() {
+        return line.to_owned();
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        let mut name = word.as_str();
+        // An alias of an alias: follow the chain (a cycle cannot be written in Rust).
+        for _ in 0..aliases.len() {
+            match aliases.get(name) {
+                Some(t) if t.chars().all(|c| c.is_alphanumeric() || c == '_') => name = t,
+                Some(t) => {
+                    name = t;
+                    break;
+                }
+                None => break,
+            }
+        }
+        out.push_str(name);
+        word.clear();
+    };
+    for c in line.chars() {
+        if c.is_alphanumeric() || c == '_' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
 /// A line present on both sides with a different text.
-fn changed(old: &str, new: &str, sent: bool, change: &dyn Fn(bool, &str, Option<&str>) -> Change) -> Change {
+fn changed(
+    old: &str,
+    new: &str,
+    sent: bool,
+    alias_of: Option<&str>,
+    change: &dyn Fn(bool, &str, Option<&str>) -> Change,
+) -> Change {
     let kind = word(old);
     let is_member = old.starts_with(' ');
     if !is_member {
@@ -222,8 +287,24 @@ fn changed(old: &str, new: &str, sent: bool, change: &dyn Fn(bool, &str, Option<
                 let lost = default_set(old).difference(&default_set(new)).count() > 0;
                 change(lost, "default features changed", Some(old))
             }
-            _ if word(new) == "alias" && kind != "alias" => change(false, "now an alias", Some(old)),
+            _ if word(new) == "alias" && kind != "alias" => {
+                let same = alias_of == Some(kind);
+                change(!same, if same { "now an alias" } else { "kind changed" }, Some(old))
+            }
             _ if word(new) != kind => change(true, "kind changed", Some(old)),
+            // Open: an unknown value decodes into `Unknown`, so new variants are additive.
+            _ if old.trim_end_matches(" open") == new.trim_end_matches(" open") => {
+                let closed = old.ends_with(" open") && !new.ends_with(" open");
+                change(closed, if closed { "no longer open" } else { "now open" }, Some(old))
+            }
+            "struct" => {
+                // A struct used in fewer directions loses `Serialize` or `Deserialize` (without
+                // `serde-all`); in more, it gains one.
+                let (was, is) = (directions(old), directions(new));
+                let lost = was.difference(&is).count() > 0;
+                let what = if lost { "used in fewer directions" } else { "used in more directions" };
+                change(lost, what, Some(old))
+            }
             _ => change(true, "changed", Some(old)),
         };
     }
@@ -243,6 +324,20 @@ fn changed(old: &str, new: &str, sent: bool, change: &dyn Fn(bool, &str, Option<
         "changed"
     };
     change(true, what, Some(old))
+}
+
+/// The directions a struct line names (`sent`, `received`); none means a type used in neither,
+/// which implements both.
+fn directions(line: &str) -> BTreeSet<&str> {
+    let words: BTreeSet<&str> = line
+        .split_whitespace()
+        .filter(|w| matches!(*w, "sent" | "received"))
+        .collect();
+    if words.is_empty() {
+        ["sent", "received"].into_iter().collect()
+    } else {
+        words
+    }
 }
 
 /// The suggested version bump for `changes` of a crate at `version` (`0.x` bumps one place lower).
@@ -299,4 +394,54 @@ pub fn render(out_display: &str, spec: &str, changes: &[Change], version: &str) 
         ));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The changes between two `API.md` bodies, as (key, breaking, what).
+    fn between(old: &str, new: &str) -> Vec<(String, bool, String)> {
+        let md = |body: &str| format!("```text\n{body}\n```\n");
+        let new: Vec<Entry> = parse(&md(new))
+            .into_iter()
+            .map(|e| Entry {
+                key: e.key,
+                line: e.line,
+                origin: String::new(),
+            })
+            .collect();
+        diff(&parse(&md(old)), &new)
+            .into_iter()
+            .map(|c| (c.key, c.breaking, c.what))
+            .collect()
+    }
+
+    fn one(key: &str, breaking: bool, what: &str) -> Vec<(String, bool, String)> {
+        vec![(key.to_owned(), breaking, what.to_owned())]
+    }
+
+    #[test]
+    fn openness_and_directions_are_classified_by_what_callers_lose() {
+        let open = "union U  tag \"t\" open\n  variant A: A";
+        let closed = "union U  tag \"t\"\n  variant A: A";
+        assert_eq!(between(closed, open), one("type U", false, "now open"));
+        assert_eq!(between(open, closed), one("type U", true, "no longer open"));
+        // A struct used in neither direction implements both serde traits.
+        assert_eq!(between("struct S", "struct S  received"), one("type S", true, "used in fewer directions"));
+        assert_eq!(between("struct S  sent", "struct S"), one("type S", false, "used in more directions"));
+        assert_eq!(between("struct S  sent", "struct S  sent received"), one("type S", false, "used in more directions"));
+    }
+
+    #[test]
+    fn a_type_renamed_behind_an_alias_is_the_same_type() {
+        let old = "struct Pet\n  field kind: Option<Kind>  optional\nenum Kind  string open";
+        let new = "alias Kind = Species\nstruct Pet\n  field kind: Option<Species>  optional\nenum Species  string open";
+        let got = between(old, new);
+        assert!(got.contains(&("type Pet/field kind".to_owned(), false, "type renamed, the old name kept as an alias".to_owned())), "{got:?}");
+        assert!(got.contains(&("type Kind".to_owned(), false, "now an alias".to_owned())), "{got:?}");
+        // An alias of a different kind of item is not the same API.
+        let got = between("union Kind  untagged\n  variant A: A", "alias Kind = Species\nenum Species  string open");
+        assert!(got.contains(&("type Kind".to_owned(), true, "kind changed".to_owned())), "{got:?}");
+    }
 }

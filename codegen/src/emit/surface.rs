@@ -284,7 +284,8 @@ fn type_def(api: &Api, i: usize, out: &mut Vec<Entry>) {
         }
         TypeKind::Union(u) => {
             let tag = match &u.tag {
-                Some(tag) => format!("  tag {tag:?}"),
+                // A tag value this version does not know decodes into `Unknown`: open, as enums.
+                Some(tag) => format!("  tag {tag:?} open"),
                 None => "  untagged".to_owned(),
             };
             push(out, key.clone(), format!("union {name}{tag}"), &t.origin);
