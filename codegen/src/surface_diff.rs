@@ -302,7 +302,11 @@ fn changed(
                 // `serde-all`); in more, it gains one.
                 let (was, is) = (directions(old), directions(new));
                 let lost = was.difference(&is).count() > 0;
-                let what = if lost { "used in fewer directions" } else { "used in more directions" };
+                let what = if lost {
+                    "used in fewer directions"
+                } else {
+                    "used in more directions"
+                };
                 change(lost, what, Some(old))
             }
             _ => change(true, "changed", Some(old)),
@@ -428,20 +432,46 @@ mod tests {
         assert_eq!(between(closed, open), one("type U", false, "now open"));
         assert_eq!(between(open, closed), one("type U", true, "no longer open"));
         // A struct used in neither direction implements both serde traits.
-        assert_eq!(between("struct S", "struct S  received"), one("type S", true, "used in fewer directions"));
-        assert_eq!(between("struct S  sent", "struct S"), one("type S", false, "used in more directions"));
-        assert_eq!(between("struct S  sent", "struct S  sent received"), one("type S", false, "used in more directions"));
+        assert_eq!(
+            between("struct S", "struct S  received"),
+            one("type S", true, "used in fewer directions")
+        );
+        assert_eq!(
+            between("struct S  sent", "struct S"),
+            one("type S", false, "used in more directions")
+        );
+        assert_eq!(
+            between("struct S  sent", "struct S  sent received"),
+            one("type S", false, "used in more directions")
+        );
     }
 
     #[test]
     fn a_type_renamed_behind_an_alias_is_the_same_type() {
         let old = "struct Pet\n  field kind: Option<Kind>  optional\nenum Kind  string open";
-        let new = "alias Kind = Species\nstruct Pet\n  field kind: Option<Species>  optional\nenum Species  string open";
+        let new =
+            "alias Kind = Species\nstruct Pet\n  field kind: Option<Species>  optional\nenum Species  string open";
         let got = between(old, new);
-        assert!(got.contains(&("type Pet/field kind".to_owned(), false, "type renamed, the old name kept as an alias".to_owned())), "{got:?}");
-        assert!(got.contains(&("type Kind".to_owned(), false, "now an alias".to_owned())), "{got:?}");
+        assert!(
+            got.contains(&(
+                "type Pet/field kind".to_owned(),
+                false,
+                "type renamed, the old name kept as an alias".to_owned()
+            )),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&("type Kind".to_owned(), false, "now an alias".to_owned())),
+            "{got:?}"
+        );
         // An alias of a different kind of item is not the same API.
-        let got = between("union Kind  untagged\n  variant A: A", "alias Kind = Species\nenum Species  string open");
-        assert!(got.contains(&("type Kind".to_owned(), true, "kind changed".to_owned())), "{got:?}");
+        let got = between(
+            "union Kind  untagged\n  variant A: A",
+            "alias Kind = Species\nenum Species  string open",
+        );
+        assert!(
+            got.contains(&("type Kind".to_owned(), true, "kind changed".to_owned())),
+            "{got:?}"
+        );
     }
 }

@@ -328,6 +328,11 @@ impl Decoder<'_> {
                 let kind = &self.api.types[id.0].kind;
                 self.kind(kind, value)
             }
+            // As text, one value of a list is the list of one (`a=x` in a form or a query).
+            Ty::Vec(item) if self.text && !value.is_array() && !value.is_object() => {
+                let one = self.ty(item, value).map_err(|_| mismatch("an array", value))?;
+                Ok(Literal::List(vec![one]))
+            }
             Ty::Vec(item) => {
                 let Value::Array(values) = value else {
                     return Err(mismatch("an array", value));

@@ -180,6 +180,7 @@ paths:
       parameters:
         - { name: n, in: query, required: true, schema: { type: integer }, example: '5' }
         - { name: on, in: query, required: true, schema: { type: boolean }, example: 'yes' }
+        - { name: tags, in: query, required: true, schema: { type: array, items: { type: integer } }, example: '7' }
       requestBody:
         content:
           application/x-www-form-urlencoded:
@@ -197,6 +198,10 @@ paths:
     let op = &out.api.operations[0];
     assert_eq!(op.params[0].example, Some(Literal::Number("5".into())));
     assert_eq!(op.params[1].example, None);
+    assert_eq!(
+        op.params[2].example,
+        Some(Literal::List(vec![Literal::Number("7".into())]))
+    );
     assert!(op.body.as_ref().is_some_and(|b| b.example.is_some()));
     let warned: Vec<&str> = out.warnings.iter().map(|w| w.location.pointer.as_str()).collect();
     // `yes` is no boolean, and JSON is JSON: a number in quotes is a string.
