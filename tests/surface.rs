@@ -177,9 +177,22 @@ fn change_report_classifies_each_kind_of_change() {
     // A union of three structs, returned by a second operation.
     let union = BASE.replacen("paths:\n", "paths:\n  /animals:\n    get:\n      operationId: animal\n      responses:\n        \"200\":\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: \"#/components/schemas/Animal\"}\n", 1)
         + "    Animal:\n      oneOf:\n            - {$ref: \"#/components/schemas/Cat\"}\n            - {$ref: \"#/components/schemas/Dog\"}\n            - {$ref: \"#/components/schemas/Bird\"}\n    Cat:\n      type: object\n      required: [lives]\n      properties: {lives: {type: integer}}\n    Dog:\n      type: object\n      required: [barks]\n      properties: {barks: {type: boolean}}\n    Bird:\n      type: object\n      required: [wings]\n      properties: {wings: {type: integer}}\n";
-    let tagged_union = union.replace("      oneOf:\n", "      discriminator: {propertyName: kind}\n      oneOf:\n");
+    let tagged_union = union.replace(
+        "      oneOf:\n",
+        "      discriminator: {propertyName: kind}\n      oneOf:\n",
+    );
     // Operations under two tags: a cargo feature each.
-    let tagged = BASE.replacen("      operationId: create_pet\n", "      operationId: create_pet\n      tags: [pets]\n", 1).replacen("paths:\n", &PING.replace("operationId: ping\n", "operationId: ping\n      tags: [admin]\n"), 1);
+    let tagged = BASE
+        .replacen(
+            "      operationId: create_pet\n",
+            "      operationId: create_pet\n      tags: [pets]\n",
+            1,
+        )
+        .replacen(
+            "paths:\n",
+            &PING.replace("operationId: ping\n", "operationId: ping\n      tags: [admin]\n"),
+            1,
+        );
     #[rustfmt::skip]
     let rows: Vec<Row> = vec![
         ("unchanged", BASE.into(), BASE.into(), vec![], "none", "none"),

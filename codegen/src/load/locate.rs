@@ -84,6 +84,7 @@ enum Frame {
 
 /// Walks the event stream once and records the start of every node whose pointer is wanted.
 fn scan(text: &str, wanted: &BTreeSet<String>) -> BTreeMap<String, (usize, usize)> {
+    let text = &*without_surrogate_escapes(text);
     let mut found = BTreeMap::new();
     let mut path = String::new();
     let mut stack: Vec<Frame> = Vec::new();
@@ -154,6 +155,38 @@ fn scan(text: &str, wanted: &BTreeSet<String>) -> BTreeMap<String, (usize, usize
     found
 }
 
+/// JSON writes a character outside the BMP as two `\uXXXX` escapes (a surrogate pair, `\ud83d\udc4d`);
+/// YAML has no such escapes and its parser stops at the first one, so no position would be found.
+/// Each is replaced by an escape of the same length (positions stay), since only keys matter here.
+fn without_surrogate_escapes(text: &str) -> std::borrow::Cow<'_, str> {
+    let is_surrogate = |b: &[u8]| {
+        b.len() >= 6
+            && b[0] == b'\\'
+            && b[1] == b'u'
+            && matches!(b[2], b'd' | b'D')
+            && matches!(b[3], b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F')
+            && b[4].is_ascii_hexdigit()
+            && b[5].is_ascii_hexdigit()
+    };
+    let bytes = text.as_bytes();
+    if !bytes.windows(6).any(is_surrogate) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if is_surrogate(&bytes[i..]) {
+            out.extend_from_slice(b"\\u0020");
+            i += 6;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    // Only ASCII was replaced by ASCII.
+    std::borrow::Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| text.to_owned()))
+}
+
 /// A value finished: its mapping waits for the next key, its sequence counts one more item.
 fn end_node(stack: &mut [Frame]) {
     match stack.last_mut() {
@@ -187,6 +220,12 @@ mod tests {
         let text = "{\n  \"openapi\": \"3.1.0\",\n  \"components\": {\"schemas\": {\"A\": {\"type\": \"string\"}}}\n}";
         assert_eq!(locate(text, "/openapi"), Some((2, 3)));
         assert_eq!(locate(text, "/components/schemas/A/type"), Some((3, 36)));
+    }
+
+    #[test]
+    fn json_surrogate_pairs_do_not_stop_the_scan() {
+        let text = "{\n  \"a\": \"Hello! \\ud83d\\udc4d\",\n  \"b\": {\"c\": 1}\n}";
+        assert_eq!(locate(text, "/b/c"), Some((3, 9)));
     }
 
     #[test]
