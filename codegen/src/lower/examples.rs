@@ -243,10 +243,10 @@ fn mismatch(expected: &str, value: &Value) -> Mismatch {
 
 /// Prefixes the path of a mismatch inside a part of the value.
 fn inside(m: Mismatch, step: &str) -> Mismatch {
-    let path = match (m.path.is_empty(), step.starts_with('[')) {
-        (true, _) => step.to_owned(),
-        (false, true) => format!("{step}{}", dotted(&m.path)),
-        (false, false) => format!("{step}{}", dotted(&m.path)),
+    let path = if m.path.is_empty() {
+        step.to_owned()
+    } else {
+        format!("{step}{}", dotted(&m.path))
     };
     Mismatch { path, ..m }
 }
